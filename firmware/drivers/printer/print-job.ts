@@ -1,0 +1,78 @@
+/**
+ * What the engine hands the printer: receipt data, not layout. The printer driver lays it out
+ * (32 columns / 384 dots at 58 mm, Chinese included) for whichever backend it drives.
+ * Amounts are integer fen; PANs arrive masked (first 6 + last 4) and nothing else card-related does.
+ */
+export type ReceiptCopy = 'merchant' | 'cardholder' | 'bank';
+
+export interface TransactionReceipt {
+  kind: 'transaction';
+  copy: ReceiptCopy;
+  /** Prints 重打印 REPRINT. */
+  reprint: boolean;
+  merchantName: string;
+  merchantNo: string;
+  terminalId: string;
+  operator: string;
+  issuer: string;
+  acquirer: string;
+  maskedPan: string;
+  /** YY/MM */
+  expiry: string;
+  /** e.g. { zh: '消费', en: 'SALE' } */
+  transactionType: { zh: string; en: string };
+  batchNo: string;
+  voucherNo: string;
+  authCode: string;
+  referenceNo: string;
+  /** YYYY/MM/DD hh:mm:ss */
+  dateTime: string;
+  amountFen: number;
+  /** Original voucher for voids, original reference/date for refunds. */
+  remarks: string[];
+  /** The cardholder signs the merchant copy. */
+  signatureLine: boolean;
+}
+
+/** Printed when a reversal ran out of tries: 冲正不成功 请人工处理. */
+export interface ReversalFailedSlip {
+  kind: 'reversal-failed';
+  merchantName: string;
+  merchantNo: string;
+  terminalId: string;
+  maskedPan: string;
+  transactionType: { zh: string; en: string };
+  batchNo: string;
+  voucherNo: string;
+  dateTime: string;
+  amountFen: number;
+  reasonCode: string;
+}
+
+export interface SettlementReport {
+  kind: 'settlement';
+  reprint: boolean;
+  merchantName: string;
+  merchantNo: string;
+  terminalId: string;
+  operator: string;
+  batchNo: string;
+  dateTime: string;
+  rows: { type: { zh: string; en: string }; count: number; amountFen: number }[];
+  /** true when the host's totals matched the terminal's. */
+  balanced: boolean;
+  /** Reversals that ran out of tries: each needs manual handling. */
+  failedReversals: { voucherNo: string; maskedPan: string; amountFen: number; reasonCode: string }[];
+}
+
+export type PrintJob = TransactionReceipt | ReversalFailedSlip | SettlementReport;
+
+export type PrintOutcome =
+  | { ok: true }
+  | { ok: false; reason: 'paper-out' | 'offline' | 'overheat'; linesPrinted: number };
+
+/** A printer as the engine sees it. `print` resolves when the job is fully printed or failed. */
+export interface ReceiptPrinter {
+  print(job: PrintJob): Promise<PrintOutcome>;
+  paperPresent(): Promise<boolean>;
+}

@@ -1,0 +1,92 @@
+/**
+ * Time as an input. Pure cores take `now` as an argument; shells schedule through a Clock so that a
+ * simulation can run a whole trading day on a virtual clock, deterministically and fast.
+ */
+export interface TimerHandle {
+  readonly id: number;
+}
+
+export interface Clock {
+  /** Milliseconds, monotonic (not wall time). */
+  now(): number;
+  /** Wall-clock time for receipts and ISO 8583 fields 12/13. */
+  wallTime(): Date;
+  setTimer(ms: number, callback: () => void): TimerHandle;
+  clearTimer(handle: TimerHandle | undefined): void;
+}
+
+export class SystemClock implements Clock {
+  private readonly timers = new Map<number, ReturnType<typeof setTimeout>>();
+  private nextId = 1;
+  now(): number {
+    return performance.now();
+  }
+  wallTime(): Date {
+    return new Date();
+  }
+  setTimer(ms: number, callback: () => void): TimerHandle {
+    const id = this.nextId++;
+    const t = setTimeout(() => {
+      this.timers.delete(id);
+      callback();
+    }, Math.max(0, ms));
+    this.timers.set(id, t);
+    return { id };
+  }
+  clearTimer(handle: TimerHandle | undefined): void {
+    if (!handle) return;
+    const t = this.timers.get(handle.id);
+    if (t !== undefined) clearTimeout(t);
+    this.timers.delete(handle.id);
+  }
+}
+
+/** A clock that moves only when told to. Timers fire in deadline order, ties in creation order. */
+export class VirtualClock implements Clock {
+  private current = 0;
+  private nextId = 1;
+  private readonly pending = new Map<number, { at: number; callback: () => void }>();
+
+  constructor(private readonly epoch: Date = new Date('2026-11-22T09:00:00+08:00')) {}
+
+  now(): number {
+    return this.current;
+  }
+  wallTime(): Date {
+    return new Date(this.epoch.getTime() + this.current);
+  }
+  setTimer(ms: number, callback: () => void): TimerHandle {
+    const id = this.nextId++;
+    this.pending.set(id, { at: this.current + Math.max(0, ms), callback });
+    return { id };
+  }
+  clearTimer(handle: TimerHandle | undefined): void {
+    if (handle) this.pending.delete(handle.id);
+  }
+  /** Milliseconds until the next timer, or undefined when none is set. */
+  nextDeadline(): number | undefined {
+    let best: number | undefined;
+    for (const t of this.pending.values()) if (best === undefined || t.at < best) best = t.at;
+    return best === undefined ? undefined : best - this.current;
+  }
+  /** Moves time forward by `ms`, firing every timer that falls due on the way. */
+  advance(ms: number): void {
+    const target = this.current + ms;
+    for (;;) {
+      let dueId: number | undefined;
+      let dueAt = Infinity;
+      for (const [id, t] of this.pending) {
+        if (t.at <= target && (t.at < dueAt || (t.at === dueAt && id < (dueId ?? Infinity)))) {
+          dueId = id;
+          dueAt = t.at;
+        }
+      }
+      if (dueId === undefined) break;
+      const timer = this.pending.get(dueId)!;
+      this.pending.delete(dueId);
+      this.current = Math.max(this.current, timer.at);
+      timer.callback();
+    }
+    this.current = target;
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * An ISO 8583 message as the rest of the firmware handles it.
+ *
+ * Field values by type:
+ * - n and z fields: a string of digits (z: track 2/3 data, '=' allowed, as '=' or 'D'), exactly as
+ *   the field holds them, without BCD padding: F3 "000000", F4 "000000008800", F11 "000123".
+ *   Variable n fields (F2, F32, F48, F60, F61) hold their digits: F60 "22000001" + "000" etc.
+ * - an / ans fields: a string (F37 "123456789012", F39 "00", F41 "10000159", F63 "01 ").
+ * - b fields: a Uint8Array (F52 PIN block, F62 keys, F64 MAC).
+ * Absent fields are simply not present.
+ */
+export type FieldValue = string | Uint8Array;
+
+export interface IsoMessage {
+  /** Four digits, e.g. "0200". */
+  mti: string;
+  fields: { [field: number]: FieldValue | undefined };
+}
+
+export type Iso8583ErrorReason =
+  | 'truncated'
+  | 'oversize'
+  | 'bad-bcd'
+  | 'bad-bitmap'
+  | 'unknown-field'
+  | 'trailing-bytes'
+  | 'bad-length'
+  | 'bad-value'
+  | 'bad-mti'
+  | 'bad-frame';
+
+/** The only error the codec throws: it names the field, the byte offset and why. */
+export class Iso8583Error extends Error {
+  constructor(
+    readonly reason: Iso8583ErrorReason,
+    readonly offset: number,
+    readonly field: number | undefined,
+    detail: string,
+  ) {
+    super(`${reason}${field !== undefined ? ` in field ${field}` : ''} at byte ${offset}: ${detail}`);
+    this.name = 'Iso8583Error';
+  }
+}
+
+export function getString(msg: IsoMessage, field: number): string | undefined {
+  const v = msg.fields[field];
+  return typeof v === 'string' ? v : undefined;
+}
+
+export function getBytes(msg: IsoMessage, field: number): Uint8Array | undefined {
+  const v = msg.fields[field];
+  return v instanceof Uint8Array ? v : undefined;
+}
