@@ -1,0 +1,50 @@
+/**
+ * `pos` — the one command for engineers and the test rig. Each subcommand lives in its own module;
+ * every error ends as one line that says what to do, and a non-zero exit code.
+ */
+import { UsageError, type Command } from './command.js';
+import { deployCommand } from './deploy-command.js';
+
+const COMMANDS: Record<string, Command> = {
+  deploy: deployCommand,
+};
+
+function overview(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((k) => k.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return `usage: pos <command> [options]   (pos <command> --help for each)\n\ncommands:\n${lines.join('\n')}`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(overview());
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`pos: unknown command "${name}"; run pos --help for the list`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(command.usage);
+    return 0;
+  }
+  try {
+    return await command.run(rest);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`pos ${name}: ${message.split('\n')[0]}`);
+    return error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(`pos: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  },
+);
