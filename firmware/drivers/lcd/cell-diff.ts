@@ -1,7 +1,8 @@
 /**
  * Plans the fewest bus bytes that turn what the display shows into what it should show: changed
  * cells only, in DDRAM address order so that the address counter's auto-increment (including the
- * 0x27 -> 0x40 wrap) replaces cursor commands, and a cursor command only where a run breaks. Pure.
+ * 0x27 -> 0x40 wrap) replaces cursor commands, and a cursor command only where a run breaks. A
+ * one-cell gap is rewritten instead (same bytes as the cursor command, one cursor move fewer). Pure.
  */
 import { Hd44780, nextDdramAddress, rowStartAddresses } from './hd44780-commands.js';
 import type { LcdWrite } from './lcd-bus.js';
@@ -35,7 +36,15 @@ export function planCellUpdate(
   changed.sort((a, b) => a.address - b.address);
   const writes: LcdWrite[] = [];
   let at = cursor;
+  const codeAt = new Map<number, number>();
+  starts.forEach((start, row) => {
+    for (let col = 0; col < cols; col++) codeAt.set(start + col, wanted[row * cols + col]!);
+  });
   for (const cell of changed) {
+    if (at !== undefined && at !== cell.address && nextDdramAddress(at) === cell.address && codeAt.has(at)) {
+      writes.push({ rs: 1, byte: codeAt.get(at)! });
+      at = cell.address;
+    }
     if (at !== cell.address) writes.push({ rs: 0, byte: Hd44780.SET_DDRAM | cell.address });
     writes.push({ rs: 1, byte: cell.code });
     at = nextDdramAddress(cell.address);
