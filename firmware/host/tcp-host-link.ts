@@ -1,22 +1,17 @@
 import { connect, type Socket } from 'node:net';
 import { SystemClock, type Clock, type TimerHandle } from '../hal/clock.js';
 import { silentLogger, type Logger } from '../hal/log.js';
+import { FrameDeframer, type Frame } from '../iso8583/framing.js';
 import { getString, type IsoMessage } from '../iso8583/message.js';
+import { cupMessageFramer, type MessageFramer } from './cup-message-framer.js';
 import { HostError, type HostExchangeResult, type HostLink } from './host-link.js';
-import { frameWithLength, LengthPrefixedDeframer } from './length-framing.js';
 import { matchResponse } from './response-matching.js';
-
-/** Turns a message into the bytes after the 2-byte length (TPDU, header, MTI, bitmap, fields) and back. */
-export interface MessageFramer {
-  pack(message: IsoMessage): Uint8Array;
-  /** Throws on bytes that do not decode; `body` is the part from the MTI to the end. */
-  unpack(frame: Uint8Array): HostExchangeResult;
-}
 
 export interface TcpHostLinkConfig {
   host: string;
   port: number;
-  framer: MessageFramer;
+  /** Default: the CUP POS codec with the default TPDU and header. */
+  framer?: MessageFramer;
   /** Default 10 s. Expiry means the request never left: `unreachable`. */
   connectTimeoutMs?: number;
   /** Default 60 s, counted from the moment the request is written. */
@@ -53,13 +48,15 @@ export class TcpHostLink implements HostLink {
   private readonly connectTimeoutMs: number;
   private readonly responseTimeoutMs: number;
   private socket: Socket | undefined;
-  private deframer = new LengthPrefixedDeframer();
+  private readonly framer: MessageFramer;
+  private deframer = new FrameDeframer();
   private inFlight: InFlight | undefined;
   /** Keys of requests that got their answer, and of requests that timed out. */
   private readonly answered: string[] = [];
   private readonly timedOut: string[] = [];
 
   constructor(private readonly config: TcpHostLinkConfig) {
+    this.framer = config.framer ?? cupMessageFramer();
     this.clock = config.clock ?? new SystemClock();
     this.logger = config.logger ?? silentLogger;
     this.connectTimeoutMs = config.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
@@ -75,7 +72,7 @@ export class TcpHostLink implements HostLink {
       return Promise.reject(new HostError('unreachable', false, 'another request is already in flight'));
     }
     // Encoding errors are the caller's bug and surface as the codec's own error, before any I/O.
-    const frame = frameWithLength(this.config.framer.pack(request));
+    const frame = this.framer.pack(request);
     const timeoutMs = options?.timeoutMs ?? this.responseTimeoutMs;
     return new Promise<HostExchangeResult>((resolve, reject) => {
       const flight: InFlight = { request, key: requestKey(request), sent: false, resolve, reject };
@@ -104,7 +101,7 @@ export class TcpHostLink implements HostLink {
     const socket = connect({ host: this.config.host, port: this.config.port });
     socket.setNoDelay(true);
     this.socket = socket;
-    this.deframer = new LengthPrefixedDeframer();
+    this.deframer = new FrameDeframer();
     const connectTimer = this.clock.setTimer(this.connectTimeoutMs, () => {
       this.fail(flight, new HostError('unreachable', false, `no connection to ${this.endpoint()} within ${this.connectTimeoutMs} ms`));
     });
@@ -125,7 +122,7 @@ export class TcpHostLink implements HostLink {
 
   private onData(socket: Socket, chunk: Buffer): void {
     if (socket !== this.socket) return;
-    let frames: Uint8Array[];
+    let frames: Frame[];
     try {
       frames = this.deframer.push(chunk);
     } catch (err) {
@@ -135,7 +132,7 @@ export class TcpHostLink implements HostLink {
     for (const frame of frames) {
       let result: HostExchangeResult;
       try {
-        result = this.config.framer.unpack(frame);
+        result = this.framer.unpack(frame);
       } catch (err) {
         this.malformed(`response does not decode: ${(err as Error).message}`);
         return;
@@ -176,7 +173,7 @@ export class TcpHostLink implements HostLink {
 
   private onClose(socket: Socket): void {
     if (socket !== this.socket) return;
-    const partial = this.deframer.bufferedBytes > 0;
+    const partial = this.deframer.pendingBytes > 0;
     this.socket = undefined;
     const flight = this.inFlight;
     if (!flight) return;
