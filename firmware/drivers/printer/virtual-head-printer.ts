@@ -1,0 +1,91 @@
+/**
+ * The virtual head: a ReceiptPrinter for the simulated terminal and the engine's tests. It runs the real
+ * pipeline (layout -> raster -> head plan) into the HeadSimulator, so its PNG shows exactly the dots that
+ * were burnt, and it keeps the printed text lines for assertions. Paper can be set to run out after N
+ * lines and reloaded. It does not wait: `simulatedMs` says how long the real head would have taken.
+ */
+import { loadReceiptFont, type BitmapFont } from './bitmap-font.js';
+import { dotRowsToPng } from './dot-png.js';
+import { DEFAULT_HEAD_CONFIG, NOMINAL_CELSIUS, strobeMillis, type HeadConfig } from './head-config.js';
+import { planHeadRows } from './head-planner.js';
+import { HeadSimulator } from './head-simulator.js';
+import type { PrintJob, PrintOutcome, ReceiptPrinter } from './print-job.js';
+import { rasteriseLine, ROW_BYTES } from './rasteriser.js';
+import { layoutReceipt } from './receipt-layout.js';
+
+export interface VirtualHeadOptions {
+  /** Paper runs out after this many more lines are printed (undefined = endless roll). */
+  paperOutAfterLines?: number;
+  headConfig?: HeadConfig;
+  font?: BitmapFont;
+}
+
+export interface PrintedJob {
+  job: PrintJob;
+  lines: string[];
+  outcome: PrintOutcome;
+}
+
+export class VirtualHeadPrinter implements ReceiptPrinter {
+  /** Every text line that made it onto paper, in order, across jobs. */
+  readonly printedLines: string[] = [];
+  readonly jobs: PrintedJob[] = [];
+  private readonly head: HeadSimulator;
+  private readonly headConfig: HeadConfig;
+  private readonly font: BitmapFont;
+  private linesLeft: number | undefined;
+  private stepperPhase = 0;
+
+  constructor(options: VirtualHeadOptions = {}) {
+    this.headConfig = options.headConfig ?? DEFAULT_HEAD_CONFIG;
+    this.head = new HeadSimulator(this.headConfig);
+    this.font = options.font ?? loadReceiptFont();
+    this.linesLeft = options.paperOutAfterLines;
+  }
+
+  async print(job: PrintJob): Promise<PrintOutcome> {
+    const lines = layoutReceipt(job);
+    const strobeMs = strobeMillis(NOMINAL_CELSIUS, this.headConfig.supplyVolts);
+    let outcome: PrintOutcome = { ok: true };
+    let printed = 0;
+    for (const line of lines) {
+      if (this.linesLeft === 0) {
+        outcome = { ok: false, reason: 'paper-out', linesPrinted: printed };
+        break;
+      }
+      const plan = planHeadRows(rasteriseLine(line, this.font), strobeMs, this.stepperPhase, this.headConfig);
+      this.head.apply(plan.ops);
+      this.stepperPhase = plan.endPhase;
+      this.printedLines.push(line);
+      printed++;
+      if (this.linesLeft !== undefined) this.linesLeft--;
+    }
+    this.head.apply([{ op: 'release' }]);
+    this.jobs.push({ job, lines: lines.slice(0, printed), outcome });
+    return outcome;
+  }
+
+  async paperPresent(): Promise<boolean> {
+    return this.linesLeft !== 0;
+  }
+
+  /** A new roll: `paperOutAfterLines` as in the constructor (undefined = endless). */
+  reload(paperOutAfterLines?: number): void {
+    this.linesLeft = paperOutAfterLines;
+  }
+
+  /** How long the real head would have taken for everything printed so far. */
+  get simulatedMs(): number {
+    return this.head.elapsedMs;
+  }
+
+  get maxDotsFiring(): number {
+    return this.head.maxDotsFiring;
+  }
+
+  /** The paper so far, 384 dots wide, one pixel per dot row fed (blank rows included). */
+  toPng(): Buffer {
+    const rows = Array.from({ length: this.head.rowsFed }, (_, i) => this.head.burnt[i] ?? new Uint8Array(ROW_BYTES));
+    return dotRowsToPng(rows);
+  }
+}
