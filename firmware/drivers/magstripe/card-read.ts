@@ -36,3 +36,14 @@ export interface SwipeError {
 }
 
 export type SwipeResult = CardRead | SwipeError;
+
+/**
+ * A magstripe reader of any kind (serial ASCII, Firmata serial, clock/data GPIO). Every finished
+ * swipe, good or bad, reaches the listeners; a bad one is a SwipeError the engine turns into 请重刷.
+ */
+export interface SwipeSource {
+  /** Adds a listener; returns the function that removes it. */
+  onSwipe(listener: (result: SwipeResult) => void): () => void;
+  /** Stops listening to the hardware and releases it. */
+  close(): Promise<void>;
+}
