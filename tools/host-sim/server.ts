@@ -1,0 +1,299 @@
+import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { SeededRandom } from '../../firmware/hal/seeded-random.js';
+import { silentLogger, type Logger } from '../../firmware/hal/log.js';
+import { decodeMessage, encodeMessage } from '../../firmware/iso8583/codec.js';
+import { FrameDeframer, frame, responseTpdu, type Frame } from '../../firmware/iso8583/framing.js';
+import { getString, type IsoMessage } from '../../firmware/iso8583/message.js';
+import type { MacScheme } from '../../firmware/security/message-mac.js';
+import { maskPan } from '../../firmware/security/pan-mask.js';
+import { Acquirer, signResponse, type AcquirerSecurity, type Handled, type TerminalConfig } from './acquirer.js';
+import { loadCardFile, validateCards, type CardAccount } from './card-file.js';
+import { FaultPlan, type FaultDecision, type FaultPlanConfig } from './fault-plan.js';
+import { Issuer } from './issuer.js';
+import { IssuerLedger, type LedgerEntry } from './issuer-ledger.js';
+import { firmwareSecurity } from './sim-security.js';
+import { DEFAULT_TERMINALS, TEST_TERMINAL_MASTER_KEY_HEX } from './terminals.js';
+
+export interface HostSimulatorOptions {
+  /** Default 0: any free port (read it back from `port`). */
+  port?: number;
+  host?: string;
+  /** Cards from a JSON file (default tools/host-sim/cards.json), or given directly. */
+  cardsFile?: string;
+  cards?: readonly CardAccount[];
+  /** Known terminals; default DEFAULT_TERMINALS. */
+  terminals?: readonly TerminalConfig[];
+  /** The terminal master key shared with every terminal: bytes or hex. Default TEST_TERMINAL_MASTER_KEY_HEX. */
+  masterKey?: Uint8Array | string;
+  /** Seeds working keys, auth codes and garbling. Default 1. */
+  seed?: number;
+  faults?: FaultPlanConfig;
+  /** Host wall time for F12/F13 and card expiry. Default: the system clock. */
+  now?: () => Date;
+  logger?: Logger;
+  /** MAC algorithm the terminals use. Default 'cup-ecb'. */
+  macScheme?: MacScheme;
+  /** Default: the firmware's own MAC, PIN block and key-exchange code. */
+  security?: AcquirerSecurity;
+}
+
+/** Where the simulator is in handling one request, for hooks. */
+export interface RequestEvent {
+  index: number;
+  mti: string;
+  stan: string | undefined;
+  terminalId: string | undefined;
+  processingCode: string | undefined;
+}
+
+export interface AppliedEvent extends RequestEvent {
+  responseCode: string;
+  /** Ledger entries this request posted (or reversed). */
+  entries: LedgerEntry[];
+  fault: FaultDecision | undefined;
+}
+
+export interface BadRequestEvent {
+  reason: string;
+}
+
+/**
+ * Boundary hooks. A listener may return a promise: the simulator waits for it before going on, so a
+ * power-loss test can cut the terminal exactly at that boundary.
+ * - request-received: a whole request has been read and decoded; nothing applied yet.
+ * - applied: the issuer has applied it (ledger updated); nothing written yet.
+ * - response-written: the response bytes have been handed to the socket (or dropped by a fault).
+ */
+export interface HostSimulatorEvents {
+  'request-received': RequestEvent;
+  applied: AppliedEvent;
+  'response-written': AppliedEvent;
+  'bad-request': BadRequestEvent;
+}
+
+type Listener<E extends keyof HostSimulatorEvents> = (event: HostSimulatorEvents[E]) => void | Promise<void>;
+
+export interface HostSimulator {
+  readonly port: number;
+  readonly host: string;
+  readonly ledger: IssuerLedger;
+  readonly issuer: Issuer;
+  readonly acquirer: Acquirer;
+  readonly faults: FaultPlan;
+  readonly stats: { connections: number; requests: number; responses: number; badRequests: number };
+  on<E extends keyof HostSimulatorEvents>(event: E, listener: Listener<E>): () => void;
+  close(): Promise<void>;
+}
+
+export const SIM_ACQUIRER_ID = '00000000001';
+
+export async function startHostSimulator(options: HostSimulatorOptions = {}): Promise<HostSimulator> {
+  const host = options.host ?? '127.0.0.1';
+  const logger = options.logger ?? silentLogger;
+  const rng = new SeededRandom(options.seed ?? 1);
+  const now = options.now ?? (() => new Date());
+  const cards = options.cards ? validateCards(options.cards) : loadCardFile(options.cardsFile);
+  const masterKey = typeof options.masterKey === 'string' ? hexBytes(options.masterKey) : options.masterKey ?? hexBytes(TEST_TERMINAL_MASTER_KEY_HEX);
+  const security = options.security ?? firmwareSecurity(rng, options.macScheme);
+  const ledger = new IssuerLedger();
+  let rrnCounter = 0;
+  const issuer = new Issuer(cards, ledger, {
+    nextRrn: () => String(++rrnCounter).padStart(12, '0'),
+    nextAuthCode: () => String(rng.int(0, 999999)).padStart(6, '0'),
+  }, now);
+  const acquirer = new Acquirer({ issuer, security, masterKey, terminals: options.terminals ?? DEFAULT_TERMINALS, now });
+  const faults = new FaultPlan(options.faults);
+  const listeners: { [E in keyof HostSimulatorEvents]: Listener<E>[] } = {
+    'request-received': [],
+    applied: [],
+    'response-written': [],
+    'bad-request': [],
+  };
+  const stats = { connections: 0, requests: 0, responses: 0, badRequests: 0 };
+  const sockets = new Set<Socket>();
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+
+  /** Runs listeners; returns a promise only when one of them did, so the common path stays synchronous. */
+  function emit<E extends keyof HostSimulatorEvents>(event: E, payload: HostSimulatorEvents[E]): Promise<void> | undefined {
+    let waits: Promise<void>[] | undefined;
+    for (const l of listeners[event]) {
+      const r = l(payload);
+      if (r) (waits ??= []).push(r);
+    }
+    return waits ? Promise.all(waits).then(() => undefined) : undefined;
+  }
+
+  function badRequest(socket: Socket, reason: string): void {
+    stats.badRequests += 1;
+    logger.log('warn', 'host-sim.bad-request', { reason });
+    void emit('bad-request', { reason });
+    socket.destroy();
+  }
+
+  /** One request through the boundaries; awaits a hook only when a listener asked for it. */
+  async function serve(socket: Socket, received: Frame): Promise<void> {
+    let request: IsoMessage;
+    try {
+      request = decodeMessage(received.body);
+    } catch (err) {
+      badRequest(socket, `does not decode: ${(err as Error).message}`);
+      return;
+    }
+    const base: RequestEvent = {
+      index: stats.requests++,
+      mti: request.mti,
+      stan: getString(request, 11),
+      terminalId: getString(request, 41),
+      processingCode: getString(request, 3),
+    };
+    const received$ = emit('request-received', base);
+    if (received$) await received$;
+    let handled: Handled;
+    try {
+      handled = acquirer.handle(request, received.body);
+    } catch (err) {
+      badRequest(socket, `cannot be answered: ${(err as Error).message}`);
+      return;
+    }
+    if (!handled.response || !handled.responseBody) {
+      badRequest(socket, handled.note ?? 'cannot be answered');
+      return;
+    }
+    const fault = faults.decide(base);
+    const applied: AppliedEvent = {
+      ...base,
+      responseCode: getString(handled.response, 39) ?? '',
+      entries: handled.records.flatMap((r) => r.entries),
+      fault,
+    };
+    logger.log(handled.response.fields[39] === '00' ? 'debug' : 'info', 'host-sim.request', {
+      index: base.index,
+      mti: base.mti,
+      stan: base.stan,
+      terminalId: base.terminalId,
+      maskedPan: getString(request, 2) ? maskPan(getString(request, 2)!) : undefined,
+      responseCode: applied.responseCode,
+      note: handled.note,
+      fault: fault?.kind,
+    });
+    const applied$ = emit('applied', applied);
+    if (applied$) await applied$;
+    const envelope = { tpdu: responseTpdu(received.tpdu), header: received.header };
+    const write = (bytes: Uint8Array, then?: () => void): void => {
+      if (socket.destroyed) return;
+      stats.responses += 1;
+      socket.write(bytes, () => {
+        then?.();
+        void emit('response-written', applied);
+      });
+    };
+    const macKey = base.terminalId ? acquirer.macKey(base.terminalId) : undefined;
+    const macKeyFor = handled.response.fields[64] ? macKey : undefined;
+    switch (fault?.kind) {
+      case undefined:
+        write(frame(handled.responseBody, envelope));
+        return;
+      case 'drop':
+        void emit('response-written', applied);
+        return;
+      case 'delay': {
+        const t = setTimeout(() => {
+          timers.delete(t);
+          write(frame(handled.responseBody!, envelope));
+        }, fault.delayMs);
+        timers.add(t);
+        return;
+      }
+      case 'close-mid-response': {
+        const bytes = frame(handled.responseBody, envelope);
+        write(bytes.subarray(0, Math.max(1, bytes.length >> 1)), () => socket.destroy());
+        return;
+      }
+      case 'garble': {
+        const bytes = frame(handled.responseBody, envelope);
+        for (let i = 0; i < 3; i++) bytes[rng.int(2, bytes.length - 1)]! ^= 1 << rng.int(0, 7);
+        write(bytes);
+        return;
+      }
+      case 'wrong-mac': {
+        const response = { mti: handled.response.mti, fields: { ...handled.response.fields } };
+        const mac = new Uint8Array(handled.response.fields[64] instanceof Uint8Array ? handled.response.fields[64] : new Uint8Array(8));
+        mac[7]! ^= 0xff;
+        response.fields[64] = mac;
+        write(frame(encodeMessage(response), envelope));
+        return;
+      }
+      case 'duplicate': {
+        const bytes = frame(handled.responseBody, envelope);
+        write(bytes);
+        write(bytes);
+        return;
+      }
+      case 'other-stan': {
+        const response = { mti: handled.response.mti, fields: { ...handled.response.fields } };
+        response.fields[11] = String((Number(base.stan ?? 0) + 1) % 1_000_000).padStart(6, '0');
+        write(frame(signResponse(response, macKeyFor, security), envelope));
+        return;
+      }
+    }
+  }
+
+  const server = createServer((socket) => {
+    stats.connections += 1;
+    sockets.add(socket);
+    socket.setNoDelay(true);
+    const deframer = new FrameDeframer();
+    let queue: Promise<void> = Promise.resolve();
+    socket.on('data', (chunk: Buffer) => {
+      let frames: Frame[];
+      try {
+        frames = deframer.push(chunk);
+      } catch (err) {
+        badRequest(socket, `bad frame: ${(err as Error).message}`);
+        return;
+      }
+      for (const f of frames) {
+        queue = queue.then(() => serve(socket, f)).catch((err: unknown) => badRequest(socket, `failed: ${(err as Error).message}`));
+      }
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    port,
+    host,
+    ledger,
+    issuer,
+    acquirer,
+    faults,
+    stats,
+    on(event, listener) {
+      const list = listeners[event] as unknown[];
+      list.push(listener);
+      return () => {
+        const i = list.indexOf(listener);
+        if (i >= 0) list.splice(i, 1);
+      };
+    },
+    close() {
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      for (const s of sockets) s.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function hexBytes(hex: string): Uint8Array {
+  if (!/^([0-9a-fA-F]{2})+$/.test(hex)) throw new RangeError('master key must be hex');
+  return Uint8Array.from(Buffer.from(hex, 'hex'));
+}
