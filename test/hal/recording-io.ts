@@ -29,6 +29,8 @@ export class RecordingIo implements IoPlugin {
   private readonly inputs = new Map<number, number>();
   /** Answers i2cReadOnce; undefined leaves the read unanswered (a dead bus). */
   respond: I2cReadResponder = (_a, length) => Array<number>(length).fill(0);
+  /** Called after every i2cWrite, so a peripheral model can take the bytes. */
+  onI2cWrite: (address: number, bytes: number[]) => void = () => undefined;
   /** Called after every digitalWrite/pinMode, so a peripheral model can react (e.g. a key matrix). */
   onPinChange: () => void = () => undefined;
 
@@ -59,6 +61,7 @@ export class RecordingIo implements IoPlugin {
   i2cWrite(address: number, registerOrBytes: number | number[] | Uint8Array, bytes?: number[] | Uint8Array): void {
     const all = typeof registerOrBytes === 'number' ? [registerOrBytes, ...(bytes ?? [])] : [...registerOrBytes];
     this.log.push({ op: 'i2cWrite', address, bytes: all });
+    this.onI2cWrite(address, all);
   }
   i2cReadOnce(address: number, a: number, b: number | ((bytes: number[]) => void), c?: (bytes: number[]) => void): void {
     if (typeof b !== 'number' || !c) {

@@ -7,6 +7,7 @@
  */
 import type { Clock } from '../../hal/clock.js';
 import type { IoPlugin } from '../../hal/io-plugin.js';
+import { FIRMATA_I2C_WRITE_MAX_PAYLOAD, FIRMATA_MS_PER_WIRE_BYTE, firmataI2cWriteWireBytes } from '../../hal/firmata-wire.js';
 import type { LcdBus, LcdWrite } from './lcd-bus.js';
 
 /** The usual backpack wiring: P0 RS, P1 RW, P2 EN, P3 backlight, P4-P7 D4-D7. */
@@ -14,19 +15,15 @@ const RS = 0x01;
 const EN = 0x04;
 const BACKLIGHT = 0x08;
 
-/** Firmata's 64-byte sysex buffer holds 29 I2C payload bytes; 28 keeps whole characters per write. */
-export const FIRMATA_I2C_WRITE_PAYLOAD = 28;
-/** Firmata I2C write overhead on the wire: F0 76 addr mode ... F7. */
-const FIRMATA_I2C_WRITE_OVERHEAD = 5;
-/** 57600 baud 8N1. */
-export const FIRMATA_MS_PER_WIRE_BYTE = 10 / 57.6;
+/** Whole characters (4 expander bytes each) within Firmata's I2C payload limit. */
+const DEFAULT_MAX_PAYLOAD = FIRMATA_I2C_WRITE_MAX_PAYLOAD - (FIRMATA_I2C_WRITE_MAX_PAYLOAD % 4);
 
 export interface Pcf8574BusOptions {
   io: IoPlugin;
   clock: Clock;
   /** 7-bit I2C address, 0x27 (PCF8574) or 0x3F (PCF8574A). */
   address: number;
-  /** Largest I2C write; default FIRMATA_I2C_WRITE_PAYLOAD. */
+  /** Largest I2C write; default 28 (Firmata's limit cut to whole characters). */
   maxPayload?: number;
   /** Wire time per byte, for waits that must start when the bytes arrive; 0 on a local bus. */
   msPerWireByte?: number;
@@ -42,7 +39,7 @@ export class Pcf8574Bus implements LcdBus {
     if (!Number.isInteger(options.address) || options.address < 0x08 || options.address > 0x77) {
       throw new Error(`PCF8574 address ${options.address} is not a 7-bit I2C address (0x08-0x77)`);
     }
-    this.maxPayload = options.maxPayload ?? FIRMATA_I2C_WRITE_PAYLOAD;
+    this.maxPayload = options.maxPayload ?? DEFAULT_MAX_PAYLOAD;
     if (this.maxPayload < 4) throw new Error('PCF8574 maxPayload must be at least 4 (one character)');
     this.msPerWireByte = options.msPerWireByte ?? FIRMATA_MS_PER_WIRE_BYTE;
     options.io.i2cConfig({ delay: 0 });
@@ -76,8 +73,8 @@ export class Pcf8574Bus implements LcdBus {
     for (let i = 0; i < bytes.length; i += step) {
       const chunk = bytes.slice(i, i + step);
       this.options.io.i2cWrite(this.options.address, chunk);
-      const wireBytes = FIRMATA_I2C_WRITE_OVERHEAD + 2 * chunk.length;
-      this.wireFreeAt = Math.max(this.wireFreeAt, this.options.clock.now()) + wireBytes * this.msPerWireByte;
+      const wireMs = firmataI2cWriteWireBytes(chunk.length) * this.msPerWireByte;
+      this.wireFreeAt = Math.max(this.wireFreeAt, this.options.clock.now()) + wireMs;
     }
   }
 }

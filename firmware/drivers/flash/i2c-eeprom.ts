@@ -1,0 +1,168 @@
+/**
+ * FlashDevice on an I2C EEPROM or FRAM with a 2-byte memory address (AT24C256 / FM24C256 class),
+ * over the IO-plugin I2C calls. No erase is needed (erase() writes 0xFF so callers need not care).
+ * Writes never cross a page (the EEPROM would wrap inside the page) and fit Firmata's payload; after
+ * each write the EEPROM's self-timed write cycle is waited out on the Clock, plus the wire time the
+ * write still spends on its way, because the chip ignores the bus until the cycle ends. FRAM writes
+ * at bus speed, so it skips the wait and the page limit. Reads are chunked to the Wire buffer.
+ */
+import type { Clock } from '../../hal/clock.js';
+import type { IoPlugin } from '../../hal/io-plugin.js';
+import {
+  FIRMATA_I2C_READ_MAX,
+  FIRMATA_I2C_WRITE_MAX_PAYLOAD,
+  FIRMATA_MS_PER_WIRE_BYTE,
+  firmataI2cWriteWireBytes,
+} from '../../hal/firmata-wire.js';
+import { FlashRuleViolation, type FlashCounters, type FlashDevice, type FlashGeometry } from './flash-device.js';
+
+export interface EepromPart {
+  size: number;
+  /** Page-write size; a write must stay inside one page. FRAM: the whole array. */
+  pageSize: number;
+  /** Self-timed write cycle (tWR); 0 for FRAM. */
+  writeCycleMs: number;
+}
+
+export const EEPROM_PARTS = {
+  AT24C128: { size: 16_384, pageSize: 64, writeCycleMs: 5 },
+  AT24C256: { size: 32_768, pageSize: 64, writeCycleMs: 5 },
+  AT24C512: { size: 65_536, pageSize: 128, writeCycleMs: 5 },
+  FM24C256: { size: 32_768, pageSize: 32_768, writeCycleMs: 0 },
+  FM24CL64: { size: 8_192, pageSize: 8_192, writeCycleMs: 0 },
+} as const satisfies Record<string, EepromPart>;
+export type EepromPartName = keyof typeof EEPROM_PARTS;
+
+export interface I2cEepromOptions {
+  io: IoPlugin;
+  clock: Clock;
+  /** 7-bit address, 0x50-0x57 for these parts. */
+  address: number;
+  part: EepromPartName;
+  /** The journal's erase unit; must divide the part's size. Default 1024. */
+  sectorSize?: number;
+  /** Largest I2C write payload including the 2 address bytes; default Firmata's 29. */
+  maxWritePayload?: number;
+  /** Largest read per request; default 32 (Arduino Wire buffer). */
+  maxRead?: number;
+  /** Wire time per byte for the write-cycle wait; default Firmata at 57600 baud, 0 on a local bus. */
+  msPerWireByte?: number;
+  /** A read not answered within this long fails; default 1000 ms. */
+  readTimeoutMs?: number;
+}
+
+export class I2cEeprom implements FlashDevice {
+  readonly geometry: FlashGeometry;
+  private readonly part: EepromPart;
+  private readonly stats: FlashCounters;
+  /** Operations run one at a time: the chip cannot read while a write cycle runs. */
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: I2cEepromOptions) {
+    const part: EepromPart | undefined = EEPROM_PARTS[options.part];
+    if (!part) throw new Error(`unknown EEPROM/FRAM part ${JSON.stringify(options.part)}; known: ${Object.keys(EEPROM_PARTS).join(', ')}`);
+    if (!Number.isInteger(options.address) || options.address < 0x08 || options.address > 0x77) {
+      throw new Error(`EEPROM address ${options.address} is not a 7-bit I2C address (0x08-0x77)`);
+    }
+    const sectorSize = options.sectorSize ?? 1024;
+    if (!Number.isInteger(sectorSize) || sectorSize <= 0 || part.size % sectorSize !== 0) {
+      throw new Error(`sectorSize ${sectorSize} must divide the ${options.part}'s ${part.size} bytes`);
+    }
+    if ((options.maxWritePayload ?? FIRMATA_I2C_WRITE_MAX_PAYLOAD) < 3) throw new Error('maxWritePayload must leave room for data after the 2 address bytes');
+    this.part = part;
+    this.geometry = { size: part.size, sectorSize, programUnit: 1, erasedValue: 0xff, needsErase: false };
+    this.stats = { programs: 0, erases: 0, bytesProgrammed: 0, syncs: 0, eraseCountPerSector: Array<number>(part.size / sectorSize).fill(0) };
+    options.io.i2cConfig({ delay: 0 });
+  }
+
+  read(offset: number, length: number): Promise<Uint8Array> {
+    const outside = this.rangeError('read', offset, length);
+    if (outside) return Promise.reject(outside);
+    return this.serialized(async () => {
+      const out = new Uint8Array(length);
+      const step = this.options.maxRead ?? FIRMATA_I2C_READ_MAX;
+      for (let done = 0; done < length; done += step) {
+        out.set(await this.readChunk(offset + done, Math.min(step, length - done)), done);
+      }
+      return out;
+    });
+  }
+
+  program(offset: number, data: Uint8Array): Promise<void> {
+    const outside = this.rangeError('program', offset, data.length);
+    if (outside) return Promise.reject(outside);
+    this.stats.programs++;
+    this.stats.bytesProgrammed += data.length;
+    return this.serialized(() => this.writeBytes(offset, data));
+  }
+
+  erase(sector: number): Promise<void> {
+    const count = this.stats.eraseCountPerSector.length;
+    if (!Number.isInteger(sector) || sector < 0 || sector >= count) {
+      return Promise.reject(new FlashRuleViolation(`erase of sector ${sector}: the device has sectors 0-${count - 1}`));
+    }
+    this.stats.erases++;
+    this.stats.eraseCountPerSector[sector]!++;
+    const { sectorSize, erasedValue } = this.geometry;
+    return this.serialized(() => this.writeBytes(sector * sectorSize, new Uint8Array(sectorSize).fill(erasedValue)));
+  }
+
+  /** Every program/erase is durable when its promise resolves (write cycle done); sync waits for those in flight. */
+  sync(): Promise<void> {
+    this.stats.syncs++;
+    return this.serialized(async () => undefined);
+  }
+
+  counters(): FlashCounters {
+    return { ...this.stats, eraseCountPerSector: [...this.stats.eraseCountPerSector] };
+  }
+
+  private async writeBytes(offset: number, data: Uint8Array): Promise<void> {
+    const maxData = (this.options.maxWritePayload ?? FIRMATA_I2C_WRITE_MAX_PAYLOAD) - 2;
+    for (let done = 0; done < data.length; ) {
+      const at = offset + done;
+      const pageLeft = this.part.pageSize - (at % this.part.pageSize);
+      const chunk = data.subarray(done, done + Math.min(maxData, pageLeft, data.length - done));
+      this.options.io.i2cWrite(this.options.address, [at >> 8, at & 0xff, ...chunk]);
+      done += chunk.length;
+      if (this.part.writeCycleMs > 0) {
+        const wireMs = firmataI2cWriteWireBytes(chunk.length + 2) * (this.options.msPerWireByte ?? FIRMATA_MS_PER_WIRE_BYTE);
+        await this.sleep(this.part.writeCycleMs + wireMs);
+      }
+    }
+  }
+
+  /** Sets the chip's address pointer, then reads from it (the current-address read). */
+  private readChunk(at: number, length: number): Promise<number[]> {
+    const { io, address, clock } = this.options;
+    const timeoutMs = this.options.readTimeoutMs ?? 1000;
+    return new Promise((resolve, reject) => {
+      const timer = clock.setTimer(timeoutMs, () =>
+        reject(new Error(`EEPROM 0x${address.toString(16)} did not answer a ${length}-byte read at ${at} within ${timeoutMs} ms`)),
+      );
+      io.i2cWrite(address, [at >> 8, at & 0xff]);
+      io.i2cReadOnce(address, length, (bytes) => {
+        clock.clearTimer(timer);
+        if (bytes.length !== length) reject(new Error(`EEPROM 0x${address.toString(16)} returned ${bytes.length} bytes for a ${length}-byte read at ${at}`));
+        else resolve(bytes);
+      });
+    });
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => this.options.clock.setTimer(ms, resolve));
+  }
+
+  private serialized<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(work, work);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  private rangeError(op: string, offset: number, length: number): FlashRuleViolation | undefined {
+    if (!Number.isInteger(offset) || !Number.isInteger(length) || offset < 0 || length < 0 || offset + length > this.geometry.size) {
+      return new FlashRuleViolation(`${op} of ${length} bytes at ${offset} is outside the ${this.geometry.size}-byte device`);
+    }
+    return undefined;
+  }
+}
