@@ -1,0 +1,34 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadMasterKey, parseMasterKey } from '../../firmware/security/master-key.js';
+import { hex } from './vectors.js';
+
+describe('master key file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tmk-'));
+
+  it('loads hex with whitespace and # comments', async () => {
+    const path = join(dir, 'tmk.hex');
+    writeFileSync(path, '# terminal master key, test only\n1122 3344 5566 7788\n99 00 AA BB cc dd ee ff\n');
+    expect(hex(await loadMasterKey(path))).toBe('11223344556677889900AABBCCDDEEFF');
+  });
+
+  it.each([
+    ['', /no key in it/],
+    ['1122334455667788990011223344556G', /not hex/],
+    ['11223344556677889900', /20 hex digits; a key is 16, 32 or 48/],
+    ['00000000000000000000000000000000', /all zeros/],
+  ])('rejects %j with a clear error naming the file', (text, why) => {
+    expect(() => parseMasterKey(text, 'tmk.hex')).toThrow(expect.objectContaining({ kind: 'bad-key-file' }));
+    expect(() => parseMasterKey(text, 'tmk.hex')).toThrow(new RegExp(`^master key file tmk\\.hex: .*${why.source}`));
+  });
+
+  it('reports a missing file', async () => {
+    await expect(loadMasterKey(join(dir, 'missing.hex'))).rejects.toThrow(/master key file .*missing\.hex: cannot read it \(ENOENT\)/);
+  });
+
+  it('never echoes the key text in an error', () => {
+    expect(() => parseMasterKey('11223344556677889900AABBCCDDEEF', 'k')).toThrow(/^(?!.*1122334455).*$/);
+  });
+});
