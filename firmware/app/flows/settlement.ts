@@ -1,0 +1,80 @@
+/**
+ * 8 结算: owed reversals first, then the totals (0500 F48); when the host says unbalanced, batch
+ * upload (0320) and settle again; then the report (with failed reversals), then a new batch.
+ */
+import { getString } from '../../iso8583/message.js';
+import type { EngineContext } from '../engine-context.js';
+import type { HostOutcome } from '../engine-io.js';
+import { buildBatchUpload, buildSettlement, pad } from '../iso-requests.js';
+import { settlementReport } from '../receipts.js';
+import { batchTotals, batchUploadField48s, hostSaysBalanced, settledTransactions, settlementField48 } from '../settlement-totals.js';
+import { currentBatch, explainBlocked, reversalRound, takeStan } from './online.js';
+import { printWithRecovery } from './printing.js';
+import { hostExchange, journalCall, log, pause, show, t, type Flow } from './primitives.js';
+
+type Step = { ok: true; response: HostOutcome & { ok: true } } | { ok: false; screen: 'noResponse' | 'macError' | 'badResponse' | 'journalError' | 'declined'; code?: string };
+
+function* exchangeWithStan(ctx: EngineContext, build: (stan: number) => Parameters<typeof hostExchange>[1]): Flow<Step> {
+  const stan = yield* takeStan(ctx);
+  if (stan === undefined) return { ok: false, screen: 'journalError' };
+  const outcome = yield* hostExchange(ctx, build(stan), { mac: true });
+  if (!outcome.ok) return { ok: false, screen: outcome.kind === 'malformed' ? 'badResponse' : 'noResponse' };
+  if (!outcome.macOk) return { ok: false, screen: 'macError' };
+  const code = getString(outcome.response, 39) ?? '';
+  if (code !== '00') return { ok: false, screen: 'declined', code };
+  return { ok: true, response: outcome };
+}
+
+function* explain(ctx: EngineContext, step: Step & { ok: false }): Flow<void> {
+  const lines = step.screen === 'declined'
+    ? [t(ctx, 'declined', { code: step.code ?? '' }), ctx.texts.responseMeaning(step.code ?? '')]
+    : [t(ctx, step.screen)];
+  yield* pause(ctx, 'settlement', lines, 5000);
+}
+
+export function* settlementFlow(ctx: EngineContext): Flow<void> {
+  show(ctx, 'settlement', [t(ctx, 'processing')]);
+  if ((yield* reversalRound(ctx)) === 'blocked') {
+    yield* explainBlocked(ctx);
+    return;
+  }
+  const batchNo = yield* currentBatch(ctx);
+  if (batchNo === undefined) {
+    yield* pause(ctx, 'settlement', [t(ctx, 'journalError')]);
+    return;
+  }
+  const operator = ctx.session.operator ?? '00';
+  const field48 = settlementField48(batchTotals(ctx.journal.view.transactions));
+  show(ctx, 'settlement', [t(ctx, 'connecting')]);
+  let step = yield* exchangeWithStan(ctx, (stan) => buildSettlement({ stan, batchNo, operator, field48, settings: ctx.settings }));
+  if (!step.ok) return yield* explain(ctx, step);
+  let balanced = hostSaysBalanced(getString(step.response.response, 48));
+  if (!balanced) {
+    show(ctx, 'settlement', [t(ctx, 'settleUnbalanced'), t(ctx, 'batchUpload')]);
+    const chunks = batchUploadField48s(ctx.journal.view.transactions);
+    for (const chunk of chunks) {
+      step = yield* exchangeWithStan(ctx, (stan) => buildBatchUpload({ stan, batchNo, field48: chunk, last: false, settings: ctx.settings }));
+      if (!step.ok) return yield* explain(ctx, step);
+    }
+    const count = pad(settledTransactions(ctx.journal.view.transactions).length, 4);
+    step = yield* exchangeWithStan(ctx, (stan) => buildBatchUpload({ stan, batchNo, field48: count, last: true, settings: ctx.settings }));
+    if (!step.ok) return yield* explain(ctx, step);
+    step = yield* exchangeWithStan(ctx, (stan) => buildSettlement({ stan, batchNo, operator, field48, settings: ctx.settings }));
+    if (!step.ok) return yield* explain(ctx, step);
+    balanced = hostSaysBalanced(getString(step.response.response, 48));
+  }
+  log(ctx, 'info', 'settlement.done', { batchNo, balanced });
+  const report = settlementReport({
+    transactions: ctx.journal.view.transactions,
+    batchNo,
+    balanced,
+    operator,
+    settings: ctx.settings,
+    wall: ctx.time.wall,
+  });
+  ctx.lastSettlement = report;
+  show(ctx, 'settlement', [t(ctx, balanced ? 'settleBalanced' : 'settleUnbalanced'), t(ctx, 'printing')]);
+  yield* printWithRecovery(ctx, report);
+  const settled = yield* journalCall(ctx, { call: 'settle', batchNo });
+  yield* pause(ctx, 'settlement', [t(ctx, settled.ok ? 'settleDone' : 'journalError')]);
+}

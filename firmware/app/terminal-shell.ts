@@ -1,0 +1,317 @@
+/**
+ * The shell around the pure TransactionEngine: feeds it device events and the time, performs its
+ * effects on the injected devices one at a time, and feeds each result back as an event.
+ * Everything is injected (journal, host link, security, display, printer, clock, logger, settings
+ * store), so a simulation can run the real engine on a virtual clock with simulated devices.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Clock, TimerHandle } from '../hal/clock.js';
+import type { Logger } from '../hal/log.js';
+import type { TextDisplay } from '../drivers/lcd/text-display.js';
+import type { KeyEvent } from '../drivers/keypad/pos-keys.js';
+import type { SwipeResult } from '../drivers/magstripe/card-read.js';
+import type { PrintOutcome, ReceiptPrinter } from '../drivers/printer/print-job.js';
+import { HostError, type HostLink } from '../host/host-link.js';
+import { getString } from '../iso8583/message.js';
+import { JournalFull, type Journal } from '../journal/journal.js';
+import { TransactionEngine } from './engine.js';
+import type { EngineEvent, EngineStep, EngineTime, HostOutcome, JournalCall, JournalOutcome, Notice, Operation } from './engine-io.js';
+import { hashPassword } from './passwords.js';
+import { defaultSettings, settingsProblems, type SettingsStore, type TerminalSettings } from './settings.js';
+import type { TerminalSecurity } from './terminal-security.js';
+
+export interface TerminalShellOptions {
+  /** Mounted and recovered by the caller. */
+  journal: Journal;
+  host: HostLink;
+  security: TerminalSecurity;
+  display: TextDisplay;
+  printer: ReceiptPrinter;
+  clock: Clock;
+  logger: Logger;
+  settingsStore: SettingsStore;
+  /** Salt source for new password hashes; node:crypto by default, seeded in simulations. */
+  randomBytes?: (length: number) => Uint8Array;
+  /** Told when the cashier saved new settings (e.g. a new host address for the link). */
+  onSettingsChanged?: (settings: TerminalSettings) => void;
+  /**
+   * Told when a device failed in a way the engine must not see (a simulated power cut): the shell
+   * stops at once, as the board would, and the next boot is a fresh shell on the same flash.
+   */
+  onHalt?: (error: unknown) => void;
+}
+
+/** Errors that mean "the power is gone", not "the operation failed". */
+function isPowerLoss(error: unknown): boolean {
+  return error instanceof Error && error.name === 'PowerCut';
+}
+
+export class TerminalShell {
+  private readonly engine: TransactionEngine;
+  private timer: TimerHandle | undefined;
+  private inFlight = false;
+  private haltError: unknown;
+  private readonly idleWaiters: (() => void)[] = [];
+  private lastScreen: string[] = [];
+
+  private constructor(
+    private readonly o: TerminalShellOptions,
+    settings: TerminalSettings,
+  ) {
+    this.engine = new TransactionEngine({
+      settings,
+      display: { cols: o.display.cols, rows: o.display.rows, chinese: o.display.chinese },
+      journal: { view: o.journal.view(), capacity: o.journal.capacity() },
+    });
+  }
+
+  /** Loads settings (defaults when none are stored or they are unusable) and boots the engine. */
+  static async start(options: TerminalShellOptions): Promise<TerminalShell> {
+    let settings = await options.settingsStore.load();
+    if (settings === undefined || settingsProblems(settings).length > 0) {
+      if (settings !== undefined) options.logger.log('error', 'settings.unusable', { problems: settingsProblems(settings) });
+      settings = defaultSettings();
+    }
+    const shell = new TerminalShell(options, settings);
+    shell.apply(shell.engine.start(shell.now()));
+    return shell;
+  }
+
+  key(event: KeyEvent): void {
+    this.feed({ kind: 'key', key: event.key });
+  }
+
+  swipe(result: SwipeResult): void {
+    this.feed({ kind: 'swipe', result });
+  }
+
+  /** The printer's paper sensor changed. */
+  paper(present: boolean): void {
+    this.feed({ kind: 'paper', present });
+  }
+
+  /** Resolves when the engine waits for the cashier and no device operation is in flight. */
+  idle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  isIdle(): boolean {
+    return !this.inFlight && this.engine.waiting?.op === 'input';
+  }
+
+  /** The lines last shown (the display has them too; this is for harnesses and logs). */
+  get screen(): readonly string[] {
+    return this.lastScreen;
+  }
+
+  get waiting(): Operation | undefined {
+    return this.engine.waiting;
+  }
+
+  get operator(): string | undefined {
+    return this.engine.operator;
+  }
+
+  get settings(): TerminalSettings {
+    return this.engine.settings;
+  }
+
+  /** Set once a power loss stopped the shell. */
+  get halted(): boolean {
+    return this.haltError !== undefined;
+  }
+
+  /** Stops timers; the journal and the link belong to the caller. */
+  stop(): void {
+    this.o.clock.clearTimer(this.timer);
+    this.timer = undefined;
+    if (this.haltError === undefined) this.haltError = new Error('stopped');
+  }
+
+  private now(): EngineTime {
+    return { ms: this.o.clock.now(), wall: this.o.clock.wallTime() };
+  }
+
+  private feed(event: EngineEvent): void {
+    if (this.halted) return;
+    this.apply(this.engine.handle(event, this.now()));
+  }
+
+  private apply(step: EngineStep): void {
+    for (const notice of step.notices) this.notice(notice);
+    const op = step.waiting;
+    if (op.op === 'input') {
+      if (op.timeoutMs === undefined) this.clearTimer();
+      for (const resolve of this.idleWaiters.splice(0)) resolve();
+      return;
+    }
+    this.clearTimer();
+    this.inFlight = true;
+    this.perform(op).then(
+      (event) => {
+        this.inFlight = false;
+        this.feed(event);
+      },
+      (error) => {
+        this.inFlight = false;
+        this.halt(error);
+      },
+    );
+  }
+
+  private halt(error: unknown): void {
+    if (this.halted) return;
+    this.haltError = error;
+    this.clearTimer();
+    this.o.logger.log(isPowerLoss(error) ? 'warn' : 'error', 'shell.halted', { error: String(error) });
+    this.o.onHalt?.(error);
+  }
+
+  private clearTimer(): void {
+    this.o.clock.clearTimer(this.timer);
+    this.timer = undefined;
+  }
+
+  private notice(notice: Notice): void {
+    switch (notice.kind) {
+      case 'screen':
+        this.lastScreen = notice.lines;
+        this.o.display.show(notice.lines);
+        return;
+      case 'log':
+        this.o.logger.log(notice.level, notice.event, notice.fields);
+        return;
+      case 'timer':
+        this.clearTimer();
+        this.timer = this.o.clock.setTimer(notice.atMs - this.o.clock.now(), () => {
+          this.timer = undefined;
+          this.feed({ kind: 'tick' });
+        });
+        return;
+      case 'settings-changed':
+        this.o.onSettingsChanged?.(notice.settings);
+        return;
+    }
+  }
+
+  /** Performs one operation; only a power loss rejects (it halts the shell). */
+  private async perform(op: Exclude<Operation, { op: 'input' }>): Promise<EngineEvent> {
+    switch (op.op) {
+      case 'journal':
+        return { kind: 'journal-result', outcome: await this.journalCall(op.request) };
+      case 'host':
+        return { kind: 'host-result', outcome: await this.exchange(op) };
+      case 'print':
+        return { kind: 'print-result', outcome: await this.print(op.job) };
+      case 'install-keys':
+        return { kind: 'keys-result', outcome: this.o.security.installKeys(op.field62, op.keyMode) };
+      case 'hash-password': {
+        const salt = (this.o.randomBytes ?? ((n: number) => new Uint8Array(randomBytes(n))))(16);
+        return { kind: 'password-hashed', hash: hashPassword(op.password, salt) };
+      }
+      case 'save-settings':
+        try {
+          await this.o.settingsStore.save(op.settings);
+          return { kind: 'settings-saved', ok: true };
+        } catch (error) {
+          if (isPowerLoss(error)) throw error;
+          this.o.logger.log('error', 'settings.save-failed', { error: String(error) });
+          return { kind: 'settings-saved', ok: false };
+        }
+    }
+  }
+
+  private async journalCall(request: JournalCall): Promise<JournalOutcome> {
+    const j = this.o.journal;
+    let value: number | undefined;
+    try {
+      switch (request.call) {
+        case 'takeCounter':
+          value = await j.takeCounter(request.name);
+          break;
+        case 'raiseCounter':
+          await j.raiseCounter(request.name, request.atLeast);
+          break;
+        case 'begin':
+          await j.begin(request.tx);
+          break;
+        case 'approve':
+          await j.approve(request.stan, request.approval);
+          break;
+        case 'declined':
+          await j.declined(request.stan, request.responseCode);
+          break;
+        case 'requireReversal':
+          await j.requireReversal(request.stan, request.reason);
+          break;
+        case 'reversalTried':
+          await j.reversalTried(request.stan, request.tries);
+          break;
+        case 'reversalAcked':
+          await j.reversalAcked(request.stan);
+          break;
+        case 'reversalFailed':
+          await j.reversalFailed(request.stan);
+          break;
+        case 'outcomeUnknown':
+          await j.outcomeUnknown(request.stan);
+          break;
+        case 'printed':
+          await j.printed(request.stan);
+          break;
+        case 'settle':
+          await j.settle(request.batchNo);
+          break;
+      }
+    } catch (error) {
+      if (isPowerLoss(error)) throw error;
+      return { ok: false, full: error instanceof JournalFull, detail: String(error), view: j.view(), capacity: j.capacity() };
+    }
+    return { ok: true, value, view: j.view(), capacity: j.capacity() };
+  }
+
+  private async exchange(op: Extract<Operation, { op: 'host' }>): Promise<HostOutcome> {
+    const security = this.o.security;
+    let request = op.request;
+    try {
+      if (op.pin) request = { mti: request.mti, fields: { ...request.fields, 52: security.pinBlock(op.pin.pin, op.pin.pan) } };
+      if (op.mac) {
+        const signed = security.sign(request);
+        if (!signed) return { ok: false, kind: 'unreachable', requestSent: false, detail: 'no working keys: sign in first' };
+        request = signed;
+      }
+    } catch (error) {
+      // Nothing has left the terminal yet: the request is simply not sent.
+      return { ok: false, kind: 'unreachable', requestSent: false, detail: `request not prepared: ${String(error)}` };
+    }
+    try {
+      const result = await this.o.host.exchange(request, { timeoutMs: op.timeoutMs });
+      return { ok: true, response: result.message, macOk: op.mac ? this.macOk(result) : true };
+    } catch (error) {
+      if (isPowerLoss(error)) throw error;
+      if (error instanceof HostError) return { ok: false, kind: error.kind, requestSent: error.requestSent, detail: error.message };
+      // Unknown failure after handing the request over: it may have left, so a reversal is owed.
+      return { ok: false, kind: 'timeout', requestSent: true, detail: String(error) };
+    }
+  }
+
+  /**
+   * A response with F64 must verify. One without is accepted only when it approves nothing
+   * (hosts leave the MAC off some declines); an approval without a MAC is treated as a MAC failure.
+   */
+  private macOk(result: Parameters<TerminalSecurity['verify']>[0]): boolean {
+    if (result.message.fields[64] !== undefined) return this.o.security.verify(result);
+    return getString(result.message, 39) !== '00';
+  }
+
+  private async print(job: Parameters<ReceiptPrinter['print']>[0]): Promise<PrintOutcome> {
+    try {
+      return await this.o.printer.print(job);
+    } catch (error) {
+      if (isPowerLoss(error)) throw error;
+      this.o.logger.log('error', 'printer.error', { error: String(error) });
+      return { ok: false, reason: 'offline', linesPrinted: 0 };
+    }
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * Drives the pure TransactionEngine by hand: the test answers each operation; journal operations
+ * are answered from an in-memory model (no I/O) unless the test takes them itself.
+ */
+import { TransactionEngine } from '../../../firmware/app/engine.js';
+import type { EngineEvent, EngineStep, HostOutcome, Operation } from '../../../firmware/app/engine-io.js';
+import { defaultSettings, type TerminalSettings } from '../../../firmware/app/settings.js';
+import type { PosKey } from '../../../firmware/drivers/keypad/pos-keys.js';
+import type { CardRead, SwipeResult } from '../../../firmware/drivers/magstripe/card-read.js';
+import type { PrintJob, PrintOutcome } from '../../../firmware/drivers/printer/print-job.js';
+import type { IsoMessage } from '../../../firmware/iso8583/message.js';
+import { MemoryJournal } from './memory-journal.js';
+
+export const CARD: CardRead = {
+  ok: true,
+  pan: '6222021234567890123',
+  expiry: '3012',
+  serviceCode: '220',
+  track2: '6222021234567890123=30122200000000000',
+  direction: 'forward',
+};
+
+export class EngineDriver {
+  readonly engine: TransactionEngine;
+  readonly screens: string[][] = [];
+  readonly logs: { event: string; fields?: Record<string, unknown> }[] = [];
+  readonly sent: IsoMessage[] = [];
+  readonly printed: PrintJob[] = [];
+  ms = 0;
+  private step!: EngineStep;
+
+  constructor(
+    readonly journal = new MemoryJournal(),
+    settings: TerminalSettings = defaultSettings(),
+    display = { cols: 20, rows: 4, chinese: false },
+  ) {
+    this.engine = new TransactionEngine({ settings, display, journal: { view: journal.view(), capacity: journal.capacity() } });
+  }
+
+  get waiting(): Operation {
+    return this.step.waiting;
+  }
+  get screen(): string {
+    return (this.screens.at(-1) ?? []).join('\n');
+  }
+  get allScreens(): string {
+    return this.screens.map((s) => s.join('|')).join('\n');
+  }
+
+  async start(): Promise<void> {
+    this.take(this.engine.start(this.time()));
+    await this.settleJournal();
+  }
+
+  private time() {
+    return { ms: this.ms, wall: new Date(Date.UTC(2026, 10, 22, 2, 0, 0) + this.ms) };
+  }
+
+  private take(step: EngineStep): void {
+    this.step = step;
+    for (const n of step.notices) {
+      if (n.kind === 'screen') this.screens.push(n.lines);
+      if (n.kind === 'log') this.logs.push({ event: n.event, ...(n.fields ? { fields: n.fields } : {}) });
+    }
+    if (step.waiting.op === 'host') this.sent.push(step.waiting.request);
+    if (step.waiting.op === 'print') this.printed.push(step.waiting.job);
+  }
+
+  async feed(event: EngineEvent): Promise<void> {
+    this.take(this.engine.handle(event, this.time()));
+    await this.settleJournal();
+  }
+
+  /** Answers journal operations from the model until the engine waits for something else. */
+  async settleJournal(): Promise<void> {
+    for (;;) {
+      const op = this.step.waiting;
+      if (op.op === 'journal') {
+        const j = this.journal;
+        const r = op.request;
+        let value: number | undefined;
+        let failure: unknown;
+        try {
+          if (r.call === 'takeCounter') value = await j.takeCounter(r.name);
+          else if (r.call === 'raiseCounter') await j.raiseCounter(r.name, r.atLeast);
+          else if (r.call === 'begin') await j.begin(r.tx);
+          else if (r.call === 'approve') await j.approve(r.stan, r.approval);
+          else if (r.call === 'declined') await j.declined(r.stan, r.responseCode);
+          else if (r.call === 'requireReversal') await j.requireReversal(r.stan, r.reason);
+          else if (r.call === 'reversalTried') await j.reversalTried(r.stan, r.tries);
+          else if (r.call === 'reversalAcked') await j.reversalAcked(r.stan);
+          else if (r.call === 'reversalFailed') await j.reversalFailed(r.stan);
+          else if (r.call === 'outcomeUnknown') await j.outcomeUnknown(r.stan);
+          else if (r.call === 'printed') await j.printed(r.stan);
+          else await j.settle(r.batchNo);
+        } catch (error) {
+          failure = error;
+        }
+        const view = j.view();
+        const capacity = j.capacity();
+        this.take(
+          this.engine.handle(
+            {
+              kind: 'journal-result',
+              outcome: failure === undefined
+                ? { ok: true, value, view, capacity }
+                : { ok: false, full: (failure as Error).name === 'JournalFull', detail: String(failure), view, capacity },
+            },
+            this.time(),
+          ),
+        );
+        continue;
+      }
+      if (op.op === 'install-keys') {
+        this.take(this.engine.handle({ kind: 'keys-result', outcome: { ok: true } }, this.time()));
+        continue;
+      }
+      return;
+    }
+  }
+
+  async keys(...keys: PosKey[]): Promise<void> {
+    for (const key of keys) await this.feed({ kind: 'key', key });
+  }
+  /** Types a digit string, one key per character. */
+  async type(digits: string): Promise<void> {
+    await this.keys(...(digits.split('') as PosKey[]));
+  }
+  async swipe(result: SwipeResult = CARD): Promise<void> {
+    await this.feed({ kind: 'swipe', result });
+  }
+  async host(outcome: HostOutcome): Promise<void> {
+    await this.feed({ kind: 'host-result', outcome });
+  }
+  /** Answers the outstanding request with its response MTI, F11, F41 and the given fields. */
+  async reply(fields: IsoMessage['fields'], macOk = true): Promise<void> {
+    const op = this.waiting;
+    if (op.op !== 'host') throw new Error(`not waiting for the host but for ${op.op}`);
+    const req = op.request;
+    const mti = req.mti.slice(0, 2) + String(Number(req.mti[2]) + 1) + req.mti[3];
+    await this.host({ ok: true, macOk, response: { mti, fields: { 11: req.fields[11], 41: req.fields[41], ...fields } } });
+  }
+  async print(outcome: PrintOutcome = { ok: true }): Promise<void> {
+    await this.feed({ kind: 'print-result', outcome });
+  }
+  /** Moves time on and delivers the tick the shell's timer would. */
+  async advance(ms: number): Promise<void> {
+    this.ms += ms;
+    await this.feed({ kind: 'tick' });
+  }
+
+  /** Operator 01 / 0000 signs in against a host that approves with keys. */
+  async signIn(): Promise<void> {
+    await this.keys('ENTER');
+    await this.type('01');
+    await this.keys('ENTER');
+    await this.type('0000');
+    await this.keys('ENTER');
+    await this.reply({ 39: '00', 60: '00000001003', 62: new Uint8Array(24) });
+    // 签到成功 pause, then idle.
+    await this.keys('ENTER');
+  }
+}
