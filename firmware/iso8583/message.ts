@@ -6,6 +6,10 @@
  *   the field holds them, without BCD padding: F3 "000000", F4 "000000008800", F11 "000123".
  *   Variable n fields (F2, F32, F48, F60, F61) hold their digits: F60 "22000001" + "000" etc.
  * - an / ans fields: a string (F37 "123456789012", F39 "00", F41 "10000159", F63 "01 ").
+ *   an: letters, digits, space. ans: printable ASCII, plus characters U+0080-U+00FF standing for
+ *   raw bytes 0x80-0xFF (latin1), so GBK text from a host passes through byte for byte.
+ * - Fixed-length fields must have exactly their length (no implicit padding); the codec's field
+ *   table is firmware/iso8583/cup-pos-fields.ts.
  * - b fields: a Uint8Array (F52 PIN block, F62 keys, F64 MAC).
  * Absent fields are simply not present.
  */
