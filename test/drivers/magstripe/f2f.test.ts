@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { SeededRandom } from '../../../firmware/hal/seeded-random.js';
+import { decodeF2F } from '../../../firmware/drivers/magstripe/f2f-decoder.js';
+import { f2fEdgeTimes } from '../../../firmware/drivers/magstripe/f2f-encoder.js';
+import { headSignalToEdges } from '../../../firmware/drivers/magstripe/head-signal-edges.js';
+import { decodeHeadSamples } from '../../../firmware/drivers/magstripe/swipe-decoder.js';
+import { syntheticSwipeEdges } from '../../../firmware/drivers/magstripe/synthetic-swipe.js';
+import { encodeTrackBits } from '../../../firmware/drivers/magstripe/track-encoder.js';
+import { TRACK_FORMATS } from '../../../firmware/drivers/magstripe/track-format.js';
+import { synthesizeHeadSignal } from './head-signal-synth.js';
+
+const TRACK2 = '4352378366824999=051020110000882';
+const bits = encodeTrackBits(TRACK_FORMATS[2], TRACK2, { leadingZeros: 22, trailingZeros: 20 });
+const speed = (cmPerS: number[]) => ({ cmPerS, travelInches: 3.37 });
+
+describe('F2F encoder', () => {
+  it('puts a transition at every cell boundary and mid-cell for a 1', () => {
+    // 75 bpi at 2.54 cm/s: one inch per second, a cell every 13333 us.
+    const edges = f2fEdgeTimes([0, 1, 0], { bitsPerInch: 75, startInches: 0, speed: speed([2.54]) });
+    const cell = 1e6 / 75;
+    expect([...edges].map((t) => Math.round(t))).toEqual([0, cell, 1.5 * cell, 2 * cell, 3 * cell].map(Math.round));
+  });
+
+  it('refuses jitter that could reorder transitions, jitter without randomness and bad speeds', () => {
+    const base = { bitsPerInch: 75, startInches: 0, speed: speed([50]) };
+    expect(() => f2fEdgeTimes(bits, { ...base, jitter: 0.3, random: new SeededRandom(1) })).toThrow(/jitter must be in/);
+    expect(() => f2fEdgeTimes(bits, { ...base, jitter: 0.1 })).toThrow(/seeded random/);
+    expect(() => f2fEdgeTimes(bits, { ...base, speed: speed([50, 0]) })).toThrow(/positive speeds/);
+  });
+});
+
+describe('F2F decoder', () => {
+  it('decodes a steady swipe exactly', () => {
+    const edges = f2fEdgeTimes(bits, { bitsPerInch: 75, startInches: 0, speed: speed([60]) });
+    const decoded = decodeF2F(edges);
+    expect(decoded).toMatchObject({ synced: true });
+    expect(decoded.fault).toBeUndefined();
+    expect([...decoded.bits]).toEqual([...bits]);
+  });
+
+  it('follows a swipe that speeds up or slows down by 50% with 10% jitter', () => {
+    const random = new SeededRandom(2);
+    for (const profile of [[40, 60], [60, 40], [100, 150, 75], [13, 19.5, 13]]) {
+      for (let run = 0; run < 20; run++) {
+        const edges = f2fEdgeTimes(bits, { bitsPerInch: 75, startInches: 0, speed: speed(profile), jitter: 0.1, random });
+        const decoded = decodeF2F(edges);
+        expect(decoded.fault).toBeUndefined();
+        expect([...decoded.bits]).toEqual([...bits]);
+      }
+    }
+  });
+
+  it('follows a jitter-free swipe that accelerates from 13 to 150 cm/s or brakes from 150 to 13', () => {
+    for (const profile of [[13, 150], [150, 13], [20, 150, 13]]) {
+      const decoded = decodeF2F(f2fEdgeTimes(bits, { bitsPerInch: 75, startInches: 0, speed: speed(profile) }));
+      expect(decoded.fault).toBeUndefined();
+      expect([...decoded.bits]).toEqual([...bits]);
+    }
+  });
+
+  it('without updating the reference the same accelerating swipe fails', () => {
+    const edges = f2fEdgeTimes(bits, { bitsPerInch: 75, startInches: 0, speed: speed([13, 150]) });
+    const frozen = decodeF2F(edges, { smoothing: 1e-9 });
+    expect(frozen.fault).toBeDefined();
+  });
+
+  it('stops at an interval beyond +/-60% of the reference and reports it', () => {
+    const edges = Float64Array.from(f2fEdgeTimes(bits, { bitsPerInch: 75, startInches: 0, speed: speed([50]) }));
+    const cell = edges[1]! - edges[0]!;
+    // Edge 15 is among the clocking zeros: interval 14 becomes 1.7 cells.
+    for (let i = 15; i < edges.length; i++) edges[i]! += 0.7 * cell;
+    const decoded = decodeF2F(edges);
+    expect(decoded.fault).toMatchObject({ atEdge: 14, atBit: 14 });
+    expect(decoded.fault!.intervalUs / decoded.fault!.referenceUs).toBeGreaterThan(1.6);
+    expect(decoded.bits.length).toBe(decoded.fault!.atBit);
+  });
+
+  it('a half cell followed by a full one is a timing fault, not a 1', () => {
+    const edges = [0, 100, 200, 300, 400, 500, 600, 700, 800, 900, 950, 1050, 1150];
+    expect(decodeF2F(edges).fault).toMatchObject({ atBit: 9, atEdge: 9 });
+  });
+
+  it('refuses edge times that do not increase and impossible options', () => {
+    expect(() => decodeF2F([0, 10, 10, 20])).toThrow(/edge times must increase \(edge 2\)/);
+    expect(() => decodeF2F([0, 10], { smoothing: 0 })).toThrow(RangeError);
+  });
+});
+
+describe('head signal -> edges', () => {
+  it('finds every transition of a noisy head signal, slow and fast', () => {
+    for (const cmPerS of [13, 150]) {
+      const edges = f2fEdgeTimes(bits, { bitsPerInch: 75, startInches: 0.05, speed: speed([cmPerS]) });
+      const signal = synthesizeHeadSignal(edges, { sampleRateHz: 200_000, pulseWidth: 0.08, noise: 0.05, random: new SeededRandom(4) });
+      const found = headSignalToEdges(signal, 200_000, { noiseFloor: 0.3 * (1000 / (edges[1]! - edges[0]!)) });
+      expect(found.length).toBe(edges.length);
+      const cell = edges[1]! - edges[0]!;
+      for (let i = 0; i < edges.length; i++) expect(Math.abs(found[i]! - edges[i]!)).toBeLessThan(0.05 * cell);
+    }
+  });
+
+  it('decodes a whole swipe from sampled head signals of tracks 1 and 2, both directions', () => {
+    const card = { pan: '4352378366824999', expiry: '0510', serviceCode: '201', cardholderName: 'TEST/CARD', discretionary: '10000882' };
+    const random = new SeededRandom(9);
+    for (const direction of ['forward', 'backward'] as const) {
+      const edges = syntheticSwipeEdges(card, { direction, cmPerS: [40, 60, 30], jitter: 0.05, random });
+      const spec = { sampleRateHz: 250_000, pulseWidth: 0.06, noise: 0.05, random };
+      const samples = { 1: synthesizeHeadSignal(edges[1]!, spec), 2: synthesizeHeadSignal(edges[2]!, spec) };
+      expect(decodeHeadSamples(samples, 250_000, { noiseFloor: 0.5 })).toMatchObject({ ok: true, pan: card.pan, cardholderName: 'TEST/CARD', direction });
+    }
+  });
+
+  it('ignores noise below the floor and refuses bad parameters', () => {
+    const random = new SeededRandom(1);
+    const noise = Array.from({ length: 1000 }, () => (random.next() - 0.5) * 0.1);
+    expect(headSignalToEdges(noise, 100_000, { noiseFloor: 0.2 })).toHaveLength(0);
+    expect(() => headSignalToEdges(noise, 0, { noiseFloor: 0.2 })).toThrow(/sample rate/);
+    expect(() => headSignalToEdges(noise, 100_000, { noiseFloor: 0 })).toThrow(/noise floor/);
+  });
+});
