@@ -1,0 +1,202 @@
+import { SeededRandom } from '../../hal/seeded-random.js';
+import {
+  FlashRuleViolation,
+  PowerCut,
+  type FlashCounters,
+  type FlashDevice,
+  type FlashGeometry,
+} from './flash-device.js';
+import { checkGeometry, checkProgramRange, checkReadRange, checkSector, sectorCount } from './geometry.js';
+
+/**
+ * What an interrupted operation leaves behind:
+ * - `none`: the operation did not happen at all;
+ * - `prefix`: the first n bytes landed (program: n bytes of data; erase: n bytes erased);
+ * - `somebits`: a random subset of the bits the operation would change did change;
+ * - `half-erase`: the range holds random content (a program may only clear bits, so it is ANDed in).
+ */
+export type CutMode = 'none' | 'prefix' | 'somebits' | 'half-erase';
+export const CUT_MODES: readonly CutMode[] = ['none', 'prefix', 'somebits', 'half-erase'];
+
+export interface SimulatedNorOptions {
+  size: number;
+  sectorSize: number;
+  programUnit: number;
+  /** Seeds the torn content of cuts; print it with a failure so the run can be replayed. */
+  seed?: number;
+}
+
+/** The image plus which units were programmed since their last erase (the NOR once-per-erase rule). */
+export interface NorSnapshot {
+  readonly image: Uint8Array;
+  readonly programmedUnits: Uint8Array;
+}
+
+/**
+ * In-memory NOR flash that enforces NOR rules and injects power cuts. Operations (programs and
+ * erases) are numbered from 1 over the device's life; `armCut(k, mode)` interrupts operation k the
+ * way `mode` says, and from then on every call throws PowerCut until `reboot()`.
+ */
+export class SimulatedNorFlash implements FlashDevice {
+  readonly geometry: FlashGeometry;
+  private image: Uint8Array;
+  private programmedUnits: Uint8Array;
+  private readonly random: SeededRandom;
+  private operations = 0;
+  private cut: { at: number; mode: CutMode } | undefined;
+  private poweredOffAt: number | undefined;
+  private readonly stats: FlashCounters;
+
+  constructor(options: SimulatedNorOptions) {
+    this.geometry = {
+      size: options.size,
+      sectorSize: options.sectorSize,
+      programUnit: options.programUnit,
+      erasedValue: 0xff,
+      needsErase: true,
+    };
+    checkGeometry(this.geometry);
+    this.image = new Uint8Array(options.size).fill(0xff);
+    this.programmedUnits = new Uint8Array(options.size / options.programUnit);
+    this.random = new SeededRandom(options.seed ?? 1);
+    this.stats = { programs: 0, erases: 0, bytesProgrammed: 0, syncs: 0, eraseCountPerSector: new Array(sectorCount(this.geometry)).fill(0) };
+  }
+
+  /** Program and erase operations started so far (the index a cut refers to). */
+  get operationCount(): number {
+    return this.operations;
+  }
+
+  get powered(): boolean {
+    return this.poweredOffAt === undefined;
+  }
+
+  /** Interrupts operation number `operation` (1-based, absolute) in the given mode. */
+  armCut(operation: number, mode: CutMode): void {
+    if (!Number.isInteger(operation) || operation <= this.operations) {
+      throw new RangeError(`cannot cut at operation ${operation}: ${this.operations} operations already happened`);
+    }
+    this.cut = { at: operation, mode };
+  }
+
+  disarmCut(): void {
+    this.cut = undefined;
+  }
+
+  /** Power comes back: calls work again on whatever the cut left. */
+  reboot(): void {
+    this.poweredOffAt = undefined;
+    this.cut = undefined;
+  }
+
+  snapshot(): NorSnapshot {
+    return { image: this.image.slice(), programmedUnits: this.programmedUnits.slice() };
+  }
+
+  restore(snapshot: NorSnapshot): void {
+    if (snapshot.image.length !== this.image.length) {
+      throw new RangeError(`snapshot is ${snapshot.image.length} bytes, device is ${this.image.length}`);
+    }
+    this.image = snapshot.image.slice();
+    this.programmedUnits = snapshot.programmedUnits.slice();
+  }
+
+  async read(offset: number, length: number): Promise<Uint8Array> {
+    this.assertPowered();
+    checkReadRange(this.geometry, offset, length);
+    return this.image.slice(offset, offset + length);
+  }
+
+  async program(offset: number, data: Uint8Array): Promise<void> {
+    this.assertPowered();
+    checkProgramRange(this.geometry, offset, data.length);
+    const unit = this.geometry.programUnit;
+    for (let u = offset / unit; u < (offset + data.length) / unit; u++) {
+      if (this.programmedUnits[u]) {
+        throw new FlashRuleViolation(`unit at ${u * unit} programmed twice without an erase`);
+      }
+    }
+    const operation = ++this.operations;
+    this.stats.programs++;
+    if (this.cut?.at === operation) {
+      this.tearProgram(offset, data, this.cut.mode);
+      this.powerOff(operation);
+    }
+    this.image.set(data.map((b, i) => b & this.image[offset + i]!), offset);
+    this.programmedUnits.fill(1, offset / unit, (offset + data.length) / unit);
+    this.stats.bytesProgrammed += data.length;
+  }
+
+  async erase(sector: number): Promise<void> {
+    this.assertPowered();
+    checkSector(this.geometry, sector);
+    const operation = ++this.operations;
+    this.stats.erases++;
+    this.stats.eraseCountPerSector[sector]!++;
+    const start = sector * this.geometry.sectorSize;
+    if (this.cut?.at === operation) {
+      this.tearErase(start, this.cut.mode);
+      this.powerOff(operation);
+    }
+    this.image.fill(0xff, start, start + this.geometry.sectorSize);
+    const unit = this.geometry.programUnit;
+    this.programmedUnits.fill(0, start / unit, (start + this.geometry.sectorSize) / unit);
+  }
+
+  async sync(): Promise<void> {
+    this.assertPowered();
+    this.stats.syncs++;
+  }
+
+  counters(): FlashCounters {
+    return { ...this.stats, eraseCountPerSector: [...this.stats.eraseCountPerSector] };
+  }
+
+  private assertPowered(): void {
+    if (this.poweredOffAt !== undefined) throw new PowerCut(this.poweredOffAt);
+  }
+
+  private powerOff(operation: number): never {
+    this.poweredOffAt = operation;
+    this.cut = undefined;
+    throw new PowerCut(operation);
+  }
+
+  private tearProgram(offset: number, data: Uint8Array, mode: CutMode): void {
+    const landed = data.slice();
+    if (mode === 'none') return;
+    if (mode === 'prefix') {
+      landed.fill(0xff, this.random.int(0, data.length - 1));
+    } else if (mode === 'somebits') {
+      // Each bit the program would clear is cleared with probability 1/2.
+      for (let i = 0; i < landed.length; i++) landed[i] = ~(~data[i]! & this.random.nextUint32()) & 0xff;
+    } else {
+      landed.set(this.random.bytes(data.length));
+    }
+    for (let i = 0; i < landed.length; i++) this.image[offset + i]! &= landed[i]!;
+    this.markTornUnits(offset, data.length);
+  }
+
+  private tearErase(start: number, mode: CutMode): void {
+    const size = this.geometry.sectorSize;
+    if (mode === 'none') return;
+    if (mode === 'prefix') {
+      this.image.fill(0xff, start, start + this.random.int(0, size - 1));
+    } else if (mode === 'somebits') {
+      for (let i = start; i < start + size; i++) this.image[i]! |= this.random.nextUint32() & 0xff;
+    } else {
+      this.image.set(this.random.bytes(size), start);
+    }
+    this.markTornUnits(start, size);
+  }
+
+  /** After a cut a unit counts as programmed exactly when it no longer reads erased. */
+  private markTornUnits(offset: number, length: number): void {
+    const unit = this.geometry.programUnit;
+    for (let u = offset / unit; u < (offset + length) / unit; u++) {
+      let erased = true;
+      for (let i = u * unit; i < (u + 1) * unit && erased; i++) erased = this.image[i] === 0xff;
+      this.programmedUnits[u] = erased ? 0 : 1;
+    }
+  }
+}

@@ -1,0 +1,235 @@
+import type { FlashDevice } from '../drivers/flash/flash-device.js';
+import type { PanCipher } from '../security/pan-at-rest.js';
+import { capacityModel, transactionsLeft, type CapacityModel } from './capacity.js';
+import { encodeFrame, frameBytes } from './frame.js';
+import {
+  JournalError,
+  JournalFull,
+  type Approval,
+  type CounterName,
+  type Journal,
+  type JournalCapacity,
+  type JournalTransaction,
+  type JournalView,
+  type NewTransaction,
+  type ReversalReason,
+} from './journal.js';
+import { nextCounterValue, type JournalState, type RecordEffect, type TransactionEntry } from './journal-state.js';
+import type { LogRing } from './log-ring.js';
+import { COUNTER_NAMES, encodeRecord, type JournalRecord } from './record-codec.js';
+import { checkApproval, checkCounterValue, checkNewTransaction, checkResponseCode, checkTries } from './transaction-check.js';
+
+const VOID_TYPES = new Set(['void', 'preauth-void', 'completion-void']);
+const REASONS = new Set(['98', '96', 'A0', '06']);
+
+/**
+ * The Journal on a FlashDevice. Calls run one at a time; each encodes one record, appends it
+ * (programmed and synced), and only then folds it into the in-memory state, so a call that fails
+ * (power cut) has changed nothing the next mount would not also see. After a device error the
+ * journal refuses further calls: only a fresh mount knows what reached flash.
+ */
+export class FlashJournal implements Journal {
+  private queue: Promise<unknown> = Promise.resolve();
+  private failure: unknown;
+  private closed = false;
+  private readonly capacityModel: CapacityModel;
+  private readonly clearPans = new WeakMap<TransactionEntry, string>();
+
+  constructor(
+    private readonly device: FlashDevice,
+    private readonly state: JournalState,
+    private readonly ring: LogRing,
+    private readonly cipher: PanCipher,
+    private nextSeq: number,
+  ) {
+    this.capacityModel = capacityModel(device.geometry);
+  }
+
+  view(): JournalView {
+    return {
+      counters: { ...this.state.counters },
+      transactions: [...this.state.transactions.values()].map((entry) => this.clearTransaction(entry)),
+    };
+  }
+
+  capacity(): JournalCapacity {
+    return { transactionsLeft: transactionsLeft(this.capacityModel, this.ring.liveBytes(), this.state.transactions.size) };
+  }
+
+  find(stan: number): JournalTransaction | undefined {
+    const entry = this.state.findByStan(stan);
+    return entry ? this.clearTransaction(entry) : undefined;
+  }
+
+  takeCounter(name: CounterName): Promise<number> {
+    return this.exclusive(async () => {
+      checkCounterName(name);
+      const value = nextCounterValue(this.state.counters[name]);
+      await this.commit({ kind: 'counter', counter: name, value });
+      return value;
+    });
+  }
+
+  raiseCounter(name: CounterName, atLeast: number): Promise<void> {
+    return this.exclusive(async () => {
+      checkCounterName(name);
+      checkCounterValue(name, atLeast);
+      if (this.state.counters[name] >= atLeast) return;
+      await this.commit({ kind: 'counter', counter: name, value: atLeast });
+    });
+  }
+
+  begin(tx: NewTransaction): Promise<void> {
+    return this.exclusive(async () => {
+      checkNewTransaction(tx);
+      if (this.state.findByStan(tx.stan)) throw new JournalError(`STAN ${tx.stan} is already in the journal`);
+      const left = this.capacity().transactionsLeft;
+      if (left < 1) throw new JournalFull(left);
+      const { pan, ...request } = tx.request;
+      const stored = { ...tx, request: { ...request, sealedPan: this.cipher.seal(pan) } };
+      await this.commit({ kind: 'begin', tx: stored });
+    });
+  }
+
+  approve(stan: number, approval: Approval): Promise<void> {
+    return this.exclusive(async () => {
+      checkApproval(approval);
+      const entry = this.existing(stan);
+      const original = entry.tx.original;
+      const voided =
+        VOID_TYPES.has(entry.tx.type) && original?.voucherNo !== undefined
+          ? this.state.findByVoucher(original.voucherNo, original.batchNo)
+          : undefined;
+      const { authCode, rrn, hostDate, hostTime } = approval;
+      const record: JournalRecord = { kind: 'approve', stan, approval: { authCode, rrn, hostDate, hostTime } };
+      await this.commit(voided ? { ...record, voidsStan: voided.tx.stan } : record);
+    });
+  }
+
+  declined(stan: number, responseCode: string): Promise<void> {
+    return this.exclusive(async () => {
+      checkResponseCode(responseCode);
+      this.existing(stan);
+      await this.commit({ kind: 'declined', stan, responseCode });
+    });
+  }
+
+  requireReversal(stan: number, reason: ReversalReason): Promise<void> {
+    return this.exclusive(async () => {
+      if (!REASONS.has(reason)) throw new JournalError(`unknown reversal reason ${String(reason)}`);
+      this.existing(stan);
+      await this.commit({ kind: 'require-reversal', stan, reason });
+    });
+  }
+
+  reversalTried(stan: number, tries: number): Promise<void> {
+    return this.exclusive(async () => {
+      checkTries(tries);
+      this.existing(stan);
+      await this.commit({ kind: 'reversal-tried', stan, tries });
+    });
+  }
+
+  reversalAcked(stan: number): Promise<void> {
+    return this.stanOnly('reversal-acked', stan);
+  }
+
+  reversalFailed(stan: number): Promise<void> {
+    return this.stanOnly('reversal-failed', stan);
+  }
+
+  outcomeUnknown(stan: number): Promise<void> {
+    return this.stanOnly('outcome-unknown', stan);
+  }
+
+  printed(stan: number): Promise<void> {
+    return this.stanOnly('printed', stan);
+  }
+
+  settle(batchNo: number): Promise<void> {
+    return this.exclusive(async () => {
+      checkCounterValue('batchNo', batchNo);
+      const current = this.state.counters.batch;
+      const nextBatch = current > batchNo ? current : nextCounterValue(batchNo);
+      await this.commit({ kind: 'settle', batchNo, nextBatch });
+    });
+  }
+
+  /** Waits for calls in flight; the device stays open (its owner closes it). */
+  close(): Promise<void> {
+    return this.exclusive(async () => {
+      this.closed = true;
+    });
+  }
+
+  /** Flash usage for tools: live bytes, free sectors, per-sector state. */
+  usage(): { liveBytes: number; usableBytes: number; freeSectors: number; sectors: readonly { index: number; state: string; eraseCount: number | undefined }[] } {
+    return {
+      liveBytes: this.ring.liveBytes(),
+      usableBytes: this.capacityModel.usableBytes,
+      freeSectors: this.ring.freeSectors(),
+      sectors: this.ring.sectors.map((s) => ({ index: s.index, state: s.state, eraseCount: s.eraseCount })),
+    };
+  }
+
+  private stanOnly(kind: 'reversal-acked' | 'reversal-failed' | 'outcome-unknown' | 'printed', stan: number): Promise<void> {
+    return this.exclusive(async () => {
+      this.existing(stan);
+      await this.commit({ kind, stan });
+    });
+  }
+
+  private existing(stan: number): TransactionEntry {
+    const entry = this.state.findByStan(stan);
+    if (!entry) throw new JournalError(`no transaction with STAN ${stan} in the journal`);
+    return entry;
+  }
+
+  /** Append durably, then fold into the state: the state never runs ahead of flash. */
+  private async commit(record: JournalRecord): Promise<void> {
+    const payload = encodeRecord(record);
+    const seq = this.nextSeq;
+    const frame = encodeFrame(seq, payload, this.device.geometry.programUnit);
+    const effect: RecordEffect = { kind: record.kind, transactionIds: [] };
+    try {
+      await this.ring.append(frame, seq, effect);
+    } catch (error) {
+      this.failure = error;
+      throw error;
+    }
+    this.nextSeq = seq + 1;
+    effect.transactionIds = this.state.apply(record, seq).transactionIds;
+  }
+
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(() => {
+      if (this.failure !== undefined) throw this.failure;
+      if (this.closed) throw new JournalError('journal is closed');
+      return work();
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private clearTransaction(entry: TransactionEntry): JournalTransaction {
+    let pan = this.clearPans.get(entry);
+    if (pan === undefined) {
+      pan = this.cipher.open(entry.tx.request.sealedPan);
+      this.clearPans.set(entry, pan);
+    }
+    const { sealedPan: _sealed, ...request } = entry.tx.request;
+    const tx: JournalTransaction = { ...entry.tx, request: { ...request, pan } };
+    if (entry.tx.approval) tx.approval = { ...entry.tx.approval };
+    if (entry.tx.original) tx.original = { ...entry.tx.original };
+    return tx;
+  }
+}
+
+function checkCounterName(name: CounterName): void {
+  if (!COUNTER_NAMES.includes(name)) throw new JournalError(`unknown counter ${String(name)}`);
+}
+
+/** Size of the frame a record would take (benchmarks and tests). */
+export function recordFrameBytes(record: JournalRecord, programUnit: number): number {
+  return frameBytes(encodeRecord(record).length, programUnit);
+}

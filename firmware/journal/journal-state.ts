@@ -1,0 +1,154 @@
+import type { CounterName, JournalTransaction } from './journal.js';
+import type { JournalRecord, StoredRequest } from './record-codec.js';
+
+/**
+ * The journal's meaning, as a pure fold over records in sequence order. Mount replays every record
+ * found on flash through `apply`; the live journal applies each record after it is durable. Records
+ * are identified by their sequence number; a transaction by the sequence number of its begin record
+ * (STANs wrap and may come back once the old holder is settled).
+ */
+export interface StoredTransaction extends Omit<JournalTransaction, 'request'> {
+  request: StoredRequest;
+}
+
+export interface TransactionEntry {
+  /** Sequence number of the begin record. */
+  readonly id: number;
+  tx: StoredTransaction;
+  /** Sequence number of the newest reversal-tried record: older ones are superseded. */
+  triedSeq?: number;
+}
+
+/** What a record touched, kept beside it so GC can tell whether it is still needed. */
+export interface RecordEffect {
+  kind: JournalRecord['kind'];
+  /** Transactions this record says something about (empty: it named no live transaction). */
+  transactionIds: number[];
+}
+
+/** Statuses that still owe the host a reversal: they survive settlement (a pending reversal is never lost). */
+const OWES_REVERSAL = new Set(['pending', 'reversal-pending']);
+const STAN_MAX = 999999;
+
+export class JournalState {
+  readonly counters: Record<CounterName, number> = { stan: 0, voucher: 0, batch: 0 };
+  /** Sequence number of the record that last set each counter (a counter or settle record). */
+  readonly counterWriters: Record<CounterName, number | undefined> = { stan: undefined, voucher: undefined, batch: undefined };
+  /** Live transactions in begin order. */
+  readonly transactions = new Map<number, TransactionEntry>();
+  private readonly byStan = new Map<number, number>();
+
+  findByStan(stan: number): TransactionEntry | undefined {
+    const id = this.byStan.get(stan);
+    return id === undefined ? undefined : this.transactions.get(id);
+  }
+
+  findByVoucher(voucherNo: number, batchNo: number | undefined): TransactionEntry | undefined {
+    for (const entry of this.transactions.values()) {
+      if (entry.tx.voucherNo === voucherNo && (batchNo === undefined || entry.tx.batchNo === batchNo)) return entry;
+    }
+    return undefined;
+  }
+
+  apply(record: JournalRecord, seq: number): RecordEffect {
+    const touched = (entry: TransactionEntry | undefined): RecordEffect => ({
+      kind: record.kind,
+      transactionIds: entry ? [entry.id] : [],
+    });
+    switch (record.kind) {
+      case 'counter':
+        this.counters[record.counter] = record.value;
+        this.counterWriters[record.counter] = seq;
+        return touched(undefined);
+      case 'begin': {
+        const previous = this.findByStan(record.tx.stan);
+        if (previous) this.transactions.delete(previous.id);
+        const entry: TransactionEntry = { id: seq, tx: { ...record.tx, status: 'pending', reversalTries: 0, printed: false } };
+        this.transactions.set(seq, entry);
+        this.byStan.set(record.tx.stan, seq);
+        return touched(entry);
+      }
+      case 'approve': {
+        const entry = this.findByStan(record.stan);
+        if (!entry) return touched(undefined);
+        entry.tx.status = 'approved';
+        entry.tx.approval = { ...record.approval };
+        delete entry.tx.reversalReason;
+        const effect = touched(entry);
+        const original = record.voidsStan === undefined ? undefined : this.findByStan(record.voidsStan);
+        if (original) {
+          original.tx.voidedBy = entry.tx.voucherNo;
+          effect.transactionIds.push(original.id);
+        }
+        return effect;
+      }
+      case 'declined':
+        return this.update(record.stan, record.kind, (tx) => {
+          tx.status = 'declined';
+          tx.responseCode = record.responseCode;
+          delete tx.reversalReason;
+        });
+      case 'require-reversal':
+        return this.update(record.stan, record.kind, (tx) => {
+          tx.status = 'reversal-pending';
+          tx.reversalReason = record.reason;
+        });
+      case 'reversal-tried': {
+        const effect = this.update(record.stan, record.kind, (tx) => {
+          tx.reversalTries = record.tries;
+        });
+        const entry = this.findByStan(record.stan);
+        if (entry) entry.triedSeq = seq;
+        return effect;
+      }
+      case 'reversal-acked':
+        return this.update(record.stan, record.kind, (tx) => void (tx.status = 'reversed'));
+      case 'reversal-failed':
+        return this.update(record.stan, record.kind, (tx) => void (tx.status = 'reversal-failed'));
+      case 'outcome-unknown':
+        return this.update(record.stan, record.kind, (tx) => void (tx.status = 'unknown'));
+      case 'printed':
+        return this.update(record.stan, record.kind, (tx) => void (tx.printed = true));
+      case 'settle':
+        for (const entry of [...this.transactions.values()]) {
+          if (entry.tx.batchNo === record.batchNo && !OWES_REVERSAL.has(entry.tx.status)) this.remove(entry);
+        }
+        this.counters.batch = record.nextBatch;
+        this.counterWriters.batch = seq;
+        return touched(undefined);
+    }
+  }
+
+  /**
+   * Whether a record must be kept (copied forward by GC): it is the newest writer of a counter, or
+   * it describes a live transaction and has not been superseded (only reversal-tried records are).
+   */
+  isLive(seq: number, effect: RecordEffect): boolean {
+    if (effect.kind === 'counter' || effect.kind === 'settle') {
+      return COUNTER_KEYS.some((name) => this.counterWriters[name] === seq);
+    }
+    for (const id of effect.transactionIds) {
+      const entry = this.transactions.get(id);
+      if (entry && (effect.kind !== 'reversal-tried' || entry.triedSeq === seq)) return true;
+    }
+    return false;
+  }
+
+  private update(stan: number, kind: JournalRecord['kind'], change: (tx: StoredTransaction) => void): RecordEffect {
+    const entry = this.findByStan(stan);
+    if (entry) change(entry.tx);
+    return { kind, transactionIds: entry ? [entry.id] : [] };
+  }
+
+  private remove(entry: TransactionEntry): void {
+    this.transactions.delete(entry.id);
+    if (this.byStan.get(entry.tx.stan) === entry.id) this.byStan.delete(entry.tx.stan);
+  }
+}
+
+const COUNTER_KEYS: readonly CounterName[] = ['stan', 'voucher', 'batch'];
+
+/** The value after `current` for a six-digit counter: 999999 wraps to 1, 0 is never handed out. */
+export function nextCounterValue(current: number): number {
+  return current >= STAN_MAX ? 1 : current + 1;
+}

@@ -1,0 +1,207 @@
+import type { FlashDevice } from '../drivers/flash/flash-device.js';
+import type { RecordEffect } from './journal-state.js';
+import type { ImageScan, SectorState } from './log-scan.js';
+import { dataStart, encodeRetireMark, encodeSectorHeader, headerSlotBytes } from './sector-header.js';
+
+/**
+ * The ring of sectors the journal appends to, and its garbage collector. Sectors in the log are
+ * ordered by their header's sequence number; records are appended to the newest (the head). When the
+ * head is full and fewer than two free sectors remain, the oldest sector (the tail) is collected:
+ * 1. copy each live record whose only instance is in the tail to the head, verbatim (same sequence
+ *    number, so replay order does not change and a duplicate is recognised), and sync;
+ * 2. program the tail's retire slot (mount ignores a retired sector), sync;
+ * 3. erase the tail, sync.
+ * A cut at any step leaves either the tail still in the log (the copies are duplicates) or the
+ * tail out of the log with every live record already copied. See FORMAT.md.
+ */
+export interface LogEntry {
+  seq: number;
+  /** Absolute offset of the frame on the device. */
+  offset: number;
+  length: number;
+  effect: RecordEffect;
+}
+
+export interface RingSector {
+  index: number;
+  state: SectorState;
+  seq: number;
+  eraseCount: number | undefined;
+  /** Next free byte, relative to the sector; records may only go there when `appendable`. */
+  end: number;
+  appendable: boolean;
+  entries: LogEntry[];
+}
+
+/** GC went a full lap without freeing a sector: live data exceeds what capacity() promised. */
+export class RingExhausted extends Error {
+  constructor() {
+    super('journal ring exhausted: live records fill the flash (capacity accounting bug)');
+    this.name = 'RingExhausted';
+  }
+}
+
+export class LogRing {
+  private readonly instances = new Map<number, number>();
+  private readonly sectorSize: number;
+  private readonly unit: number;
+
+  private constructor(
+    private readonly device: FlashDevice,
+    readonly sectors: RingSector[],
+    private readonly isLive: (entry: LogEntry) => boolean,
+  ) {
+    this.sectorSize = device.geometry.sectorSize;
+    this.unit = device.geometry.programUnit;
+    for (const sector of sectors) for (const entry of sector.entries) this.countInstance(entry.seq, 1);
+  }
+
+  /** Builds the ring from a scan; `effects` gives what each sequence number did during replay. */
+  static fromScan(
+    device: FlashDevice,
+    scan: ImageScan,
+    effects: ReadonlyMap<number, RecordEffect>,
+    isLive: (entry: LogEntry) => boolean,
+  ): LogRing {
+    const sectors: RingSector[] = scan.sectors.map((s) => ({
+      index: s.index,
+      state: s.state,
+      seq: s.seq,
+      eraseCount: s.eraseCount,
+      end: s.end,
+      appendable: false,
+      entries: [],
+    }));
+    for (const frame of scan.frames) {
+      const effect = effects.get(frame.seq);
+      if (effect) sectors[frame.sector]!.entries.push({ seq: frame.seq, offset: frame.offset, length: frame.length, effect });
+    }
+    const ring = new LogRing(device, sectors, isLive);
+    const head = ring.head();
+    // Only the newest sector is appended to, and only when everything after its last frame reads erased.
+    if (head) head.appendable = scan.sectors[head.index]!.tailErased;
+    return ring;
+  }
+
+  /** Bytes a record may use in one sector. */
+  get dataBytesPerSector(): number {
+    return this.sectorSize - dataStart(this.unit);
+  }
+
+  /** Appends one frame durably (programmed, then synced), collecting garbage first when needed. */
+  async append(frame: Uint8Array, seq: number, effect: RecordEffect): Promise<void> {
+    await this.makeRoom(frame.length);
+    await this.write(frame, { seq, offset: 0, length: frame.length, effect });
+    await this.device.sync();
+  }
+
+  /** Total bytes of live records, each sequence number counted once. */
+  liveBytes(): number {
+    const seen = new Set<number>();
+    let total = 0;
+    for (const sector of this.sectors) {
+      for (const entry of sector.entries) {
+        if (seen.has(entry.seq)) continue;
+        seen.add(entry.seq);
+        if (this.isLive(entry)) total += entry.length;
+      }
+    }
+    return total;
+  }
+
+  freeSectors(): number {
+    return this.sectors.filter((s) => s.state !== 'active').length;
+  }
+
+  private head(): RingSector | undefined {
+    let head: RingSector | undefined;
+    for (const s of this.sectors) if (s.state === 'active' && (!head || s.seq > head.seq)) head = s;
+    return head;
+  }
+
+  private tail(): RingSector | undefined {
+    let tail: RingSector | undefined;
+    for (const s of this.sectors) if (s.state === 'active' && (!tail || s.seq < tail.seq)) tail = s;
+    return tail;
+  }
+
+  private fitsHead(length: number): boolean {
+    const head = this.head();
+    return head !== undefined && head.appendable && head.end + length <= this.sectorSize;
+  }
+
+  private async makeRoom(length: number): Promise<void> {
+    let collections = 0;
+    while (!this.fitsHead(length)) {
+      if (this.freeSectors() >= 2) {
+        await this.openNextSector();
+        continue;
+      }
+      if (++collections > 2 * this.sectors.length) throw new RingExhausted();
+      await this.collectTail();
+    }
+  }
+
+  /** Programs a frame at the head (opening a sector without collecting: GC's copies use this too). */
+  private async write(frame: Uint8Array, entry: LogEntry): Promise<void> {
+    if (!this.fitsHead(frame.length)) await this.openNextSector();
+    const head = this.head()!;
+    const offset = head.index * this.sectorSize + head.end;
+    await this.device.program(offset, frame);
+    head.end += frame.length;
+    head.entries.push({ ...entry, offset });
+    this.countInstance(entry.seq, 1);
+  }
+
+  private async openNextSector(): Promise<void> {
+    const head = this.head();
+    const start = head ? head.index + 1 : 0;
+    let next: RingSector | undefined;
+    for (let i = 0; i < this.sectors.length && !next; i++) {
+      const candidate = this.sectors[(start + i) % this.sectors.length]!;
+      if (candidate.state !== 'active') next = candidate;
+    }
+    if (!next) throw new RingExhausted();
+    if (next.state === 'dirty') await this.eraseSector(next);
+    const eraseCount = next.eraseCount ?? this.highestKnownEraseCount();
+    const seq = head ? head.seq + 1 : 1;
+    if (head) head.appendable = false;
+    await this.device.program(next.index * this.sectorSize, encodeSectorHeader(seq, eraseCount, this.unit));
+    await this.device.sync();
+    Object.assign(next, { state: 'active', seq, eraseCount, end: dataStart(this.unit), appendable: true, entries: [] });
+  }
+
+  private async collectTail(): Promise<void> {
+    const tail = this.tail()!;
+    if (tail === this.head()) tail.appendable = false;
+    for (const entry of [...tail.entries]) {
+      if (this.instances.get(entry.seq) === 1 && this.isLive(entry)) {
+        const frame = await this.device.read(entry.offset, entry.length);
+        await this.write(frame, entry);
+      }
+    }
+    await this.device.sync();
+    await this.device.program(tail.index * this.sectorSize + headerSlotBytes(this.unit), encodeRetireMark(this.unit));
+    await this.device.sync();
+    for (const entry of tail.entries) this.countInstance(entry.seq, -1);
+    Object.assign(tail, { state: 'dirty', entries: [], appendable: false });
+    await this.eraseSector(tail);
+  }
+
+  private async eraseSector(sector: RingSector): Promise<void> {
+    await this.device.erase(sector.index);
+    await this.device.sync();
+    sector.eraseCount = (sector.eraseCount ?? this.highestKnownEraseCount()) + 1;
+    Object.assign(sector, { state: 'erased', end: 0, appendable: false, entries: [] });
+  }
+
+  private highestKnownEraseCount(): number {
+    return Math.max(0, ...this.sectors.map((s) => s.eraseCount ?? 0));
+  }
+
+  private countInstance(seq: number, delta: number): void {
+    const n = (this.instances.get(seq) ?? 0) + delta;
+    if (n > 0) this.instances.set(seq, n);
+    else this.instances.delete(seq);
+  }
+}

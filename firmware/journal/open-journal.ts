@@ -1,0 +1,39 @@
+import { randomBytes } from 'node:crypto';
+import type { FlashDevice } from '../drivers/flash/flash-device.js';
+import { createPanCipher } from '../security/pan-at-rest.js';
+import { frameBytes, MAX_PAYLOAD_BYTES } from './frame.js';
+import { FlashJournal } from './flash-journal.js';
+import { JournalError } from './journal.js';
+import { LogRing } from './log-ring.js';
+import { replayImage } from './replay.js';
+import { dataStart } from './sector-header.js';
+
+export interface JournalOptions {
+  /** 32-byte AES-256 key that seals PANs at rest (security/device-key.ts loads it). */
+  deviceKey: Uint8Array;
+  /** IV source for sealing; tests pass a seeded one. Defaults to node:crypto randomBytes. */
+  randomBytes?: (n: number) => Uint8Array;
+}
+
+const MIN_SECTORS = 4;
+
+/**
+ * Mounts the journal on a device. Mount is recovery: one read of the whole area, one linear scan,
+ * a replay in sequence order. It writes nothing; the first write after a cut goes to a fresh sector
+ * whenever the head's tail is not provably erased.
+ */
+export async function openJournal(device: FlashDevice, options: JournalOptions): Promise<FlashJournal> {
+  const g = device.geometry;
+  if (g.size / g.sectorSize < MIN_SECTORS) {
+    throw new JournalError(`journal needs at least ${MIN_SECTORS} sectors, device has ${g.size / g.sectorSize}`);
+  }
+  if (g.sectorSize - dataStart(g.programUnit) < 2 * frameBytes(MAX_PAYLOAD_BYTES, g.programUnit)) {
+    throw new JournalError(`sector size ${g.sectorSize} is too small for journal records (program unit ${g.programUnit})`);
+  }
+  if (g.erasedValue !== 0xff) throw new JournalError(`journal needs an erased value of 0xFF, device has ${g.erasedValue}`);
+  const cipher = createPanCipher(options.deviceKey, options.randomBytes ?? randomBytes);
+  const image = await device.read(0, g.size);
+  const replay = replayImage(image, g);
+  const ring = LogRing.fromScan(device, replay.scan, replay.effects, (entry) => replay.state.isLive(entry.seq, entry.effect));
+  return new FlashJournal(device, replay.state, ring, cipher, replay.lastSeq + 1);
+}

@@ -1,0 +1,282 @@
+import { Encoder } from 'cbor-x';
+import {
+  JournalError,
+  type Approval,
+  type CounterName,
+  type FinancialType,
+  type NewTransaction,
+  type OriginalReference,
+  type ReversalData,
+  type ReversalReason,
+} from './journal.js';
+
+/**
+ * Journal records and their payload bytes: one kind byte, then a CBOR array with positional
+ * fields (no keys on flash). Fixed-length digit strings (MTI, processing code, times, dates...) are
+ * stored as integers when they are all digits and restored with their leading zeros; anything else
+ * is stored as the string it is, so decoding always gives back exactly what was encoded.
+ */
+
+/** ReversalData as stored: the PAN only sealed (AES-256-GCM, see security/pan-at-rest.ts). */
+export interface StoredRequest extends Omit<ReversalData, 'pan'> {
+  sealedPan: Uint8Array;
+}
+
+export interface StoredNewTransaction extends Omit<NewTransaction, 'request'> {
+  request: StoredRequest;
+}
+
+export type JournalRecord =
+  | { kind: 'counter'; counter: CounterName; value: number }
+  | { kind: 'begin'; tx: StoredNewTransaction }
+  /** `voidsStan`: the original this approved void voids (its `voidedBy` is set in the same commit). */
+  | { kind: 'approve'; stan: number; approval: Approval; voidsStan?: number }
+  | { kind: 'declined'; stan: number; responseCode: string }
+  | { kind: 'require-reversal'; stan: number; reason: ReversalReason }
+  | { kind: 'reversal-tried'; stan: number; tries: number }
+  | { kind: 'reversal-acked'; stan: number }
+  | { kind: 'reversal-failed'; stan: number }
+  | { kind: 'outcome-unknown'; stan: number }
+  | { kind: 'printed'; stan: number }
+  | { kind: 'settle'; batchNo: number; nextBatch: number };
+
+export type RecordKind = JournalRecord['kind'];
+
+const KIND_CODES: readonly RecordKind[] = [
+  'counter',
+  'begin',
+  'approve',
+  'declined',
+  'require-reversal',
+  'reversal-tried',
+  'reversal-acked',
+  'reversal-failed',
+  'outcome-unknown',
+  'printed',
+  'settle',
+];
+export const COUNTER_NAMES: readonly CounterName[] = ['stan', 'voucher', 'batch'];
+export const FINANCIAL_TYPES: readonly FinancialType[] = [
+  'sale',
+  'void',
+  'refund',
+  'preauth',
+  'preauth-void',
+  'completion',
+  'completion-void',
+];
+const REASONS: readonly ReversalReason[] = ['98', '96', 'A0', '06'];
+
+const cbor = new Encoder({ useRecords: false });
+
+export function encodeRecord(record: JournalRecord): Uint8Array {
+  const body = encodeBody(record);
+  while (body.length > 0 && body[body.length - 1] === null) body.pop();
+  const encoded = cbor.encode(body);
+  const payload = new Uint8Array(1 + encoded.length);
+  payload[0] = KIND_CODES.indexOf(record.kind);
+  payload.set(encoded, 1);
+  return payload;
+}
+
+function encodeBody(r: JournalRecord): unknown[] {
+  switch (r.kind) {
+    case 'counter':
+      return [COUNTER_NAMES.indexOf(r.counter), r.value];
+    case 'begin':
+      return encodeBegin(r.tx);
+    case 'approve':
+      return [
+        r.stan,
+        digits(r.approval.authCode, 6),
+        r.approval.rrn,
+        digits(r.approval.hostDate, 4),
+        digits(r.approval.hostTime, 6),
+        r.voidsStan ?? null,
+      ];
+    case 'declined':
+      return [r.stan, r.responseCode];
+    case 'require-reversal':
+      return [r.stan, REASONS.indexOf(r.reason)];
+    case 'reversal-tried':
+      return [r.stan, r.tries];
+    case 'reversal-acked':
+    case 'reversal-failed':
+    case 'outcome-unknown':
+    case 'printed':
+      return [r.stan];
+    case 'settle':
+      return [r.batchNo, r.nextBatch];
+  }
+}
+
+function encodeBegin(tx: StoredNewTransaction): unknown[] {
+  const q = tx.request;
+  const o = tx.original;
+  const original = o
+    ? trimNulls([o.voucherNo ?? null, o.batchNo ?? null, o.rrn ?? null, o.authCode ?? null, o.date === undefined ? null : digits(o.date, 4)])
+    : null;
+  return [
+    tx.stan,
+    FINANCIAL_TYPES.indexOf(tx.type),
+    tx.voucherNo,
+    tx.batchNo,
+    tx.amountFen,
+    tx.operator,
+    tx.reversible ? 1 : 0,
+    digits(q.mti, 4),
+    digits(q.processingCode, 6),
+    // The request usually repeats the transaction's amount and STAN: null says "the same".
+    q.amountFen === tx.amountFen ? null : q.amountFen,
+    q.stan === tx.stan ? null : q.stan,
+    digits(q.localTime, 6),
+    digits(q.localDate, 4),
+    digits(q.entryMode, 3),
+    digits(q.conditionCode, 2),
+    q.field60,
+    Buffer.from(q.sealedPan),
+    digits(q.expiry, 4),
+    q.authCode === undefined ? null : digits(q.authCode, 6),
+    q.originalRrn ?? null,
+    q.field61 ?? null,
+    original,
+  ];
+}
+
+export function decodeRecord(payload: Uint8Array): JournalRecord {
+  const kind = KIND_CODES[payload[0]!];
+  let body: unknown;
+  try {
+    body = cbor.decode(payload.subarray(1));
+  } catch {
+    throw new JournalError(`record of kind ${payload[0]} is not valid CBOR`);
+  }
+  if (kind === undefined || !Array.isArray(body)) throw new JournalError(`unknown record kind ${payload[0]}`);
+  const f = new Fields(body, kind);
+  switch (kind) {
+    case 'counter':
+      return { kind, counter: f.pick(0, COUNTER_NAMES), value: f.int(1) };
+    case 'begin':
+      return { kind, tx: decodeBegin(f) };
+    case 'approve': {
+      const approval = { authCode: f.digits(1, 6), rrn: f.str(2), hostDate: f.digits(3, 4), hostTime: f.digits(4, 6) };
+      const voidsStan = f.optional(5, () => f.int(5));
+      return voidsStan === undefined ? { kind, stan: f.int(0), approval } : { kind, stan: f.int(0), approval, voidsStan };
+    }
+    case 'declined':
+      return { kind, stan: f.int(0), responseCode: f.str(1) };
+    case 'require-reversal':
+      return { kind, stan: f.int(0), reason: f.pick(1, REASONS) };
+    case 'reversal-tried':
+      return { kind, stan: f.int(0), tries: f.int(1) };
+    case 'reversal-acked':
+    case 'reversal-failed':
+    case 'outcome-unknown':
+    case 'printed':
+      return { kind, stan: f.int(0) };
+    case 'settle':
+      return { kind, batchNo: f.int(0), nextBatch: f.int(1) };
+  }
+}
+
+function decodeBegin(f: Fields): StoredNewTransaction {
+  const stan = f.int(0);
+  const amountFen = f.int(4);
+  const request: StoredRequest = {
+    mti: f.digits(7, 4),
+    processingCode: f.digits(8, 6),
+    amountFen: f.optional(9, () => f.int(9)) ?? amountFen,
+    stan: f.optional(10, () => f.int(10)) ?? stan,
+    localTime: f.digits(11, 6),
+    localDate: f.digits(12, 4),
+    entryMode: f.digits(13, 3),
+    conditionCode: f.digits(14, 2),
+    field60: f.str(15),
+    sealedPan: f.bytes(16),
+    expiry: f.digits(17, 4),
+  };
+  const authCode = f.optional(18, () => f.digits(18, 6));
+  const originalRrn = f.optional(19, () => f.str(19));
+  const field61 = f.optional(20, () => f.str(20));
+  if (authCode !== undefined) request.authCode = authCode;
+  if (originalRrn !== undefined) request.originalRrn = originalRrn;
+  if (field61 !== undefined) request.field61 = field61;
+  const tx: StoredNewTransaction = {
+    type: f.pick(1, FINANCIAL_TYPES),
+    stan,
+    voucherNo: f.int(2),
+    batchNo: f.int(3),
+    amountFen,
+    operator: f.str(5),
+    reversible: f.int(6) === 1,
+    request,
+  };
+  const original = f.optional(21, () => decodeOriginal(new Fields(f.array(21), 'original reference')));
+  if (original !== undefined) tx.original = original;
+  return tx;
+}
+
+function decodeOriginal(f: Fields): OriginalReference {
+  const out: OriginalReference = {};
+  const voucherNo = f.optional(0, () => f.int(0));
+  const batchNo = f.optional(1, () => f.int(1));
+  const rrn = f.optional(2, () => f.str(2));
+  const authCode = f.optional(3, () => f.str(3));
+  const date = f.optional(4, () => f.digits(4, 4));
+  if (voucherNo !== undefined) out.voucherNo = voucherNo;
+  if (batchNo !== undefined) out.batchNo = batchNo;
+  if (rrn !== undefined) out.rrn = rrn;
+  if (authCode !== undefined) out.authCode = authCode;
+  if (date !== undefined) out.date = date;
+  return out;
+}
+
+/** A fixed-length digit string as an integer (smaller in CBOR); anything else stays a string. */
+function digits(value: string, length: number): number | string {
+  return value.length === length && /^\d+$/.test(value) ? Number(value) : value;
+}
+
+function trimNulls(values: unknown[]): unknown[] {
+  while (values.length > 0 && values[values.length - 1] === null) values.pop();
+  return values;
+}
+
+/** Positional access with type checks: a CRC-valid record of the wrong shape is a format error. */
+class Fields {
+  constructor(
+    private readonly values: unknown[],
+    private readonly what: string,
+  ) {}
+  private bad(index: number, expected: string): never {
+    throw new JournalError(`${this.what} record: field ${index} is not ${expected}`);
+  }
+  optional<T>(index: number, read: () => T): T | undefined {
+    const v = this.values[index];
+    return v === undefined || v === null ? undefined : read();
+  }
+  int(index: number): number {
+    const v = this.values[index];
+    return typeof v === 'number' && Number.isSafeInteger(v) ? v : this.bad(index, 'an integer');
+  }
+  str(index: number): string {
+    const v = this.values[index];
+    return typeof v === 'string' ? v : this.bad(index, 'a string');
+  }
+  digits(index: number, length: number): string {
+    const v = this.values[index];
+    if (typeof v === 'string') return v;
+    return typeof v === 'number' && Number.isSafeInteger(v) ? String(v).padStart(length, '0') : this.bad(index, 'digits');
+  }
+  bytes(index: number): Uint8Array {
+    const v = this.values[index];
+    return v instanceof Uint8Array ? v : this.bad(index, 'bytes');
+  }
+  array(index: number): unknown[] {
+    const v = this.values[index];
+    return Array.isArray(v) ? v : this.bad(index, 'an array');
+  }
+  pick<T>(index: number, choices: readonly T[]): T {
+    const v = choices[this.int(index)];
+    return v === undefined ? this.bad(index, 'a known code') : v;
+  }
+}

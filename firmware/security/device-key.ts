@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto';
+import { open, readFile, stat } from 'node:fs/promises';
+
+/**
+ * The device key that seals PANs at rest (AES-256: 32 bytes). It comes from configuration (64 hex
+ * digits) or from a key file; the key file is created with mode 0600 on first run and refused when
+ * group or others can read it, so a copied or loosened file is noticed instead of used.
+ */
+export interface DeviceKeySource {
+  keyHex?: string;
+  keyFile?: string;
+}
+
+export class DeviceKeyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DeviceKeyError';
+  }
+}
+
+export async function loadDeviceKey(source: DeviceKeySource): Promise<Uint8Array> {
+  if (source.keyHex !== undefined) return parseKeyHex(source.keyHex, 'configured device key');
+  if (source.keyFile === undefined) throw new DeviceKeyError('no device key: configure keyHex or keyFile');
+  const file = source.keyFile;
+  try {
+    const handle = await open(file, 'wx', 0o600);
+    try {
+      const key = randomBytes(32);
+      await handle.writeFile(key.toString('hex') + '\n', 'ascii');
+      await handle.sync();
+      return new Uint8Array(key);
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  const mode = (await stat(file)).mode & 0o777;
+  if ((mode & 0o077) !== 0) {
+    throw new DeviceKeyError(`device key file ${file} has mode 0${mode.toString(8)}; it must be 0600 (chmod 600 ${file})`);
+  }
+  return parseKeyHex((await readFile(file, 'ascii')).trim(), `device key file ${file}`);
+}
+
+function parseKeyHex(hex: string, what: string): Uint8Array {
+  if (!/^[0-9a-fA-F]{64}$/.test(hex)) throw new DeviceKeyError(`${what} must be 64 hex digits (32 bytes)`);
+  return new Uint8Array(Buffer.from(hex, 'hex'));
+}
