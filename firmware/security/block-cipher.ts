@@ -48,8 +48,8 @@ function run(decrypt: boolean, family: CipherFamily, key: Uint8Array, data: Uint
     ? createDecipheriv(algorithm.name, algorithm.key, null)
     : createCipheriv(algorithm.name, algorithm.key, null);
   cipher.setAutoPadding(false);
-  const out = Buffer.concat([cipher.update(data), cipher.final()]);
-  return new Uint8Array(out.buffer, out.byteOffset, out.length);
+  // A fresh array, not a view into Buffer's shared pool: callers wipe keys with fill(0).
+  return new Uint8Array(Buffer.concat([cipher.update(data), cipher.final()]));
 }
 
 export function ecbEncrypt(family: CipherFamily, key: Uint8Array, data: Uint8Array): Uint8Array {
