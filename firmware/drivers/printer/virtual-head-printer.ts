@@ -4,6 +4,8 @@
  * were burnt, and it keeps the printed text lines for assertions. Paper can be set to run out after N
  * lines and reloaded. It does not wait: `simulatedMs` says how long the real head would have taken.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadReceiptFont, type BitmapFont } from './bitmap-font.js';
 import { dotRowsToPng } from './dot-png.js';
 import { DEFAULT_HEAD_CONFIG, NOMINAL_CELSIUS, strobeMillis, type HeadConfig } from './head-config.js';
@@ -18,12 +20,17 @@ export interface VirtualHeadOptions {
   paperOutAfterLines?: number;
   headConfig?: HeadConfig;
   font?: BitmapFont;
+  /** When set, each job's PNG is also written here as receipt-<n>.png (n from 1). */
+  pngDir?: string;
 }
 
 export interface PrintedJob {
   job: PrintJob;
   lines: string[];
   outcome: PrintOutcome;
+  /** The dot rows this job fed, [firstRow, endRow). */
+  firstRow: number;
+  endRow: number;
 }
 
 export class VirtualHeadPrinter implements ReceiptPrinter {
@@ -35,8 +42,10 @@ export class VirtualHeadPrinter implements ReceiptPrinter {
   private readonly font: BitmapFont;
   private linesLeft: number | undefined;
   private stepperPhase = 0;
+  private readonly pngDir: string | undefined;
 
   constructor(options: VirtualHeadOptions = {}) {
+    this.pngDir = options.pngDir;
     this.headConfig = options.headConfig ?? DEFAULT_HEAD_CONFIG;
     this.head = new HeadSimulator(this.headConfig);
     this.font = options.font ?? loadReceiptFont();
@@ -48,6 +57,7 @@ export class VirtualHeadPrinter implements ReceiptPrinter {
     const strobeMs = strobeMillis(NOMINAL_CELSIUS, this.headConfig.supplyVolts);
     let outcome: PrintOutcome = { ok: true };
     let printed = 0;
+    const firstRow = this.head.rowsFed;
     for (const line of lines) {
       if (this.linesLeft === 0) {
         outcome = { ok: false, reason: 'paper-out', linesPrinted: printed };
@@ -61,7 +71,10 @@ export class VirtualHeadPrinter implements ReceiptPrinter {
       if (this.linesLeft !== undefined) this.linesLeft--;
     }
     this.head.apply([{ op: 'release' }]);
-    this.jobs.push({ job, lines: lines.slice(0, printed), outcome });
+    this.jobs.push({ job, lines: lines.slice(0, printed), outcome, firstRow, endRow: this.head.rowsFed });
+    if (this.pngDir !== undefined && printed > 0) {
+      writeFileSync(join(this.pngDir, `receipt-${this.jobs.length}.png`), this.toPng(this.jobs.length - 1));
+    }
     return outcome;
   }
 
@@ -83,9 +96,20 @@ export class VirtualHeadPrinter implements ReceiptPrinter {
     return this.head.maxDotsFiring;
   }
 
-  /** The paper so far, 384 dots wide, one pixel per dot row fed (blank rows included). */
-  toPng(): Buffer {
-    const rows = Array.from({ length: this.head.rowsFed }, (_, i) => this.head.burnt[i] ?? new Uint8Array(ROW_BYTES));
+  /**
+   * The paper so far, or one job's part of it (index into `jobs`): 384 dots wide, one pixel row per dot
+   * row fed, blank rows included.
+   */
+  toPng(jobIndex?: number): Buffer {
+    let first = 0;
+    let end = this.head.rowsFed;
+    if (jobIndex !== undefined) {
+      const job = this.jobs[jobIndex];
+      if (!job) throw new RangeError(`no printed job #${jobIndex} (have ${this.jobs.length})`);
+      first = job.firstRow;
+      end = job.endRow;
+    }
+    const rows = Array.from({ length: end - first }, (_, i) => this.head.burnt[first + i] ?? new Uint8Array(ROW_BYTES));
     return dotRowsToPng(rows);
   }
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { dotRowsToPng } from '../../../firmware/drivers/printer/dot-png.js';
@@ -33,6 +36,22 @@ describe('virtual head printer', () => {
     expect(printer.jobs.map((j) => j.outcome.ok)).toEqual([false, true]);
     expect(printer.jobs[1]!.lines.join('\n')).toContain('重打印 REPRINT');
     expect(PNG.sync.read(printer.toPng()).height).toBe(printer.printedLines.length * ROWS_PER_LINE);
+  });
+
+  it('renders one job on its own and writes each job to pngDir', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'virtual-head-'));
+    try {
+      const printer = new VirtualHeadPrinter({ pngDir: dir });
+      await printer.print(REVERSAL_FAILED);
+      await printer.print(SALE_RECEIPT);
+      const second = PNG.sync.read(printer.toPng(1));
+      expect(second.height).toBe(layoutReceipt(SALE_RECEIPT).length * ROWS_PER_LINE);
+      expect(readFileSync(join(dir, 'receipt-2.png'))).toEqual(printer.toPng(1));
+      expect(PNG.sync.read(readFileSync(join(dir, 'receipt-1.png'))).height).toBe(layoutReceipt(REVERSAL_FAILED).length * ROWS_PER_LINE);
+      expect(() => printer.toPng(2)).toThrow(/no printed job #2/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('counts paper across jobs', async () => {
