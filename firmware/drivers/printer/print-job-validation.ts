@@ -12,7 +12,8 @@ export class PrintJobError extends Error {
   }
 }
 
-const MASKED_PAN = /^\d{6}\*+\d{4}$/;
+/** maskPan() output: first 6 + last 4, or all stars for a PAN too short to show any digits. */
+const MASKED_PAN = /^(\d{6}\*+\d{4}|\*+)$/;
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 export function validatePrintJob(job: unknown): asserts job is PrintJob {

@@ -9,6 +9,7 @@ import {
 } from '../../../firmware/drivers/printer/receipt-layout.js';
 import { PrintJobError } from '../../../firmware/drivers/printer/print-job-validation.js';
 import { charColumns, textColumns, wrapColumns } from '../../../firmware/drivers/printer/text-columns.js';
+import { maskPan } from '../../../firmware/security/pan-mask.js';
 import type { PrintJob } from '../../../firmware/drivers/printer/print-job.js';
 import { REVERSAL_FAILED, SALE_RECEIPT, SETTLEMENT } from './sample-jobs.js';
 
@@ -53,6 +54,12 @@ describe('receipt layout', () => {
     expect(lines.filter((l) => l.includes('622202******1234'))).toHaveLength(1);
     const nineteen = layoutReceipt({ ...SALE_RECEIPT, maskedPan: '621700*********1234' });
     expect(nineteen.some((l) => l.includes('621700*********1234'))).toBe(true);
+  });
+
+  it('accepts what maskPan produces, including all stars for a very short PAN', () => {
+    for (const pan of ['6222021234567890', '6217001234567891234', '1234567890']) {
+      expect(layoutReceipt({ ...SALE_RECEIPT, maskedPan: maskPan(pan) }).join('\n')).toContain(maskPan(pan));
+    }
   });
 
   it('puts the signature acknowledgement on the merchant copy, wrapped at 32 columns', () => {
