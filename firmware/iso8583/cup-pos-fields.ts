@@ -3,10 +3,17 @@ import { fieldTable, withFields, type FieldSpec, type FieldTable } from './field
 /**
  * The China UnionPay POS dialect (see ../shared/reference/cup-pos.md). BCD numeric fields with an
  * odd number of digits are left-aligned with a trailing 0 nibble, as the sign-in capture shows
- * for F60; the same rule is applied to the fixed odd fields F22 and F23 (inferred).
+ * for F60 and public CUP field notes state for F2, F22 and F32 ("左靠"); the same notes give F23
+ * (card sequence number) right-aligned ("右靠"), a leading 0 nibble.
  */
-const bcd = (field: number, name: string, length: number, lengthKind: FieldSpec['lengthKind'] = 'fixed'): FieldSpec => ({
-  field, name, type: 'n', lengthKind, length, encoding: 'bcd', bcdPadding: 'right',
+const bcd = (
+  field: number,
+  name: string,
+  length: number,
+  lengthKind: FieldSpec['lengthKind'] = 'fixed',
+  bcdPadding: FieldSpec['bcdPadding'] = 'right',
+): FieldSpec => ({
+  field, name, type: 'n', lengthKind, length, encoding: 'bcd', bcdPadding,
 });
 const track = (field: number, name: string, length: number, lengthKind: FieldSpec['lengthKind']): FieldSpec => ({
   field, name, type: 'z', lengthKind, length, encoding: 'bcd', bcdPadding: 'right',
@@ -28,7 +35,7 @@ export const CUP_POS_FIELDS: FieldTable = fieldTable([
   bcd(14, 'expiration date YYMM', 4),
   bcd(15, 'settlement date MMDD', 4),
   bcd(22, 'POS entry mode', 3),
-  bcd(23, 'card sequence number', 3),
+  bcd(23, 'card sequence number', 3, 'fixed', 'left'),
   bcd(25, 'POS condition code', 2),
   bcd(26, 'PIN capture code', 2),
   bcd(32, 'acquiring institution id', 11, 'llvar'),

@@ -132,6 +132,12 @@ describe('known encodings (CUP POS dialect)', () => {
     expect(decodeMessage(bytes).fields[128]).toEqual(fromHex('1122334455667788'));
   });
 
+  it('pads F23 (card sequence number) on the left, unlike F22', () => {
+    expect(Buffer.from(encodeMessage({ mti: '0200', fields: { 22: '051', 23: '001' } })).toString('hex'))
+      .toBe('0200' + '0000060000000000' + '0510' + '0001');
+    expect(decodeError(fromHex('0200 0000020000000000 1001'))).toMatchObject({ reason: 'bad-bcd', field: 23, offset: 10 });
+  });
+
   it('accepts track data written with D and reads it back with =', () => {
     const bytes = encodeMessage({ mti: '0200', fields: { 35: '1234D5' } });
     expect(decodeMessage(bytes).fields[35]).toBe('1234=5');
