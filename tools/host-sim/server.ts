@@ -166,7 +166,7 @@ export async function startHostSimulator(options: HostSimulatorOptions = {}): Pr
       entries: handled.records.flatMap((r) => r.entries),
       fault,
     };
-    logger.log(handled.response.fields[39] === '00' ? 'debug' : 'info', 'host-sim.request', {
+    logger.log('info', 'host-sim.request', {
       index: base.index,
       mti: base.mti,
       stan: base.stan,
