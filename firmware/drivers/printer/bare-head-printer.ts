@@ -24,6 +24,7 @@ import {
 import { HALF_STEP_COILS, planHeadRows, type HeadOp } from './head-planner.js';
 import type { PrintJob, PrintOutcome, ReceiptPrinter } from './print-job.js';
 import { HEAD_DOTS, dotAt, rasteriseLine } from './rasteriser.js';
+import { OneAtATime } from './one-at-a-time.js';
 import { layoutReceipt } from './receipt-layout.js';
 
 export interface BareHeadPins {
@@ -76,6 +77,7 @@ export class BareHeadPrinter implements ReceiptPrinter {
   /** Last reported sensor level; undefined until the first report (then assumed present). */
   private paperLevel: number | undefined;
   private stepperPhase = 0;
+  private readonly queue = new OneAtATime();
 
   constructor(
     private readonly io: IoPlugin,
@@ -106,7 +108,11 @@ export class BareHeadPrinter implements ReceiptPrinter {
     return this.paperLevel === undefined || this.paperLevel === this.presentLevel;
   }
 
-  async print(job: PrintJob): Promise<PrintOutcome> {
+  print(job: PrintJob): Promise<PrintOutcome> {
+    return this.queue.run(() => this.printNow(job));
+  }
+
+  private async printNow(job: PrintJob): Promise<PrintOutcome> {
     const lines = layoutReceipt(job);
     try {
       for (let i = 0; i < lines.length; i++) {

@@ -7,6 +7,7 @@ import type { Clock } from '../../hal/clock.js';
 import type { ByteLink } from './byte-link.js';
 import { ESC_POS, encodeEscPosJob, parsePaperStatus, type ChineseMode, type PaperStatus } from './escpos-encoder.js';
 import type { PrintJob, PrintOutcome, ReceiptPrinter } from './print-job.js';
+import { OneAtATime } from './one-at-a-time.js';
 import { layoutReceipt } from './receipt-layout.js';
 
 export interface EscPosPrinterOptions {
@@ -23,6 +24,7 @@ export class EscPosPrinter implements ReceiptPrinter {
   private readonly printSpeedMmPerS: number;
   private readonly chineseMode: ChineseMode;
   private readonly statusTimeoutMs: number;
+  private readonly queue = new OneAtATime();
 
   constructor(
     private readonly link: ByteLink,
@@ -34,7 +36,18 @@ export class EscPosPrinter implements ReceiptPrinter {
     this.statusTimeoutMs = options.statusTimeoutMs ?? 500;
   }
 
-  async print(job: PrintJob): Promise<PrintOutcome> {
+  print(job: PrintJob): Promise<PrintOutcome> {
+    return this.queue.run(() => this.printNow(job));
+  }
+
+  paperPresent(): Promise<boolean> {
+    return this.queue.run(async () => {
+      const status = await this.queryPaper();
+      return status !== 'offline' && !status.paperOut;
+    });
+  }
+
+  private async printNow(job: PrintJob): Promise<PrintOutcome> {
     const encoded = encodeEscPosJob(layoutReceipt(job), this.chineseMode, {
       baud: this.options.baud,
       printSpeedMmPerS: this.printSpeedMmPerS,
@@ -53,11 +66,6 @@ export class EscPosPrinter implements ReceiptPrinter {
       if (status.paperOut) return { ok: false, reason: 'paper-out', linesPrinted: i };
     }
     return { ok: true };
-  }
-
-  async paperPresent(): Promise<boolean> {
-    const status = await this.queryPaper();
-    return status !== 'offline' && !status.paperOut;
   }
 
   /** Sends DLE EOT 4 and resolves with the first status byte that comes back, or 'offline'. */

@@ -147,3 +147,26 @@ describe('byte links', () => {
     expect(got).toEqual([0x12]);
   });
 });
+
+describe('one job at a time', () => {
+  it('a second print waits for the first instead of interleaving its bytes', async () => {
+    const clock = new VirtualClock();
+    const module = new FakeEscPosModule(clock, 9600);
+    const printer = new EscPosPrinter(module, clock, { baud: 9600 });
+    const both = Promise.all([printer.print(REVERSAL_FAILED), printer.print(SALE_RECEIPT)]);
+    expect(await runOnVirtualClock(clock, both)).toEqual([{ ok: true }, { ok: true }]);
+    const first = encodeEscPosJob(layoutReceipt(REVERSAL_FAILED), 'once', TIMING);
+    const expectedFirst = [...ESC_POS.paperStatusQuery, ...first.preamble];
+    for (const line of first.lines) expectedFirst.push(...line.bytes, ...ESC_POS.paperStatusQuery);
+    expect(module.received.slice(0, expectedFirst.length)).toEqual(expectedFirst);
+    expect(module.received.slice(expectedFirst.length, expectedFirst.length + 5)).toEqual([...ESC_POS.paperStatusQuery, 0x1b, 0x40]);
+  });
+
+  it('a failed job does not block the next one', async () => {
+    const clock = new VirtualClock();
+    const printer = new EscPosPrinter(new FakeEscPosModule(clock, 9600), clock, { baud: 9600 });
+    const bad = printer.print({ ...SALE_RECEIPT, amountFen: -1 });
+    await expect(bad).rejects.toThrow(/amountFen/);
+    expect(await runOnVirtualClock(clock, printer.print(REVERSAL_FAILED))).toEqual({ ok: true });
+  });
+});
