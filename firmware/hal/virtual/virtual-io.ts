@@ -13,7 +13,7 @@ import { EventEmitter } from 'node:events';
 import { PinMode, type I2cConfigOptions, type IoPlugin, type PinInfo, type SerialConfigOptions } from '../io-plugin.js';
 import type { BoardModel } from './board-model.js';
 import { pinCapabilities } from './board-profiles.js';
-import { encodeCommand, encodeReply } from './firmata-wire.js';
+import { encodeCommand, encodeReply } from './firmata-messages.js';
 import { OrderedTimeline } from './ordered-timeline.js';
 import { StandardFirmataPlus, type FirmataReply } from './standard-firmata-plus.js';
 import { FIRMATA_DEFAULT_BAUD, WireAccount } from './wire-account.js';
