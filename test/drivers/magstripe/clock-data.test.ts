@@ -19,9 +19,19 @@ function clockOut(machine: ClockDataSwipeMachine, track: 1 | 2 | 3, bits: ArrayL
   }
 }
 
+/** The pins' first reports: idle (high). */
+function idle(machine: ClockDataSwipeMachine, tracks: readonly (1 | 2 | 3)[]): ClockDataSwipeMachine {
+  machine.cardLoad(1);
+  for (const track of tracks) {
+    machine.readClock(track, 1);
+    machine.readData(track, 1);
+  }
+  return machine;
+}
+
 describe('clock/data state machine', () => {
   it('/CLS frames the swipe; /RDT is sampled on the falling edge of /RCL, low = 1', () => {
-    const machine = new ClockDataSwipeMachine([1, 2]);
+    const machine = idle(new ClockDataSwipeMachine([1, 2]), [1, 2]);
     const bits = syntheticSwipeBits(CARD, 'forward');
     expect(machine.cardLoad(0)).toBeUndefined();
     clockOut(machine, 1, bits[1]!);
@@ -30,7 +40,7 @@ describe('clock/data state machine', () => {
   });
 
   it('data changes and rising edges do not clock a bit; strobes without a card are ignored', () => {
-    const machine = new ClockDataSwipeMachine([2]);
+    const machine = idle(new ClockDataSwipeMachine([2]), [2]);
     clockOut(machine, 2, [1, 1, 0, 1, 0]);
     machine.cardLoad(0);
     const bits = syntheticSwipeBits(CARD, 'backward')[2]!;
@@ -45,15 +55,30 @@ describe('clock/data state machine', () => {
     expect(machine.cardLoad(1)).toMatchObject({ ok: true, pan: CARD.pan, direction: 'backward' });
   });
 
-  it('a swipe with no strobes is no-data; a corrupted bit is a parity error', () => {
-    const machine = new ClockDataSwipeMachine([2]);
+  it('a /CLS pulse with no strobes is ignored; strobes of zeros are no-data; a corrupted bit is a parity error', () => {
+    const machine = idle(new ClockDataSwipeMachine([2]), [2]);
     machine.cardLoad(0);
+    expect(machine.cardLoad(1)).toBeUndefined();
+    machine.cardLoad(0);
+    clockOut(machine, 2, new Uint8Array(30));
     expect(machine.cardLoad(1)).toMatchObject({ ok: false, reason: 'no-data' });
     const bits = syntheticSwipeBits(CARD, 'forward')[2]!.slice();
     bits[40] ^= 1;
     machine.cardLoad(0);
     clockOut(machine, 2, bits);
     expect(machine.cardLoad(1)).toMatchObject({ ok: false, reason: 'parity' });
+  });
+
+  it("a pin's first report is a level, not an edge", () => {
+    const machine = new ClockDataSwipeMachine([2]);
+    // Reported low before the pull-ups are on, then idle: no swipe starts, no bit is clocked.
+    machine.cardLoad(0);
+    machine.readClock(2, 0);
+    machine.readClock(2, 1);
+    expect(machine.cardLoad(1)).toBeUndefined();
+    machine.cardLoad(0);
+    clockOut(machine, 2, syntheticSwipeBits(CARD, 'forward')[2]!);
+    expect(machine.cardLoad(1)).toMatchObject({ ok: true, pan: CARD.pan });
   });
 
   it('refuses unknown tracks and bad track lists', () => {
@@ -74,6 +99,7 @@ describe('clock/data reader on the IO plugin', () => {
     const results: SwipeResult[] = [];
     reader.onSwipe((r) => results.push(r));
 
+    for (const pin of [2, 3, 4]) io.setPin(pin, 1);
     const swipe = (bits: ArrayLike<number>) => {
       io.setPin(2, 0);
       for (let i = 0; i < bits.length; i++) {
