@@ -199,16 +199,14 @@ export function buildSettlement(p: { stan: number; batchNo: number; operator: st
   };
 }
 
-/** Batch upload: records with 60.3 = 201, the closing message (record count in F48) with 202. */
-export function buildBatchUpload(p: { stan: number; batchNo: number; field48: string; last: boolean; settings: TerminalSettings }): IsoMessage {
-  return {
-    mti: '0320',
-    fields: {
-      11: pad(p.stan, 6),
-      41: p.settings.terminalId,
-      42: p.settings.merchantNo,
-      48: p.field48,
-      60: field60('00', p.batchNo, p.last ? '202' : '201'),
-    },
+/** Batch upload: records (F48) with 60.3 = 201, then the closing message, without records, with 202. */
+export function buildBatchUpload(p: { stan: number; batchNo: number; field48?: string; settings: TerminalSettings }): IsoMessage {
+  const fields: IsoMessage['fields'] = {
+    11: pad(p.stan, 6),
+    41: p.settings.terminalId,
+    42: p.settings.merchantNo,
+    60: field60('00', p.batchNo, p.field48 === undefined ? '202' : '201'),
   };
+  if (p.field48 !== undefined) fields[48] = p.field48;
+  return { mti: '0320', fields };
 }

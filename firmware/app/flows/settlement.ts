@@ -5,9 +5,9 @@
 import { getString } from '../../iso8583/message.js';
 import type { EngineContext } from '../engine-context.js';
 import type { HostOutcome } from '../engine-io.js';
-import { buildBatchUpload, buildSettlement, pad } from '../iso-requests.js';
+import { buildBatchUpload, buildSettlement } from '../iso-requests.js';
 import { settlementReport } from '../receipts.js';
-import { batchTotals, batchUploadField48s, hostSaysBalanced, settledTransactions, settlementField48 } from '../settlement-totals.js';
+import { batchTotals, batchUploadField48s, hostSaysBalanced, settlementField48 } from '../settlement-totals.js';
 import { currentBatch, explainBlocked, reversalRound, takeStan } from './online.js';
 import { printWithRecovery } from './printing.js';
 import { hostExchange, journalCall, log, pause, show, t, type Flow } from './primitives.js';
@@ -53,11 +53,10 @@ export function* settlementFlow(ctx: EngineContext): Flow<void> {
     show(ctx, 'settlement', [t(ctx, 'settleUnbalanced'), t(ctx, 'batchUpload')]);
     const chunks = batchUploadField48s(ctx.journal.view.transactions);
     for (const chunk of chunks) {
-      step = yield* exchangeWithStan(ctx, (stan) => buildBatchUpload({ stan, batchNo, field48: chunk, last: false, settings: ctx.settings }));
+      step = yield* exchangeWithStan(ctx, (stan) => buildBatchUpload({ stan, batchNo, field48: chunk, settings: ctx.settings }));
       if (!step.ok) return yield* explain(ctx, step);
     }
-    const count = pad(settledTransactions(ctx.journal.view.transactions).length, 4);
-    step = yield* exchangeWithStan(ctx, (stan) => buildBatchUpload({ stan, batchNo, field48: count, last: true, settings: ctx.settings }));
+    step = yield* exchangeWithStan(ctx, (stan) => buildBatchUpload({ stan, batchNo, settings: ctx.settings }));
     if (!step.ok) return yield* explain(ctx, step);
     step = yield* exchangeWithStan(ctx, (stan) => buildSettlement({ stan, batchNo, operator, field48, settings: ctx.settings }));
     if (!step.ok) return yield* explain(ctx, step);

@@ -1,0 +1,47 @@
+/** The TerminalSecurity port on firmware/security: CUP MAC, format-0 PIN block, F62 key exchange. */
+import type { HostExchangeResult } from '../host/host-link.js';
+import type { IsoMessage } from '../iso8583/message.js';
+import { signMessage, verifyMac, type MacScheme } from '../security/message-mac.js';
+import { encryptPinBlock } from '../security/pin-block.js';
+import { SecurityError } from '../security/security-error.js';
+import { WorkingKeys } from '../security/working-keys.js';
+import type { KeyInstallOutcome } from './engine-io.js';
+import type { TerminalSecurity } from './terminal-security.js';
+
+export class CupTerminalSecurity implements TerminalSecurity {
+  constructor(
+    private readonly masterKey: Uint8Array,
+    private readonly keys: WorkingKeys = new WorkingKeys('tdes'),
+    private readonly macScheme: MacScheme = 'cup-ecb',
+  ) {}
+
+  get signedIn(): boolean {
+    return this.keys.signedIn;
+  }
+
+  sign(request: IsoMessage): IsoMessage | undefined {
+    if (!this.keys.signedIn) return undefined;
+    return signMessage(request, this.keys.require(), this.macScheme);
+  }
+
+  verify(response: HostExchangeResult): boolean {
+    if (!this.keys.signedIn) return false;
+    return verifyMac(response.body, this.keys.require(), this.macScheme);
+  }
+
+  pinBlock(pin: string, pan: string): Uint8Array {
+    return encryptPinBlock(pin, pan, this.keys.require().pik, this.keys.family);
+  }
+
+  installKeys(field62: Uint8Array): KeyInstallOutcome {
+    try {
+      this.keys.applySignIn(field62, this.masterKey);
+      return { ok: true };
+    } catch (error) {
+      if (error instanceof SecurityError) {
+        return { ok: false, reason: error.kind === 'key-check-failed' ? 'key-check-failed' : 'bad-field62' };
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * A HostLink that hands each request to the host simulator's Acquirer in the same process: the
+ * request is encoded with the real codec (so MACs cover real bytes), the response decoded back.
+ * `faults` scripts what happens to the next exchanges: drop the request before the host sees it,
+ * or apply it and lose the response (the 单边帐 case a reversal must repair).
+ */
+import { Acquirer } from '../../../tools/host-sim/acquirer.js';
+import { loadCardFile, type CardAccount } from '../../../tools/host-sim/card-file.js';
+import { Issuer } from '../../../tools/host-sim/issuer.js';
+import { IssuerLedger } from '../../../tools/host-sim/issuer-ledger.js';
+import { firmwareSecurity } from '../../../tools/host-sim/sim-security.js';
+import { DEFAULT_TERMINALS, TEST_TERMINAL_MASTER_KEY_HEX } from '../../../tools/host-sim/terminals.js';
+import { PowerCut } from '../../../firmware/drivers/flash/flash-device.js';
+import { SeededRandom } from '../../../firmware/hal/seeded-random.js';
+import { HostError, type HostExchangeResult, type HostLink } from '../../../firmware/host/host-link.js';
+import { decodeMessage, encodeMessage } from '../../../firmware/iso8583/codec.js';
+import type { IsoMessage } from '../../../firmware/iso8583/message.js';
+
+/**
+ * unreachable: refused, nothing left · drop: sent but never reached the host (timeout) ·
+ * lose-response: applied by the host, response lost (timeout) · wrong-mac: response MAC corrupted ·
+ * power-cut: the terminal loses power as the request is about to leave (it never does).
+ */
+export type ExchangeFault = 'unreachable' | 'drop' | 'lose-response' | 'wrong-mac' | 'power-cut';
+
+export const MASTER_KEY = Uint8Array.from(Buffer.from(TEST_TERMINAL_MASTER_KEY_HEX, 'hex'));
+
+export class InProcessHost implements HostLink {
+  readonly ledger = new IssuerLedger();
+  readonly issuer: Issuer;
+  readonly acquirer: Acquirer;
+  readonly cards: CardAccount[];
+  readonly requests: IsoMessage[] = [];
+  readonly faults: ExchangeFault[] = [];
+  /** Called after the host applied a request, before the response travels (power-cut point). */
+  afterApply: ((request: IsoMessage) => void) | undefined;
+
+  constructor(now: () => Date, seed = 1) {
+    const rng = new SeededRandom(seed);
+    this.cards = loadCardFile();
+    let rrn = 0;
+    this.issuer = new Issuer(this.cards, this.ledger, {
+      nextRrn: () => String(++rrn).padStart(12, '0'),
+      nextAuthCode: () => String(rng.int(0, 999999)).padStart(6, '0'),
+    }, now);
+    this.acquirer = new Acquirer({ issuer: this.issuer, security: firmwareSecurity(rng), masterKey: MASTER_KEY, terminals: DEFAULT_TERMINALS, now });
+  }
+
+  async exchange(request: IsoMessage): Promise<HostExchangeResult> {
+    const fault = this.faults.shift();
+    if (fault === 'unreachable') throw new HostError('unreachable', false, 'scripted: connection refused');
+    if (fault === 'power-cut') throw new PowerCut(0);
+    if (fault === 'drop') throw new HostError('timeout', true, 'scripted: request lost on the way');
+    const body = encodeMessage(request);
+    const decoded = decodeMessage(body);
+    this.requests.push(decoded);
+    const handled = this.acquirer.handle(decoded, body);
+    this.afterApply?.(decoded);
+    if (fault === 'lose-response' || !handled.responseBody) throw new HostError('timeout', true, 'scripted: no response');
+    const responseBody = handled.responseBody.slice();
+    if (fault === 'wrong-mac' && handled.response?.fields[64] !== undefined) responseBody[responseBody.length - 1]! ^= 0xff;
+    return { message: decodeMessage(responseBody), body: responseBody };
+  }
+
+  async close(): Promise<void> {}
+}
