@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeMessage } from '../../firmware/iso8583/codec.js';
+import { parseFuzzArgs } from '../../tools/fuzz/fuzz-args.js';
 import { fuzzIso8583 } from '../../tools/fuzz/iso8583-fuzz.js';
 
 describe('ISO 8583 fuzzer', () => {
@@ -47,5 +48,18 @@ describe('ISO 8583 fuzzer', () => {
     const report = fuzzIso8583({ iterations: 20, seed: 2, hangMs: 50, now });
     expect(tick).toBeGreaterThan(140);
     expect(report.hangs).toBe(0);
+  });
+});
+
+describe('fuzzer command line', () => {
+  it('reads --iterations, --seed and --hang-ms, with defaults', () => {
+    expect(parseFuzzArgs(['--iterations', '20000'], 9)).toEqual({ iterations: 20000, seed: 9, hangMs: 50 });
+    expect(parseFuzzArgs(['--seed', '5', '--hang-ms', '80', '--iterations', '1'], 9)).toEqual({ iterations: 1, seed: 5, hangMs: 80 });
+  });
+  it('rejects unknown options and bad numbers clearly', () => {
+    expect(() => parseFuzzArgs(['--iters', '5'], 0)).toThrow(/unknown option --iters/);
+    expect(() => parseFuzzArgs(['--iterations'], 0)).toThrow(/--iterations needs a non-negative integer, got nothing/);
+    expect(() => parseFuzzArgs(['--iterations', '1e3x'], 0)).toThrow(/got "1e3x"/);
+    expect(() => parseFuzzArgs(['--seed', '-1'], 0)).toThrow(/--seed needs a non-negative integer/);
   });
 });

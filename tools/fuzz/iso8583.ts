@@ -1,27 +1,13 @@
+import { parseFuzzArgs, type FuzzArgs } from './fuzz-args.js';
 import { fuzzIso8583 } from './iso8583-fuzz.js';
 
 /**
  * npm run fuzz:iso8583 -- --iterations <N> [--seed <S>] [--hang-ms <ms>]
  * Last line: fuzz-iso8583: iterations=<N> crashes=<c> hangs=<h>; exit status 1 if either is non-zero.
  */
-function parseArgs(argv: string[]): { iterations: number; seed: number; hangMs: number } {
-  const options = { iterations: 100_000, seed: Date.now() >>> 0, hangMs: 50 };
-  for (let i = 0; i < argv.length; i++) {
-    const name = argv[i];
-    const value = argv[i + 1];
-    const key = name === '--iterations' ? 'iterations' : name === '--seed' ? 'seed' : name === '--hang-ms' ? 'hangMs' : undefined;
-    if (key === undefined) throw new Error(`unknown option ${name}; use --iterations <N> [--seed <S>] [--hang-ms <ms>]`);
-    const number = Number(value);
-    if (value === undefined || !Number.isInteger(number) || number < 0) throw new Error(`${name} needs a non-negative integer, got ${value}`);
-    options[key] = number;
-    i++;
-  }
-  return options;
-}
-
-let options: ReturnType<typeof parseArgs>;
+let options: FuzzArgs;
 try {
-  options = parseArgs(process.argv.slice(2));
+  options = parseFuzzArgs(process.argv.slice(2), Date.now() >>> 0);
 } catch (error) {
   console.error(`fuzz-iso8583: ${(error as Error).message}`);
   process.exit(2);
