@@ -2,6 +2,7 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { afterEach, describe, expect, it } from 'vitest';
 import { HostError } from '../../firmware/host/host-link.js';
 import { cupMessageFramer, DEFAULT_HEADER, DEFAULT_TPDU } from '../../firmware/host/cup-message-framer.js';
+import { tcpHostLinkConfig } from '../../firmware/host/host-link-config.js';
 import { TcpHostLink } from '../../firmware/host/tcp-host-link.js';
 import { MemoryLogger } from '../../firmware/hal/log.js';
 import { frame, FrameDeframer } from '../../firmware/iso8583/framing.js';
@@ -195,5 +196,18 @@ describe('TCP host link', () => {
 
   it('refuses a bad port', () => {
     expect(() => new TcpHostLink({ host: '127.0.0.1', port: 70000 })).toThrow(/port/);
+  });
+});
+
+describe('link settings from a board config', () => {
+  it('takes address, port and timeouts, and keeps defaults for what is not said', () => {
+    expect(tcpHostLinkConfig({ address: '10.0.0.10', port: 5800, timeouts: { connectMs: 5000, responseMs: 30000 } }, { persistent: true })).toEqual({
+      host: '10.0.0.10',
+      port: 5800,
+      connectTimeoutMs: 5000,
+      responseTimeoutMs: 30000,
+      persistent: true,
+    });
+    expect(tcpHostLinkConfig({ address: 'acquirer.example', port: 5800 })).toEqual({ host: 'acquirer.example', port: 5800 });
   });
 });
