@@ -71,8 +71,13 @@ export class TcpHostLink implements HostLink {
     if (this.inFlight) {
       return Promise.reject(new HostError('unreachable', false, 'another request is already in flight'));
     }
-    // Encoding errors are the caller's bug and surface as the codec's own error, before any I/O.
-    const frame = this.framer.pack(request);
+    let frame: Uint8Array;
+    try {
+      frame = this.framer.pack(request);
+    } catch (err) {
+      // An encoding error is the caller's bug: it surfaces as the codec's own error, before any I/O.
+      return Promise.reject(err);
+    }
     const timeoutMs = options?.timeoutMs ?? this.responseTimeoutMs;
     return new Promise<HostExchangeResult>((resolve, reject) => {
       const flight: InFlight = { request, key: requestKey(request), sent: false, resolve, reject };

@@ -6,7 +6,7 @@ import { tcpHostLinkConfig } from '../../firmware/host/host-link-config.js';
 import { TcpHostLink } from '../../firmware/host/tcp-host-link.js';
 import { MemoryLogger } from '../../firmware/hal/log.js';
 import { frame, FrameDeframer } from '../../firmware/iso8583/framing.js';
-import type { IsoMessage } from '../../firmware/iso8583/message.js';
+import { Iso8583Error, type IsoMessage } from '../../firmware/iso8583/message.js';
 
 const framer = cupMessageFramer();
 const encode = (m: IsoMessage) => framer.pack(m);
@@ -209,5 +209,14 @@ describe('link settings from a board config', () => {
       persistent: true,
     });
     expect(tcpHostLinkConfig({ address: 'acquirer.example', port: 5800 })).toEqual({ host: 'acquirer.example', port: 5800 });
+  });
+});
+
+describe('TCP host link: requests that do not encode', () => {
+  it('rejects with the codec error before connecting', async () => {
+    const srv = await startServer(() => undefined);
+    const l = link(srv.port);
+    await expect(l.exchange({ mti: '02x0', fields: {} })).rejects.toThrow(Iso8583Error);
+    expect(srv.connections).toBe(0);
   });
 });
