@@ -33,6 +33,10 @@ export class CupTerminalSecurity implements TerminalSecurity {
     return encryptPinBlock(pin, pan, this.keys.require().pik, this.keys.family);
   }
 
+  clearKeys(): void {
+    this.keys.clear();
+  }
+
   installKeys(field62: Uint8Array): KeyInstallOutcome {
     try {
       this.keys.applySignIn(field62, this.masterKey);

@@ -46,6 +46,8 @@ export type Operation =
   | { op: 'print'; job: PrintJob }
   /** Install working keys from a sign-in response's F62 (check values verified by security). */
   | { op: 'install-keys'; field62: Uint8Array; keyMode: '003' | '004' }
+  /** Sign-off: wipe the working keys (answered by a keys-result). */
+  | { op: 'clear-keys' }
   /** Hash a new password with a fresh random salt (randomness lives in the shell). */
   | { op: 'hash-password'; password: string }
   | { op: 'save-settings'; settings: TerminalSettings };

@@ -25,6 +25,7 @@ const ANSWERS: Record<Operation['op'], EngineEvent['kind'][]> = {
   host: ['host-result'],
   print: ['print-result'],
   'install-keys': ['keys-result'],
+  'clear-keys': ['keys-result'],
   'hash-password': ['password-hashed'],
   'save-settings': ['settings-saved'],
 };

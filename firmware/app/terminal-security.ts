@@ -15,4 +15,6 @@ export interface TerminalSecurity {
   pinBlock(pin: string, pan: string): Uint8Array;
   /** Decrypts and checks the keys in a sign-in response's F62; keeps the old keys on failure. */
   installKeys(field62: Uint8Array, keyMode: '003' | '004'): KeyInstallOutcome;
+  /** Sign-off: overwrite and forget the working keys. */
+  clearKeys(): void;
 }

@@ -206,6 +206,9 @@ export class TerminalShell {
         return { kind: 'print-result', outcome: await this.print(op.job) };
       case 'install-keys':
         return { kind: 'keys-result', outcome: this.o.security.installKeys(op.field62, op.keyMode) };
+      case 'clear-keys':
+        this.o.security.clearKeys();
+        return { kind: 'keys-result', outcome: { ok: true } };
       case 'hash-password': {
         const salt = (this.o.randomBytes ?? ((n: number) => new Uint8Array(randomBytes(n))))(16);
         return { kind: 'password-hashed', hash: hashPassword(op.password, salt) };

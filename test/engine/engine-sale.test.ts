@@ -299,3 +299,64 @@ describe('engine: sale step by step (pure)', () => {
     expect(logged).toContain('622202*********0123');
   });
 });
+
+describe('engine: sign-in edge cases (pure)', () => {
+  it('"key check failed" keeps the operator signed out and shows the error', async () => {
+    const d = new EngineDriver();
+    await d.start();
+    d.keysOutcome = { ok: false, reason: 'key-check-failed' };
+    await d.keys('ENTER');
+    await d.type('01');
+    await d.keys('ENTER');
+    await d.type('0000');
+    await d.keys('ENTER');
+    await d.reply({ 39: '00', 62: new Uint8Array(24) });
+    expect(d.screen).toContain('KEY CHECK FAILED');
+    expect(d.engine.operator).toBeUndefined();
+  });
+
+  it('a host refusal of sign-in shows the code meaning', async () => {
+    const d = new EngineDriver();
+    await d.start();
+    await d.keys('ENTER');
+    await d.type('01');
+    await d.keys('ENTER');
+    await d.type('0000');
+    await d.keys('ENTER');
+    await d.reply({ 39: '97' });
+    expect(d.screen).toContain('TERM NOT REGD');
+    expect(d.engine.operator).toBeUndefined();
+  });
+
+  it('boot with a pending record sends its reversal (98) first; an owed one after sign-in when keys are missing', async () => {
+    const journal = new MemoryJournal();
+    await journal.takeCounter('stan');
+    const d0 = new EngineDriver(journal);
+    await d0.start();
+    await d0.signIn();
+    await d0.keys('1');
+    await d0.type('100');
+    await d0.keys('ENTER');
+    await d0.swipe();
+    await d0.keys('ENTER');
+    await d0.type('1234');
+    await d0.keys('ENTER');
+    expect(d0.waiting.op).toBe('host');
+    // Power cut here: a fresh engine on the same journal.
+    const d = new EngineDriver(journal);
+    await d.start();
+    expect(d.waiting).toMatchObject({ op: 'host', request: { mti: '0400', fields: { 39: '98' } } });
+    await d.host({ ok: false, kind: 'unreachable', requestSent: false, detail: 'no working keys' });
+    expect(journal.view().transactions[0]!.status).toBe('reversal-pending');
+    expect(journal.view().transactions[0]!.reversalTries).toBe(0);
+    await d.keys('ENTER');
+    await d.type('01');
+    await d.keys('ENTER');
+    await d.type('0000');
+    await d.keys('ENTER');
+    await d.reply({ 39: '00', 62: new Uint8Array(24) });
+    expect(d.waiting).toMatchObject({ op: 'host', request: { mti: '0400' } });
+    await d.reply({ 39: '25' });
+    expect(journal.view().transactions[0]!.status).toBe('reversed');
+  });
+});

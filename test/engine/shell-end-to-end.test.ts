@@ -111,7 +111,7 @@ describe('shell end to end: real journal on simulated NOR, real security, in-pro
     await rig.sale(7000);
     expect(rig.screen).toContain('PAPER OUT');
     await rig.reboot();
-    expect(rig.screen).toContain('UNPRINTED RECEIPT');
+    expect(rig.screen).toContain('NOT PRINTED');
     await rig.press('ENTER');
     await rig.toIdle();
     expect(rig.printer.printed[0]).toMatchObject({ kind: 'transaction', copy: 'merchant', reprint: true, amountFen: 7000 });

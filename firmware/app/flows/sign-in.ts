@@ -99,7 +99,12 @@ export function* networkManagement(ctx: EngineContext, code: '002' | '301'): Flo
     return;
   }
   const outcome = yield* hostExchange(ctx, buildNetworkManagement({ stan, batchNo, code, settings: ctx.settings }), { mac: false });
-  if (code === '002') delete ctx.session.operator;
+  if (code === '002') {
+    // Signed off whatever the host said: the session and its keys end here.
+    delete ctx.session.operator;
+    const cleared = yield { op: 'clear-keys' };
+    if (cleared.kind !== 'keys-result') throw new EngineProtocolError('keys-result', cleared.kind);
+  }
   if (!outcome.ok) {
     yield* pause(ctx, title, [t(ctx, code === '002' ? 'signOffOk' : 'noResponse')]);
     return;

@@ -106,7 +106,7 @@ export const EN: Record<keyof typeof ZH, string> = {
   repeatPassword: 'REPEAT:',
   passwordMismatch: 'NOT THE SAME',
   changeWhose: 'OPER NO(00=SUP):',
-  recoverPrint: 'UNPRINTED RECEIPT',
+  recoverPrint: 'NOT PRINTED',
   recoverPrintAsk: 'ENTER:PRINT',
   status_approved: 'OK',
   status_declined: 'DECLINED',

@@ -65,6 +65,9 @@ export class FakeSecurity implements TerminalSecurity {
   pinBlock(pin: string): Uint8Array {
     return new Uint8Array(8).fill(pin.length);
   }
+  clearKeys(): void {
+    this.keysLoaded = false;
+  }
   installKeys(): KeyInstallOutcome {
     if (this.keyCheckFails) return { ok: false, reason: 'key-check-failed' };
     this.keysLoaded = true;

@@ -3,7 +3,7 @@
  * are answered from an in-memory model (no I/O) unless the test takes them itself.
  */
 import { TransactionEngine } from '../../../firmware/app/engine.js';
-import type { EngineEvent, EngineStep, HostOutcome, Operation } from '../../../firmware/app/engine-io.js';
+import type { EngineEvent, EngineStep, HostOutcome, KeyInstallOutcome, Operation } from '../../../firmware/app/engine-io.js';
 import { defaultSettings, type TerminalSettings } from '../../../firmware/app/settings.js';
 import type { PosKey } from '../../../firmware/drivers/keypad/pos-keys.js';
 import type { CardRead, SwipeResult } from '../../../firmware/drivers/magstripe/card-read.js';
@@ -27,6 +27,8 @@ export class EngineDriver {
   readonly sent: IsoMessage[] = [];
   readonly printed: PrintJob[] = [];
   ms = 0;
+  /** What installing the sign-in keys answers. */
+  keysOutcome: KeyInstallOutcome = { ok: true };
   private step!: EngineStep;
 
   constructor(
@@ -111,8 +113,9 @@ export class EngineDriver {
         );
         continue;
       }
-      if (op.op === 'install-keys') {
-        this.take(this.engine.handle({ kind: 'keys-result', outcome: { ok: true } }, this.time()));
+      if (op.op === 'install-keys' || op.op === 'clear-keys') {
+        const outcome = op.op === 'install-keys' ? this.keysOutcome : { ok: true as const };
+        this.take(this.engine.handle({ kind: 'keys-result', outcome }, this.time()));
         continue;
       }
       return;
