@@ -8,8 +8,8 @@ import type { BoardModel } from './board-model.js';
 export interface KeypadMatrixOptions {
   rowPins: readonly number[];
   colPins: readonly number[];
-  /** layout[row][col] = key name, e.g. [['1','2','3'], ...]. */
-  layout: readonly (readonly string[])[];
+  /** layout[row][col] = key name, e.g. [['1','2','3'], ...]; null where no key is fitted. */
+  layout: readonly (readonly (string | null)[])[];
 }
 
 export class KeypadMatrixModel {
@@ -29,6 +29,7 @@ export class KeypadMatrixModel {
         throw new Error(`keypad layout row ${row} has ${keys.length} keys but there are ${colPins.length} column pins`);
       }
       keys.forEach((key, col) => {
+        if (key === null) return;
         if (this.positions.has(key)) throw new Error(`keypad layout names key "${key}" twice`);
         this.positions.set(key, { row, col });
       });
