@@ -1,40 +1,21 @@
 import { createServer, type AddressInfo, type Socket } from 'node:net';
-import { SeededRandom } from '../../firmware/hal/seeded-random.js';
 import { silentLogger, type Logger } from '../../firmware/hal/log.js';
 import { decodeMessage, encodeMessage } from '../../firmware/iso8583/codec.js';
 import { FrameDeframer, frame, responseTpdu, type Frame } from '../../firmware/iso8583/framing.js';
 import { getString, type IsoMessage } from '../../firmware/iso8583/message.js';
-import type { MacScheme } from '../../firmware/security/message-mac.js';
 import { maskPan } from '../../firmware/security/pan-mask.js';
-import { Acquirer, signResponse, type AcquirerSecurity, type Handled, type TerminalConfig } from './acquirer.js';
-import { loadCardFile, validateCards, type CardAccount } from './card-file.js';
+import { signResponse, type Acquirer, type Handled } from './acquirer.js';
 import { FaultPlan, type FaultDecision, type FaultPlanConfig } from './fault-plan.js';
-import { Issuer } from './issuer.js';
-import { IssuerLedger, type LedgerEntry } from './issuer-ledger.js';
-import { firmwareSecurity } from './sim-security.js';
-import { DEFAULT_TERMINALS, TEST_TERMINAL_MASTER_KEY_HEX } from './terminals.js';
+import { createHostCore, type HostCoreOptions } from './host-core.js';
+import type { Issuer } from './issuer.js';
+import type { IssuerLedger, LedgerEntry } from './issuer-ledger.js';
 
-export interface HostSimulatorOptions {
+export interface HostSimulatorOptions extends HostCoreOptions {
   /** Default 0: any free port (read it back from `port`). */
   port?: number;
   host?: string;
-  /** Cards from a JSON file (default tools/host-sim/cards.json), or given directly. */
-  cardsFile?: string;
-  cards?: readonly CardAccount[];
-  /** Known terminals; default DEFAULT_TERMINALS. */
-  terminals?: readonly TerminalConfig[];
-  /** The terminal master key shared with every terminal: bytes or hex. Default TEST_TERMINAL_MASTER_KEY_HEX. */
-  masterKey?: Uint8Array | string;
-  /** Seeds working keys, auth codes and garbling. Default 1. */
-  seed?: number;
   faults?: FaultPlanConfig;
-  /** Host wall time for F12/F13 and card expiry. Default: the system clock. */
-  now?: () => Date;
   logger?: Logger;
-  /** MAC algorithm the terminals use. Default 'cup-ecb'. */
-  macScheme?: MacScheme;
-  /** Default: the firmware's own MAC, PIN block and key-exchange code. */
-  security?: AcquirerSecurity;
 }
 
 /** Where the simulator is in handling one request, for hooks. */
@@ -90,18 +71,7 @@ export const SIM_ACQUIRER_ID = '00000000001';
 export async function startHostSimulator(options: HostSimulatorOptions = {}): Promise<HostSimulator> {
   const host = options.host ?? '127.0.0.1';
   const logger = options.logger ?? silentLogger;
-  const rng = new SeededRandom(options.seed ?? 1);
-  const now = options.now ?? (() => new Date());
-  const cards = options.cards ? validateCards(options.cards) : loadCardFile(options.cardsFile);
-  const masterKey = typeof options.masterKey === 'string' ? hexBytes(options.masterKey) : options.masterKey ?? hexBytes(TEST_TERMINAL_MASTER_KEY_HEX);
-  const security = options.security ?? firmwareSecurity(rng, options.macScheme);
-  const ledger = new IssuerLedger();
-  let rrnCounter = 0;
-  const issuer = new Issuer(cards, ledger, {
-    nextRrn: () => String(++rrnCounter).padStart(12, '0'),
-    nextAuthCode: () => String(rng.int(0, 999999)).padStart(6, '0'),
-  }, now);
-  const acquirer = new Acquirer({ issuer, security, masterKey, terminals: options.terminals ?? DEFAULT_TERMINALS, now });
+  const { ledger, issuer, acquirer, security, rng } = createHostCore(options);
   const faults = new FaultPlan(options.faults);
   const listeners: { [E in keyof HostSimulatorEvents]: Listener<E>[] } = {
     'request-received': [],
@@ -291,9 +261,4 @@ export async function startHostSimulator(options: HostSimulatorOptions = {}): Pr
       return new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-function hexBytes(hex: string): Uint8Array {
-  if (!/^([0-9a-fA-F]{2})+$/.test(hex)) throw new RangeError('master key must be hex');
-  return Uint8Array.from(Buffer.from(hex, 'hex'));
 }
