@@ -52,6 +52,8 @@ export interface IoPlugin {
   readonly HIGH: number;
   readonly LOW: number;
   name?: string;
+  /** raspi-io / linux-io: turns a pin name (GPIO17, P1-11) into the pin number the other calls take. */
+  normalize?(pin: number | string): number;
 
   on(event: 'ready' | 'connect' | 'close', listener: () => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
