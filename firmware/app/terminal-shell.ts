@@ -205,7 +205,12 @@ export class TerminalShell {
       case 'print':
         return { kind: 'print-result', outcome: await this.print(op.job) };
       case 'install-keys':
-        return { kind: 'keys-result', outcome: this.o.security.installKeys(op.field62, op.keyMode) };
+        try {
+          return { kind: 'keys-result', outcome: this.o.security.installKeys(op.field62, op.keyMode) };
+        } catch (error) {
+          this.o.logger.log('error', 'security.install-keys-failed', { error: String(error) });
+          return { kind: 'keys-result', outcome: { ok: false, reason: 'bad-field62' } };
+        }
       case 'clear-keys':
         this.o.security.clearKeys();
         return { kind: 'keys-result', outcome: { ok: true } };

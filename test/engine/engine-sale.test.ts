@@ -7,13 +7,7 @@ import { MemoryJournal } from './doubles/memory-journal.js';
 async function saleSent(d: EngineDriver): Promise<void> {
   await d.start();
   await d.signIn();
-  await d.keys('1');
-  await d.type('8800');
-  await d.keys('ENTER');
-  await d.swipe();
-  await d.keys('ENTER');
-  await d.type('1234');
-  await d.keys('ENTER');
+  await d.saleKeys(8800);
 }
 
 describe('engine: sale step by step (pure)', () => {
@@ -46,11 +40,7 @@ describe('engine: sale step by step (pure)', () => {
   it('refuses a wrong operator password', async () => {
     const d = new EngineDriver();
     await d.start();
-    await d.keys('ENTER');
-    await d.type('01');
-    await d.keys('ENTER');
-    await d.type('9999');
-    await d.keys('ENTER');
+    await d.signInKeys('01', '9999');
     expect(d.screen).toContain('WRONG PASSWORD');
     expect(d.sent).toHaveLength(0);
   });
@@ -227,13 +217,7 @@ describe('engine: sale step by step (pure)', () => {
     await d.start();
     await d.signIn();
     d.journal.failNext('begin');
-    await d.keys('1');
-    await d.type('100');
-    await d.keys('ENTER');
-    await d.swipe();
-    await d.keys('ENTER');
-    await d.type('1234');
-    await d.keys('ENTER');
+    await d.saleKeys(100);
     expect(d.screen).toContain('STORAGE ERROR');
     expect(d.sent.map((m) => m.mti)).toEqual(['0800']);
   });
@@ -305,11 +289,7 @@ describe('engine: sign-in edge cases (pure)', () => {
     const d = new EngineDriver();
     await d.start();
     d.keysOutcome = { ok: false, reason: 'key-check-failed' };
-    await d.keys('ENTER');
-    await d.type('01');
-    await d.keys('ENTER');
-    await d.type('0000');
-    await d.keys('ENTER');
+    await d.signInKeys();
     await d.reply({ 39: '00', 62: new Uint8Array(24) });
     expect(d.screen).toContain('KEY CHECK FAILED');
     expect(d.engine.operator).toBeUndefined();
@@ -318,11 +298,7 @@ describe('engine: sign-in edge cases (pure)', () => {
   it('a host refusal of sign-in shows the code meaning', async () => {
     const d = new EngineDriver();
     await d.start();
-    await d.keys('ENTER');
-    await d.type('01');
-    await d.keys('ENTER');
-    await d.type('0000');
-    await d.keys('ENTER');
+    await d.signInKeys();
     await d.reply({ 39: '97' });
     expect(d.screen).toContain('TERM NOT REGD');
     expect(d.engine.operator).toBeUndefined();
@@ -334,13 +310,7 @@ describe('engine: sign-in edge cases (pure)', () => {
     const d0 = new EngineDriver(journal);
     await d0.start();
     await d0.signIn();
-    await d0.keys('1');
-    await d0.type('100');
-    await d0.keys('ENTER');
-    await d0.swipe();
-    await d0.keys('ENTER');
-    await d0.type('1234');
-    await d0.keys('ENTER');
+    await d0.saleKeys(100);
     expect(d0.waiting.op).toBe('host');
     // Power cut here: a fresh engine on the same journal.
     const d = new EngineDriver(journal);
@@ -349,11 +319,7 @@ describe('engine: sign-in edge cases (pure)', () => {
     await d.host({ ok: false, kind: 'unreachable', requestSent: false, detail: 'no working keys' });
     expect(journal.view().transactions[0]!.status).toBe('reversal-pending');
     expect(journal.view().transactions[0]!.reversalTries).toBe(0);
-    await d.keys('ENTER');
-    await d.type('01');
-    await d.keys('ENTER');
-    await d.type('0000');
-    await d.keys('ENTER');
+    await d.signInKeys();
     await d.reply({ 39: '00', 62: new Uint8Array(24) });
     expect(d.waiting).toMatchObject({ op: 'host', request: { mti: '0400' } });
     await d.reply({ 39: '25' });

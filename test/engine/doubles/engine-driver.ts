@@ -152,15 +152,31 @@ export class EngineDriver {
     await this.feed({ kind: 'tick' });
   }
 
+  /** From the idle screen: ENTER, operator no., password; the 0800 goes out on the last ENTER. */
+  async signInKeys(operator = '01', password = '0000'): Promise<void> {
+    await this.keys('ENTER');
+    await this.type(operator);
+    await this.keys('ENTER');
+    await this.type(password);
+    await this.keys('ENTER');
+  }
+
   /** Operator 01 / 0000 signs in against a host that approves with keys. */
   async signIn(): Promise<void> {
-    await this.keys('ENTER');
-    await this.type('01');
-    await this.keys('ENTER');
-    await this.type('0000');
-    await this.keys('ENTER');
+    await this.signInKeys();
     await this.reply({ 39: '00', 60: '00000001003', 62: new Uint8Array(24) });
     // 签到成功 pause, then idle.
+    await this.keys('ENTER');
+  }
+
+  /** From the idle screen: 1, amount, swipe, confirm, PIN; the 0200 goes out on the PIN's ENTER. */
+  async saleKeys(amountFen: number, pin = '1234'): Promise<void> {
+    await this.keys('1');
+    await this.type(String(amountFen));
+    await this.keys('ENTER');
+    await this.swipe();
+    await this.keys('ENTER');
+    await this.type(pin);
     await this.keys('ENTER');
   }
 }
