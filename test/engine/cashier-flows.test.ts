@@ -253,3 +253,81 @@ describe('cashier flows end to end', () => {
     expect(rig.screen).toContain('INVALID VALUE');
   });
 });
+
+describe('pre-auth family end to end', () => {
+  async function preauth(rig: TerminalRig, amountFen: number) {
+    await rig.press('5', '1');
+    await rig.type(String(amountFen));
+    await rig.press('ENTER');
+    await rig.swipe(rig.card());
+    await rig.press('ENTER');
+    await rig.type(rig.pinOf());
+    await rig.press('ENTER');
+    await rig.toIdle();
+    return rig.journal.view().transactions.at(-1)!;
+  }
+
+  it('5-2 预授权撤销 (supervisor, auth code, date, amount) releases the hold', async () => {
+    const rig = await signedIn();
+    const pa = await preauth(rig, 30_000);
+    expect(rig.host.ledger.heldFen(rig.card().pan)).toBe(30_000);
+    await rig.press('5', '2');
+    await rig.type('123456');
+    await rig.press('ENTER');
+    await rig.type(pa.approval!.authCode);
+    await rig.press('ENTER');
+    await rig.type(pa.approval!.hostDate);
+    await rig.press('ENTER');
+    await rig.type('30000');
+    await rig.press('ENTER');
+    await rig.swipe(rig.card());
+    await rig.press('ENTER');
+    await rig.toIdle();
+    expect(rig.journal.view().transactions.at(-1)).toMatchObject({ type: 'preauth-void', status: 'approved' });
+    expect(rig.host.requests.at(-1)).toMatchObject({ mti: '0100', fields: { 3: '200000', 38: pa.approval!.authCode } });
+    expect(rig.host.ledger.heldFen(rig.card().pan)).toBe(0);
+  });
+
+  it('5-4 完成撤销 voids a completion by voucher no.', async () => {
+    const rig = await signedIn();
+    const pa = await preauth(rig, 10_000);
+    await rig.press('5', '3');
+    await rig.type(pa.approval!.authCode);
+    await rig.press('ENTER');
+    await rig.type(pa.approval!.hostDate);
+    await rig.press('ENTER');
+    await rig.type('10000');
+    await rig.press('ENTER');
+    await rig.swipe(rig.card());
+    await rig.press('ENTER');
+    await rig.type(rig.pinOf());
+    await rig.press('ENTER');
+    await rig.toIdle();
+    const completion = rig.journal.view().transactions.at(-1)!;
+    expect(completion).toMatchObject({ type: 'completion', status: 'approved' });
+    await rig.press('5', '4');
+    await rig.type('123456');
+    await rig.press('ENTER');
+    await rig.type(String(completion.voucherNo));
+    await rig.press('ENTER');
+    await rig.swipe(rig.card());
+    await rig.press('ENTER');
+    await rig.toIdle();
+    expect(rig.journal.view().transactions.at(-1)).toMatchObject({ type: 'completion-void', status: 'approved' });
+    expect(rig.journal.view().transactions.find((t) => t.type === 'completion')!.voidedBy).toBeDefined();
+    expect(rig.host.ledger.balanceFen(rig.card().pan)).toBe(rig.host.cards[0]!.balanceFen);
+    expect(rig.reconcile()).toEqual({ oneSided: [], missingAtIssuer: [] });
+  });
+
+  it('an invalid original date is refused before anything is sent', async () => {
+    const rig = await signedIn();
+    const sent = rig.host.requests.length;
+    await rig.press('5', '3');
+    await rig.type('123456');
+    await rig.press('ENTER');
+    await rig.type('1332');
+    await rig.press('ENTER');
+    expect(rig.screen).toContain('INVALID VALUE');
+    expect(rig.host.requests.length).toBe(sent);
+  });
+});
