@@ -1,0 +1,62 @@
+/**
+ * npm run firmata-emulator -- --pty [--board uno|mega] [--config board-configs/<file>.json] [--baud 57600]
+ *
+ * Runs an emulated Arduino with StandardFirmataPlus on a pseudo-terminal and prints the device
+ * path on stdout, so a Firmata client can open it like a real board. With --config the keypad,
+ * LCD, EEPROM and serial peripherals are wired as that board config says. Events go to stderr.
+ */
+import { readBoardConfig } from '../../firmware/hal/board-config.js';
+import { SystemClock } from '../../firmware/hal/clock.js';
+import { createEmulatedBoard, emulatedBoardFromConfig } from '../../firmware/hal/virtual/emulated-board.js';
+import { FirmataEmulator } from './firmata-emulator.js';
+import { servePty } from './pty-transport.js';
+
+const USAGE = 'usage: npm run firmata-emulator -- --pty [--board uno|mega] [--config board-configs/<file>.json] [--baud 57600]';
+
+function parseArgs(argv: string[]): { pty: boolean; board?: 'uno' | 'mega'; config?: string; baud: number } {
+  const out: { pty: boolean; board?: 'uno' | 'mega'; config?: string; baud: number } = { pty: false, baud: 57600 };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${arg} needs a value\n${USAGE}`);
+      return v;
+    };
+    if (arg === '--pty') out.pty = true;
+    else if (arg === '--board') {
+      const board = value();
+      if (board !== 'uno' && board !== 'mega') throw new Error(`--board must be uno or mega, got ${board}\n${USAGE}`);
+      out.board = board;
+    } else if (arg === '--config') out.config = value();
+    else if (arg === '--baud') {
+      out.baud = Number(value());
+      if (!Number.isInteger(out.baud) || out.baud <= 0) throw new Error(`--baud must be a positive integer\n${USAGE}`);
+    } else throw new Error(`unknown argument ${arg}\n${USAGE}`);
+  }
+  if (!out.pty) throw new Error(`only the pseudo-terminal transport is served from the command line; pass --pty\n${USAGE}`);
+  return out;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const clock = new SystemClock();
+  const emulated = args.config
+    ? emulatedBoardFromConfig(readBoardConfig(args.config), clock, args.board)
+    : createEmulatedBoard({ profile: args.board ?? 'uno', clock });
+  const emulator = new FirmataEmulator({ board: emulated.board, baud: args.baud });
+  const server = await servePty(emulator, (event) =>
+    process.stderr.write(`${JSON.stringify({ event: `client-${event}`, board: emulated.board.profile.name })}\n`),
+  );
+  process.stdout.write(`${server.path}\n`);
+  const stop = () => {
+    server.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`${error.message}\n`);
+  process.exit(2);
+});
