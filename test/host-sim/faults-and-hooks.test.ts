@@ -41,6 +41,14 @@ describe('host simulator: fault injection', () => {
     expect(f.sim.ledger.standingDebits('10000159').length).toBe(1);
   });
 
+  it('drop: response-written still fires, with written false, so a harness waiting on it goes on', async () => {
+    const f = await signedIn();
+    f.sim.faults.add({ kind: 'drop', mti: '0200' });
+    const written = new Promise<boolean>((resolve) => f.sim.on('response-written', (e) => resolve(e.written)));
+    await failureOf(f.terminal.send(f.terminal.financial('sale', CARD, 100)));
+    expect(await written).toBe(false);
+  });
+
   it('other-stan: the foreign response is logged as discarded, never applied', async () => {
     const f = await signedIn();
     f.sim.faults.add({ kind: 'other-stan', mti: '0200' });
@@ -116,14 +124,14 @@ describe('host simulator: boundary hooks', () => {
     const written = new Promise<void>((resolve) =>
       f.sim.on('response-written', (e) => {
         if (e.mti === '0200') {
-          seen.push('written');
+          seen.push(`written:${e.written}`);
           resolve();
         }
       }),
     );
     await f.terminal.send(f.terminal.financial('sale', CARD, 100));
     await written;
-    expect(seen).toEqual(['received:0', 'applied:1:00:1', 'written']);
+    expect(seen).toEqual(['received:0', 'applied:1:00:1', 'written:true']);
   });
 
   it('waits for a hook that returns a promise before going on', async () => {

@@ -34,6 +34,11 @@ export interface AppliedEvent extends RequestEvent {
   fault: FaultDecision | undefined;
 }
 
+export interface ResponseWrittenEvent extends AppliedEvent {
+  /** false when nothing went out: a drop fault, or the terminal had already closed the connection. */
+  written: boolean;
+}
+
 export interface BadRequestEvent {
   reason: string;
 }
@@ -43,12 +48,13 @@ export interface BadRequestEvent {
  * power-loss test can cut the terminal exactly at that boundary.
  * - request-received: a whole request has been read and decoded; nothing applied yet.
  * - applied: the issuer has applied it (ledger updated); nothing written yet.
- * - response-written: the response bytes have been handed to the socket (or dropped by a fault).
+ * - response-written: the response bytes have been handed to the socket, or (written: false) they
+ *   never will be (drop fault, connection already gone).
  */
 export interface HostSimulatorEvents {
   'request-received': RequestEvent;
   applied: AppliedEvent;
-  'response-written': AppliedEvent;
+  'response-written': ResponseWrittenEvent;
   'bad-request': BadRequestEvent;
 }
 
@@ -150,11 +156,14 @@ export async function startHostSimulator(options: HostSimulatorOptions = {}): Pr
     if (applied$) await applied$;
     const envelope = { tpdu: responseTpdu(received.tpdu), header: received.header };
     const write = (bytes: Uint8Array, then?: () => void): void => {
-      if (socket.destroyed) return;
+      if (socket.destroyed) {
+        void emit('response-written', { ...applied, written: false });
+        return;
+      }
       stats.responses += 1;
       socket.write(bytes, () => {
         then?.();
-        void emit('response-written', applied);
+        void emit('response-written', { ...applied, written: true });
       });
     };
     const macKey = base.terminalId ? acquirer.macKey(base.terminalId) : undefined;
@@ -164,7 +173,7 @@ export async function startHostSimulator(options: HostSimulatorOptions = {}): Pr
         write(frame(handled.responseBody, envelope));
         return;
       case 'drop':
-        void emit('response-written', applied);
+        void emit('response-written', { ...applied, written: false });
         return;
       case 'delay': {
         const t = setTimeout(() => {
