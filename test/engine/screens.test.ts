@@ -86,3 +86,24 @@ describe('settings', () => {
     ]);
   });
 });
+
+describe('16x2 screens keep what the cashier must act on', () => {
+  it('the main menu scrolls with DOWN; the PIN echo and a zero-amount refusal stay visible', async () => {
+    const d = new EngineDriver(new MemoryJournal(), defaultSettings(), { cols: 16, rows: 2, chinese: false });
+    await d.start();
+    await d.signIn();
+    await d.keys('ENTER');
+    expect(d.screen).toBe('1SALE 2VOID\n3REFUND 4BALANCE');
+    await d.keys('DOWN', 'DOWN', 'DOWN', 'DOWN');
+    expect(d.screen).toBe('7BROWSE 8SETTLE\n9ADMIN');
+    await d.keys('1');
+    await d.keys('ENTER');
+    expect(d.screen).toContain('AMOUNT IS ZERO');
+    await d.type('100');
+    await d.keys('ENTER');
+    await d.swipe();
+    await d.keys('ENTER');
+    await d.type('12');
+    expect(d.screen).toBe('ENTER PIN:\n**');
+  });
+});

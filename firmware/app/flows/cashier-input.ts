@@ -27,7 +27,9 @@ export function* enterAmount(ctx: EngineContext, title: TextKey): Flow<number | 
   let hint = '';
   for (;;) {
     const fen = digits === '' ? 0 : Number(digits);
-    show(ctx, title, [t(ctx, 'enterAmount'), formatFen(fen).padStart(ctx.display.cols), hint]);
+    const amount = formatFen(fen).padStart(ctx.display.cols);
+    // Two rows: the refusal takes the prompt's place so that it is seen.
+    show(ctx, title, ctx.display.rows >= 4 ? [t(ctx, 'enterAmount'), amount, hint] : [hint || t(ctx, 'enterAmount'), amount]);
     const ev = yield* waitInput(ctx.settings.idleTimeoutMs);
     if (ev.kind === 'timeout') return undefined;
     if (ev.kind !== 'key') continue;
@@ -56,7 +58,8 @@ export function* enterNumber(
   let digits = '';
   for (;;) {
     const echo = opts.secret ? '*'.repeat(digits.length) : digits;
-    show(ctx, title, opts.extraLine !== undefined ? [opts.extraLine, prompt, echo] : [prompt, echo]);
+    // The extra line (amount, current value) only where there is room for it and the echo.
+    show(ctx, title, opts.extraLine !== undefined && ctx.display.rows >= 4 ? [opts.extraLine, prompt, echo] : [prompt, echo]);
     const ev = yield* waitInput(ctx.settings.idleTimeoutMs);
     if (ev.kind === 'timeout') return undefined;
     if (ev.kind !== 'key') continue;
@@ -115,14 +118,21 @@ export function* enterPin(ctx: EngineContext, title: TextKey, amountFen: number 
   return pin;
 }
 
-/** A menu screen: returns the chosen key among `choices`, undefined on CANCEL or timeout. */
+/**
+ * A menu screen: returns the chosen key among `choices`, undefined on CANCEL or timeout. UP/DOWN
+ * scroll the lines when the display has fewer body rows than the menu has lines.
+ */
 export function* chooseKey(ctx: EngineContext, title: TextKey, lines: readonly string[], choices: readonly PosKey[]): Flow<PosKey | undefined> {
-  show(ctx, title, lines);
+  const visible = ctx.display.rows >= 4 ? ctx.display.rows - 1 : ctx.display.rows;
+  let top = 0;
   for (;;) {
+    show(ctx, title, lines.slice(top, top + visible));
     const ev = yield* waitInput(ctx.settings.idleTimeoutMs);
     if (ev.kind === 'timeout') return undefined;
     if (ev.kind !== 'key') continue;
     if (ev.key === 'CANCEL') return undefined;
+    if (ev.key === 'DOWN') top = Math.max(0, Math.min(top + 1, lines.length - visible));
+    if (ev.key === 'UP') top = Math.max(0, top - 1);
     if (choices.includes(ev.key)) return ev.key;
   }
 }

@@ -26,7 +26,8 @@ export function* bootFlow(ctx: EngineContext): Flow<void> {
   const unprinted = ctx.journal.view.transactions.filter((tx) => tx.status === 'approved' && !tx.printed);
   for (const tx of unprinted) {
     const title = TRANSACTION_KINDS[tx.type].title;
-    show(ctx, title, [t(ctx, 'recoverPrint'), `${maskPan(tx.request.pan)} ${formatFen(tx.amountFen)}`, t(ctx, 'recoverPrintAsk')]);
+    const what = `${maskPan(tx.request.pan)} ${formatFen(tx.amountFen)}`;
+    show(ctx, title, ctx.display.rows >= 4 ? [t(ctx, 'recoverPrint'), what, t(ctx, 'recoverPrintAsk')] : [t(ctx, 'recoverPrint'), t(ctx, 'recoverPrintAsk')]);
     for (;;) {
       const ev = yield* waitInput(ctx.settings.idleTimeoutMs);
       if (ev.kind === 'key' && ev.key === 'ENTER') {
@@ -84,7 +85,7 @@ function* nextAction(ctx: EngineContext): Flow<Action | undefined> {
   if (ev.kind !== 'key') return undefined;
   if (ev.key === 'ENTER') {
     if (ctx.session.operator === undefined) return operatorSignIn;
-    const choice = yield* chooseKey(ctx, 'menuTitle', [t(ctx, 'menu1'), t(ctx, 'menu2'), t(ctx, 'menu3'), t(ctx, 'menu4')], Object.keys(MENU) as never[]);
+    const choice = yield* chooseKey(ctx, 'menuTitle', [t(ctx, 'menu1'), t(ctx, 'menu2'), t(ctx, 'menu3'), t(ctx, 'menu4'), t(ctx, 'menu5')], Object.keys(MENU) as never[]);
     return choice === undefined ? undefined : menuAction(ctx, choice);
   }
   return menuAction(ctx, ev.key);

@@ -11,6 +11,7 @@ export const EN: Record<keyof typeof ZH, string> = {
   menu2: '3REFUND 4BALANCE',
   menu3: '5PREAUTH 6REPRNT',
   menu4: '7BROWSE 8SETTLE',
+  menu5: '9ADMIN',
   signInFirst: 'SIGN IN FIRST',
   sale: 'SALE',
   void: 'VOID',
