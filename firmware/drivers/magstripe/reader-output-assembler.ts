@@ -50,12 +50,12 @@ export class ReaderOutputAssembler {
         this.framed = true;
         at++;
       } else if (char === ETX) {
-        results.push(this.finish());
+        if (this.pending) results.push(this.finish());
         at++;
       } else if (char === '%' || char === ';' || char === '+') {
         at = this.readField(line, at);
       } else if (char === 'E') {
-        this.report(this.nextUnreportedTrack(), { kind: 'failed' });
+        this.reports.set(this.nextUnreportedTrack(), { kind: 'failed' });
         at++;
       } else {
         // CR/LF remnants and the LRC some readers append after '?' carry nothing; other text is noted.
@@ -77,16 +77,16 @@ export class ReaderOutputAssembler {
     const track: TrackNumber = sentinel === '%' ? 1 : sentinel === '+' || this.reports.has(2) ? 3 : 2;
     const end = line.indexOf('?', start + 1);
     if (end < 0) {
-      this.report(track, { kind: 'malformed', problem: `track ${track}: no end sentinel in the reader's output` });
+      this.reports.set(track, { kind: 'malformed', problem: `track ${track}: no end sentinel in the reader's output` });
       return line.length;
     }
     const content = line.slice(start + 1, end);
     if (content === 'E') {
-      this.report(track, { kind: 'failed' });
+      this.reports.set(track, { kind: 'failed' });
     } else {
       const format = TRACK_FORMATS[track];
       const bad = [...content].findIndex((c) => charValue(format, c) === undefined || c === format.startSentinel || c === format.endSentinel);
-      this.report(
+      this.reports.set(
         track,
         bad < 0
           ? { kind: 'text', content }
@@ -98,10 +98,6 @@ export class ReaderOutputAssembler {
 
   private nextUnreportedTrack(): TrackNumber {
     return this.expectedTracks.find((t) => !this.reports.has(t)) ?? ([1, 2, 3] as const).find((t) => !this.reports.has(t)) ?? 3;
-  }
-
-  private report(track: TrackNumber, report: TrackReport): void {
-    this.reports.set(track, report);
   }
 
   private finish(): SwipeResult {

@@ -15,7 +15,7 @@ export interface ReaderPort {
   close(callback?: (error?: Error | null) => void): void;
 }
 
-export interface SerialAsciiReaderOptions extends Omit<ReaderLineSessionOptions, 'takeUnterminated'> {}
+export type SerialAsciiReaderOptions = Omit<ReaderLineSessionOptions, 'takeUnterminated'>;
 
 export class SerialAsciiSwipeReader implements SwipeSource {
   private readonly session: ReaderLineSession;

@@ -5,8 +5,7 @@
  */
 import type { SeededRandom } from '../../hal/seeded-random.js';
 import { f2fEdgeTimes, type SwipeSpeedProfile } from './f2f-encoder.js';
-import type { SyntheticCard } from './synthetic-card.js';
-import { trackTextsOf } from './synthetic-card.js';
+import { trackTextsOf, type SyntheticCard } from './synthetic-card.js';
 import { encodeTrackBits } from './track-encoder.js';
 import { TRACK_FORMATS, bitsPerChar, type TrackData } from './track-format.js';
 import type { SwipeDirection } from './track-decoder.js';

@@ -21,6 +21,8 @@ describe('serial reader output assembler', () => {
     expect(assembler.acceptLine(`\x02${T1}`)).toEqual([]);
     expect(assembler.acceptLine(T2)).toEqual([]);
     expect(assembler.acceptLine('\x03')).toEqual([expect.objectContaining(CARD)]);
+    expect(assembler.acceptLine('\x03')).toEqual([]);
+    expect(assembler.acceptLine('\x02\x03')).toEqual([{ ok: false, reason: 'no-data', detail: "no track 2 in the reader's output" }]);
   });
 
   it('a new STX finishes an unterminated swipe', () => {
