@@ -18,8 +18,10 @@ async function openMockPort(): Promise<SerialPortMock> {
   return port;
 }
 
-/** Lets the mock binding deliver its data through the stream pipeline. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+/** Turns the event loop until the mock binding's data has come through the stream pipeline. */
+async function until(done: () => boolean): Promise<void> {
+  for (let turn = 0; turn < 10_000 && !done(); turn++) await new Promise((resolve) => setImmediate(resolve));
+}
 
 describe('serial ASCII reader (serialport + readline parser)', () => {
   afterEach(() => SerialPortMock.binding.reset());
@@ -32,9 +34,9 @@ describe('serial ASCII reader (serialport + readline parser)', () => {
     reader.onSwipe((r) => results.push(r));
 
     port.port!.emitData(`${T1}\r${T2}\r`);
-    await settle();
+    await until(() => results.length === 1);
     port.port!.emitData(`\x02${T1}\r${T2}\r\x03\r`);
-    await settle();
+    await until(() => results.length === 2);
     expect(results).toEqual([
       expect.objectContaining({ ok: true, pan: '4352378366824999', cardholderName: 'TEST/CARD' }),
       expect.objectContaining({ ok: true, pan: '4352378366824999', cardholderName: 'TEST/CARD' }),
@@ -52,13 +54,14 @@ describe('serial ASCII reader (serialport + readline parser)', () => {
     reader.onSwipe((r) => results.push(r));
 
     port.port!.emitData(`${T2}\r`);
-    await settle();
+    // The line is through once the quiet timer is armed.
+    await until(() => clock.nextDeadline() !== undefined);
     expect(results).toEqual([]);
     clock.advance(100);
     expect(results).toEqual([expect.objectContaining({ ok: true, pan: '4352378366824999' })]);
 
     port.port!.emitData(`${T1}\r;E?\r`);
-    await settle();
+    await until(() => results.length === 2);
     expect(results[1]).toEqual({ ok: false, reason: 'reader-reported-error', detail: 'reader reported track 2 failed' });
     expect(logger.lines).toEqual([
       { level: 'warn', event: 'magstripe.bad-swipe', fields: { reason: 'reader-reported-error', detail: 'reader reported track 2 failed' } },
