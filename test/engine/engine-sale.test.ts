@@ -326,3 +326,21 @@ describe('engine: sign-in edge cases (pure)', () => {
     expect(journal.view().transactions[0]!.status).toBe('reversed');
   });
 });
+
+describe('engine: host down while a reversal is owed (pure)', () => {
+  it('the reversal that cannot leave is not a try; the next sale is refused until it clears', async () => {
+    const d = new EngineDriver();
+    await saleSent(d);
+    await d.host({ ok: false, kind: 'timeout', requestSent: true, detail: 'x' });
+    await d.host({ ok: false, kind: 'unreachable', requestSent: false, detail: 'ECONNREFUSED' });
+    expect(d.screen).toContain('REVERSAL PENDING');
+    const owed = d.journal.view().transactions[0]!;
+    expect(owed).toMatchObject({ status: 'reversal-pending', reversalTries: 0 });
+    await d.keys('ENTER');
+    await d.saleKeys(100);
+    expect(d.waiting).toMatchObject({ op: 'host', request: { mti: '0400' } });
+    await d.host({ ok: false, kind: 'unreachable', requestSent: false, detail: 'ECONNREFUSED' });
+    expect(d.screen).toContain('REVERSAL PENDING');
+    expect(d.journal.view().transactions).toHaveLength(1);
+  });
+});

@@ -102,9 +102,9 @@ export function* reversalRound(ctx: EngineContext): Flow<RoundResult> {
   return owedReversals(ctx).length === 0 ? 'clear' : 'blocked';
 }
 
-/** Shows why a round left a reversal owed; the cashier cannot trade until it clears. */
+/** A round left a reversal owed (host unreachable, journal failure): no trading until it clears. */
 export function* explainBlocked(ctx: EngineContext): Flow<void> {
-  yield* pause(ctx, 'reversing', [t(ctx, 'reversalFailed'), t(ctx, 'hostUnreachable')]);
+  yield* pause(ctx, 'reversing', [t(ctx, 'reversalOwed'), t(ctx, 'hostUnreachable')]);
 }
 
 /** The current batch number; a fresh journal (batch 0) takes batch 1 first. */
@@ -273,10 +273,11 @@ function* reverseNow(
   }
   log(ctx, 'warn', 'reversal.owed', { stan, reason });
   show(ctx, title, [t(ctx, screen), t(ctx, 'reversing')]);
-  const round = yield* reversalRound(ctx);
-  const record = ctx.journal.view.transactions.find((tx) => tx.stan === stan);
-  const resultKey = record?.status === 'reversed' ? 'reversalDone' : record?.status === 'reversal-failed' ? 'manualHandling' : 'reversing';
-  yield* pause(ctx, title, [t(ctx, screen), t(ctx, round === 'clear' && resultKey === 'reversing' ? 'reversalDone' : resultKey)], 5000);
+  yield* reversalRound(ctx);
+  const status = ctx.journal.view.transactions.find((tx) => tx.stan === stan)?.status;
+  // Reversed, handed to manual handling, or still owed (tried again before the next online work).
+  const result = status === 'reversed' ? 'reversalDone' : status === 'reversal-failed' ? 'manualHandling' : 'reversalOwed';
+  yield* pause(ctx, title, [t(ctx, screen), t(ctx, result)], 5000);
   return 'reversed';
 }
 

@@ -88,7 +88,7 @@ export function* operatorSignIn(ctx: EngineContext): Flow<void> {
 export function* networkManagement(ctx: EngineContext, code: '002' | '301'): Flow<void> {
   const title = code === '002' ? 'signOff' : 'echo';
   if (code === '002' && (yield* reversalRound(ctx)) === 'blocked') {
-    yield* pause(ctx, title, [t(ctx, 'reversalFailed'), t(ctx, 'hostUnreachable')]);
+    yield* pause(ctx, title, [t(ctx, 'reversalOwed'), t(ctx, 'hostUnreachable')]);
     return;
   }
   show(ctx, title, [t(ctx, 'connecting')]);

@@ -36,6 +36,7 @@ export const EN: Record<keyof typeof ZH, string> = {
   reversing: 'REVERSING...',
   reversalDone: 'REVERSAL DONE',
   reversalFailed: 'REVERSAL FAILED',
+  reversalOwed: 'REVERSAL PENDING',
   manualHandling: 'CALL SUPPORT',
   approved: 'APPROVED',
   printing: 'PRINTING...',

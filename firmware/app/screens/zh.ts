@@ -34,6 +34,7 @@ export const ZH = {
   reversing: '冲正中...',
   reversalDone: '冲正成功',
   reversalFailed: '冲正不成功',
+  reversalOwed: '冲正未完成 请重试',
   manualHandling: '请人工处理',
   approved: '交易成功',
   printing: '打印中...',
