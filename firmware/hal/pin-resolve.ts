@@ -12,3 +12,14 @@ export function resolvePin(io: IoPlugin, pin: PinId, field: string): number {
   if (!Number.isInteger(number) || number < 0) throw new Error(`${field}: the board does not know pin ${JSON.stringify(pin)}`);
   return number;
 }
+
+/** Resolves every pin of a config's pin group (e.g. lcd.pins); absent optional pins stay absent. */
+export function resolvePins<T extends Record<string, PinId | undefined>>(
+  io: IoPlugin,
+  pins: T,
+  field: string,
+): { [K in keyof T]: T[K] extends PinId ? number : number | undefined } {
+  const out: Record<string, number> = {};
+  for (const [name, pin] of Object.entries(pins)) if (pin !== undefined) out[name] = resolvePin(io, pin, `${field}.${name}`);
+  return out as { [K in keyof T]: T[K] extends PinId ? number : number | undefined };
+}

@@ -4,7 +4,8 @@
  * Writes never cross a page (the EEPROM would wrap inside the page) and fit Firmata's payload; after
  * each write the EEPROM's self-timed write cycle is waited out on the Clock, plus the wire time the
  * write still spends on its way, because the chip ignores the bus until the cycle ends. FRAM writes
- * at bus speed, so it skips the wait and the page limit. Reads are chunked to the Wire buffer.
+ * at bus speed, so it skips the wait and the page limit. Reads are chunked to the Wire buffer. A
+ * program resolves only once it reads back as written, so resolved means on the chip.
  */
 import type { Clock } from '../../hal/clock.js';
 import type { IoPlugin } from '../../hal/io-plugin.js';
@@ -15,6 +16,9 @@ import {
   firmataI2cWriteWireBytes,
 } from '../../hal/firmata-wire.js';
 import { FlashRuleViolation, type FlashCounters, type FlashDevice, type FlashGeometry } from './flash-device.js';
+
+/** Wire's default I2C clock, 100 kHz: 8 data bits + ACK a byte. */
+const I2C_STANDARD_MODE_MS_PER_BYTE = 0.09;
 
 export interface EepromPart {
   size: number;
@@ -47,6 +51,8 @@ export interface I2cEepromOptions {
   maxRead?: number;
   /** Wire time per byte for the write-cycle wait; default Firmata at 57600 baud, 0 on a local bus. */
   msPerWireByte?: number;
+  /** I2C bus time per byte; default Wire's 100 kHz (9 bit times = 0.09 ms). */
+  i2cMsPerByte?: number;
   /** A read not answered within this long fails; default 1000 ms. */
   readTimeoutMs?: number;
 }
@@ -117,8 +123,25 @@ export class I2cEeprom implements FlashDevice {
     return { ...this.stats, eraseCountPerSector: [...this.stats.eraseCountPerSector] };
   }
 
+  /**
+   * Writes, then reads the range back. Over Firmata a write is only queued when i2cWrite returns;
+   * the read-back is a barrier (the board answers in order, so the answer proves every write reached
+   * the chip) and a check (a write that arrived during a write cycle was NACKed and lost). Only then
+   * is the data durable and may the journal go on (R1). A failed check rewrites once, then gives up.
+   */
   private async writeBytes(offset: number, data: Uint8Array): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      await this.writeChunks(offset, data);
+      const problem = await this.checkReadBack(offset, data);
+      if (problem === undefined) return;
+      if (attempt === 2) throw new Error(`${problem} (after a rewrite)`);
+    }
+  }
+
+  private async writeChunks(offset: number, data: Uint8Array): Promise<void> {
     const maxData = (this.options.maxWritePayload ?? FIRMATA_I2C_WRITE_MAX_PAYLOAD) - 2;
+    const msPerWireByte = this.options.msPerWireByte ?? FIRMATA_MS_PER_WIRE_BYTE;
+    const i2cMsPerByte = this.options.i2cMsPerByte ?? I2C_STANDARD_MODE_MS_PER_BYTE;
     for (let done = 0; done < data.length; ) {
       const at = offset + done;
       const pageLeft = this.part.pageSize - (at % this.part.pageSize);
@@ -126,10 +149,28 @@ export class I2cEeprom implements FlashDevice {
       this.options.io.i2cWrite(this.options.address, [at >> 8, at & 0xff, ...chunk]);
       done += chunk.length;
       if (this.part.writeCycleMs > 0) {
-        const wireMs = firmataI2cWriteWireBytes(chunk.length + 2) * (this.options.msPerWireByte ?? FIRMATA_MS_PER_WIRE_BYTE);
-        await this.sleep(this.part.writeCycleMs + wireMs);
+        // The chip's write cycle starts after the request has crossed the serial wire and the I2C bus.
+        const payload = chunk.length + 2;
+        const transitMs = firmataI2cWriteWireBytes(payload) * msPerWireByte + (1 + payload) * i2cMsPerByte;
+        await this.sleep(this.part.writeCycleMs + transitMs);
       }
     }
+  }
+
+  /** undefined when the range reads back as written, else what went wrong. */
+  private async checkReadBack(offset: number, data: Uint8Array): Promise<string | undefined> {
+    const step = this.options.maxRead ?? FIRMATA_I2C_READ_MAX;
+    for (let done = 0; done < data.length; done += step) {
+      let got: number[];
+      try {
+        got = await this.readChunk(offset + done, Math.min(step, data.length - done));
+      } catch (error) {
+        return (error as Error).message;
+      }
+      const bad = got.findIndex((byte, i) => byte !== data[done + i]);
+      if (bad >= 0) return `EEPROM 0x${this.options.address.toString(16)}: byte ${offset + done + bad} reads back 0x${got[bad]!.toString(16)} after writing 0x${data[done + bad]!.toString(16)}`;
+    }
+    return undefined;
   }
 
   /** Sets the chip's address pointer, then reads from it (the current-address read). */

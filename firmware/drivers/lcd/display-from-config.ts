@@ -2,7 +2,7 @@
 import type { BoardSection, LcdSection } from '../../hal/board-config.js';
 import type { Clock } from '../../hal/clock.js';
 import type { IoPlugin } from '../../hal/io-plugin.js';
-import { resolvePin } from '../../hal/pin-resolve.js';
+import { resolvePins } from '../../hal/pin-resolve.js';
 import type { TextDisplay } from './text-display.js';
 import { Hd44780Display } from './hd44780-display.js';
 import { ParallelLcdBus } from './parallel-bus.js';
@@ -11,7 +11,6 @@ import { St7920Display } from './st7920-display.js';
 import { St7920SerialBus } from './st7920-serial-bus.js';
 
 export function openDisplay(section: LcdSection, boardKind: BoardSection['kind'], io: IoPlugin, clock: Clock): TextDisplay {
-  const pin = (name: string, value: number | string) => resolvePin(io, value, `lcd.pins.${name}`);
   switch (section.kind) {
     case 'pcf8574': {
       // Over Firmata the waits must also cover the bytes still crossing the serial wire.
@@ -19,28 +18,14 @@ export function openDisplay(section: LcdSection, boardKind: BoardSection['kind']
       const bus = new Pcf8574Bus({ io, clock, address: section.address, ...(localBus ? { msPerWireByte: 0 } : {}) });
       return new Hd44780Display({ cols: section.cols, rows: section.rows, bus, clock });
     }
-    case 'parallel': {
-      const p = section.pins;
-      const bus = new ParallelLcdBus(io, {
-        rs: pin('rs', p.rs),
-        en: pin('en', p.en),
-        d4: pin('d4', p.d4),
-        d5: pin('d5', p.d5),
-        d6: pin('d6', p.d6),
-        d7: pin('d7', p.d7),
-        ...(p.backlight === undefined ? {} : { backlight: pin('backlight', p.backlight) }),
+    case 'parallel':
+      return new Hd44780Display({
+        cols: section.cols,
+        rows: section.rows,
+        bus: new ParallelLcdBus(io, resolvePins(io, section.pins, 'lcd.pins')),
+        clock,
       });
-      return new Hd44780Display({ cols: section.cols, rows: section.rows, bus, clock });
-    }
-    case 'st7920': {
-      const p = section.pins;
-      const bus = new St7920SerialBus(io, {
-        cs: pin('cs', p.cs),
-        sid: pin('sid', p.sid),
-        sclk: pin('sclk', p.sclk),
-        ...(p.backlight === undefined ? {} : { backlight: pin('backlight', p.backlight) }),
-      });
-      return new St7920Display({ bus, clock, interface: 'serial' });
-    }
+    case 'st7920':
+      return new St7920Display({ bus: new St7920SerialBus(io, resolvePins(io, section.pins, 'lcd.pins')), clock, interface: 'serial' });
   }
 }

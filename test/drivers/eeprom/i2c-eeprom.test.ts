@@ -21,7 +21,7 @@ function rig(part: EepromPartName = 'AT24C256', wire: 0 | 'firmata' = 0) {
     if (bytes.length > 2) writeTimes.push(clock.now());
     modelWrite(address, bytes);
   };
-  const eeprom = new I2cEeprom({ io, clock, address: ADDRESS, part, ...(wire === 0 ? { msPerWireByte: 0 } : {}) });
+  const eeprom = new I2cEeprom({ io, clock, address: ADDRESS, part, ...(wire === 0 ? { msPerWireByte: 0, i2cMsPerByte: 0 } : {}) });
   /** Runs the virtual clock until the promise settles. */
   async function drive<T>(promise: Promise<T>): Promise<T> {
     let settled = false;
@@ -72,11 +72,31 @@ describe('I2C EEPROM FlashDevice (AT24C256)', () => {
     const firmata = rig('AT24C256', 'firmata');
     await firmata.drive(firmata.eeprom.program(0, new Uint8Array(60).fill(1)));
     const gap = firmata.writeTimes[1]! - firmata.writeTimes[0]!;
-    expect(gap).toBeCloseTo(5 + (5 + 2 * 29) * (10 / 57.6), 6);
+    expect(gap).toBeCloseTo(5 + (5 + 2 * 29) * (10 / 57.6) + 30 * 0.09, 6);
     expect(firmata.model.nacked).toBe(0);
   });
 
-  it('resolves a program only after its last write cycle, so it is durable then', async () => {
+  it('catches a write the chip NACKed (a part slower than its data sheet) instead of losing it silently', async () => {
+    const { eeprom, model, drive } = rig();
+    (model as unknown as { writeCycleMs: number }).writeCycleMs = 8;
+    // the read-back itself may land in a write cycle and go unanswered: either way the program fails
+    await expect(drive(eeprom.program(0, new Uint8Array(60).fill(0x42)))).rejects.toThrow(
+      /^EEPROM 0x50(: byte \d+ reads back 0x[0-9a-f]+ after writing 0x42| did not answer a \d+-byte read at \d+ within 1000 ms) \(after a rewrite\)$/,
+    );
+    expect(model.nacked).toBeGreaterThan(0);
+  });
+
+  it('rewrites once when the read-back differs, then fails naming the byte', async () => {
+    const { io, eeprom, model, drive } = rig();
+    const stuckBit = (address: number, length: number) => model.read(length)?.map((b) => b & 0xfe);
+    io.respond = (address, length) => (address === ADDRESS ? stuckBit(address, length) : undefined);
+    await expect(drive(eeprom.program(10, new Uint8Array([0x41, 0x43])))).rejects.toThrow(
+      /^EEPROM 0x50: byte 10 reads back 0x40 after writing 0x41 \(after a rewrite\)$/,
+    );
+    expect(model.writeCycles).toBe(2);
+  });
+
+  it('resolves a program only after its last write cycle and read-back, so it is durable then', async () => {
     const { eeprom, clock, drive } = rig();
     let done = false;
     const programmed = eeprom.program(0, new Uint8Array([1, 2, 3])).then(() => (done = true));
