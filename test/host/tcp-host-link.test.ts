@@ -4,6 +4,7 @@ import { HostError } from '../../firmware/host/host-link.js';
 import { cupMessageFramer, DEFAULT_HEADER, DEFAULT_TPDU } from '../../firmware/host/cup-message-framer.js';
 import { tcpHostLinkConfig } from '../../firmware/host/host-link-config.js';
 import { TcpHostLink } from '../../firmware/host/tcp-host-link.js';
+import { VirtualClock } from '../../firmware/hal/clock.js';
 import { MemoryLogger } from '../../firmware/hal/log.js';
 import { frame, FrameDeframer } from '../../firmware/iso8583/framing.js';
 import { Iso8583Error, type IsoMessage } from '../../firmware/iso8583/message.js';
@@ -77,6 +78,20 @@ describe('TCP host link', () => {
     await l.exchange(request('000001'));
     await l.exchange(request('000002'));
     expect(srv.connections).toBe(1);
+  });
+
+  it('reconnects a persistent link after the host closed the idle connection', async () => {
+    let closed!: Promise<unknown>;
+    const srv = await startServer((req, s) => {
+      closed = new Promise((r) => s.once('close', r));
+      s.end(encode(answer(req.fields[11] as string)));
+    });
+    const l = link(srv.port, { persistent: true });
+    await l.exchange(request('000001'));
+    // The host side closes only once the link has answered the FIN with its own.
+    await closed;
+    expect((await l.exchange(request('000002'))).message.fields[11]).toBe('000002');
+    expect(srv.connections).toBe(2);
   });
 
   it('reports unreachable, request not sent, when nothing listens', async () => {
@@ -218,5 +233,20 @@ describe('TCP host link: requests that do not encode', () => {
     const l = link(srv.port);
     await expect(l.exchange({ mti: '02x0', fields: {} })).rejects.toThrow(Iso8583Error);
     expect(srv.connections).toBe(0);
+  });
+});
+
+describe('TCP host link: connect timeout', () => {
+  it('gives up as unreachable, request not sent, when the connection is not made in time', async () => {
+    const srv = await startServer((req, s) => s.write(encode(answer(req.fields[11] as string))));
+    const clock = new VirtualClock();
+    const l = link(srv.port, { clock, connectTimeoutMs: 5000 });
+    const pending = l.exchange(request('000001'));
+    // The virtual clock passes the connect deadline before the event loop lets the connection finish.
+    clock.advance(5000);
+    const err = await failure(pending);
+    expect(err.kind).toBe('unreachable');
+    expect(err.requestSent).toBe(false);
+    expect(err.message).toMatch(/within 5000 ms/);
   });
 });
