@@ -2,12 +2,16 @@
  * npm run firmata-emulator -- --pty [--board uno|mega] [--config board-configs/<file>.json] [--baud 57600]
  *
  * Runs an emulated Arduino with StandardFirmataPlus on a pseudo-terminal and prints the device
- * path on stdout, so a Firmata client can open it like a real board. With --config the keypad,
- * LCD, EEPROM and serial peripherals are wired as that board config says. Events go to stderr.
+ * path as the first line on stdout, so a Firmata client can open it like a real board. With
+ * --config the keypad, LCD, EEPROM and serial peripherals are wired as that board config says.
+ * Lines on stdin are bench commands (press 5, screen, swipe, paper out, printed; see `help`),
+ * answered on stdout. Client open/close events go to stderr.
  */
 import { readBoardConfig } from '../../firmware/hal/board-config.js';
 import { SystemClock } from '../../firmware/hal/clock.js';
 import { createEmulatedBoard, emulatedBoardFromConfig } from '../../firmware/hal/virtual/emulated-board.js';
+import { createInterface } from 'node:readline';
+import { BenchConsole } from './bench-console.js';
 import { FirmataEmulator } from './firmata-emulator.js';
 import { servePty } from './pty-transport.js';
 
@@ -48,6 +52,11 @@ async function main(): Promise<void> {
     process.stderr.write(`${JSON.stringify({ event: `client-${event}`, board: emulated.board.profile.name })}\n`),
   );
   process.stdout.write(`${server.path}\n`);
+  const bench = new BenchConsole(emulated, clock);
+  createInterface({ input: process.stdin }).on('line', (line) => {
+    const answer = bench.run(line);
+    if (answer) process.stdout.write(`${answer}\n`);
+  });
   const stop = () => {
     server.close();
     process.exit(0);

@@ -12,7 +12,9 @@ import { boardProfile, type BoardProfile, type BoardProfileName } from './board-
 import { EscPosPrinterModel, type EscPosPrinterOptions } from './escpos-printer-model.js';
 import { HostSerialPortModel } from './host-serial-port-model.js';
 import { I2cEepromModel, type I2cEepromOptions } from './i2c-eeprom-model.js';
+import type { Hd44780Model } from './hd44780-model.js';
 import { KeypadMatrixModel, type KeypadMatrixOptions } from './keypad-matrix-model.js';
+import { ParallelLcdWiring, type ParallelLcdPins } from './parallel-lcd-wiring.js';
 import { Pcf8574LcdBackpackModel, type LcdBackpackOptions } from './pcf8574-lcd-backpack-model.js';
 import { SerialMagstripeReaderModel, type MagstripeReaderOptions } from './serial-magstripe-reader-model.js';
 import type { PeripheralSide, SerialPeripheral } from './uart-line.js';
@@ -25,6 +27,8 @@ export interface EmulatedBoardOptions {
   clock: Clock;
   keypad?: KeypadMatrixOptions;
   lcd?: LcdBackpackOptions;
+  /** An HD44780 wired to pins instead of a backpack. */
+  parallelLcd?: { pins: ParallelLcdPins; cols: number; rows: number };
   eeprom?: I2cEepromOptions;
   printer?: EscPosPrinterOptions & { on: SerialAttachment; baud: number };
   reader?: MagstripeReaderOptions & { on: SerialAttachment; baud: number };
@@ -34,6 +38,9 @@ export interface EmulatedBoard {
   board: BoardModel;
   keypad?: KeypadMatrixModel;
   lcd?: Pcf8574LcdBackpackModel;
+  parallelLcd?: ParallelLcdWiring;
+  /** The HD44780 controller of whichever LCD is fitted: read `screen.lines()`, `screen.violations`. */
+  screen?: Hd44780Model;
   eeprom?: I2cEepromModel;
   printer?: EscPosPrinterModel;
   reader?: SerialMagstripeReaderModel;
@@ -50,6 +57,12 @@ export function createEmulatedBoard(options: EmulatedBoardOptions): EmulatedBoar
     const lcd = new Pcf8574LcdBackpackModel({ powerOnUs: board.nowUs(), ...options.lcd });
     board.i2c.attach(lcd.address, lcd);
     result.lcd = lcd;
+    result.screen = lcd.lcd;
+  }
+  if (options.parallelLcd) {
+    const { pins, cols, rows } = options.parallelLcd;
+    result.parallelLcd = new ParallelLcdWiring(board, pins, cols, rows);
+    result.screen = result.parallelLcd.lcd;
   }
   if (options.eeprom) {
     const eeprom = new I2cEepromModel(options.eeprom);
@@ -92,7 +105,7 @@ const EEPROM_PARTS: Record<string, I2cEepromOptions> = {
 /**
  * The emulated board a board config describes. The profile is Mega when the config uses a pin
  * above 19 or a hardware serial port, else Uno, unless given. Sections the emulator has no model
- * for (parallel LCD, ST7920, bare thermal head, clock/data reader, virtual devices) are left out.
+ * for (ST7920, bare thermal head, clock/data reader, virtual devices) are left out.
  */
 export function emulatedBoardFromConfig(config: BoardConfig, clock: Clock, profile?: BoardProfileName): EmulatedBoard {
   const options: EmulatedBoardOptions = { profile: profile ?? inferProfile(config), clock };
@@ -100,6 +113,12 @@ export function emulatedBoardFromConfig(config: BoardConfig, clock: Clock, profi
     options.keypad = { rowPins: config.keypad.rows.map(pinNumber), colPins: config.keypad.cols.map(pinNumber), layout: config.keypad.keymap };
   }
   if (config.lcd.kind === 'pcf8574') options.lcd = { address: config.lcd.address, cols: config.lcd.cols, rows: config.lcd.rows };
+  if (config.lcd.kind === 'parallel') {
+    const p = config.lcd.pins;
+    const pins: ParallelLcdPins = { rs: pinNumber(p.rs), en: pinNumber(p.en), d4: pinNumber(p.d4), d5: pinNumber(p.d5), d6: pinNumber(p.d6), d7: pinNumber(p.d7) };
+    if (p.backlight !== undefined) pins.backlight = pinNumber(p.backlight);
+    options.parallelLcd = { pins, cols: config.lcd.cols, rows: config.lcd.rows };
+  }
   if (config.flash.kind === 'i2c-eeprom') {
     const part = EEPROM_PARTS[config.flash.part];
     if (!part) throw new Error(`no EEPROM model for part ${config.flash.part} (known: ${Object.keys(EEPROM_PARTS).join(', ')})`);
@@ -121,7 +140,10 @@ function pinNumber(pin: PinId): number {
 }
 
 function inferProfile(config: BoardConfig): BoardProfileName {
-  const pins = config.keypad.kind === 'matrix' ? [...config.keypad.rows, ...config.keypad.cols] : [];
+  const pins = [
+    ...(config.keypad.kind === 'matrix' ? [...config.keypad.rows, ...config.keypad.cols] : []),
+    ...(config.lcd.kind === 'pcf8574' ? [] : Object.values(config.lcd.pins)),
+  ];
   const usesMegaPins = pins.some((p) => typeof p === 'number' && p > 19);
   const usesHardwareSerial = config.printer.kind === 'escpos-serial' && (config.printer.firmataPort?.id ?? 8) < 8;
   return usesMegaPins || usesHardwareSerial ? 'mega' : 'uno';
