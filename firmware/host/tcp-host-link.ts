@@ -99,7 +99,7 @@ export class TcpHostLink implements HostLink {
   }
 
   private withSocket(flight: InFlight, send: (socket: Socket) => void): void {
-    if (this.socket && !this.socket.destroyed) {
+    if (this.socket && !this.socket.destroyed && this.socket.writable) {
       send(this.socket);
       return;
     }
