@@ -31,6 +31,7 @@ export function f2fEdgeTimes(bits: ArrayLike<number>, options: F2fEncodeOptions)
   const jitter = options.jitter ?? 0;
   const { cmPerS, travelInches } = options.speed;
   if (!(options.bitsPerInch > 0) || !(travelInches > 0)) throw new RangeError('density and travel must be positive');
+  if (!(options.startInches >= 0)) throw new RangeError('the first cell cannot start before the travel does');
   if (cmPerS.length === 0 || cmPerS.some((v) => !(v > 0))) throw new RangeError('speed profile needs positive speeds');
   if (!(jitter >= 0 && jitter < 0.25)) throw new RangeError('jitter must be in [0, 0.25) so transitions keep their order');
   if (jitter > 0 && !options.random) throw new RangeError('jitter needs a seeded random source');

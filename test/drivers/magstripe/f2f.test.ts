@@ -26,6 +26,7 @@ describe('F2F encoder', () => {
     expect(() => f2fEdgeTimes(bits, { ...base, jitter: 0.3, random: new SeededRandom(1) })).toThrow(/jitter must be in/);
     expect(() => f2fEdgeTimes(bits, { ...base, jitter: 0.1 })).toThrow(/seeded random/);
     expect(() => f2fEdgeTimes(bits, { ...base, speed: speed([50, 0]) })).toThrow(/positive speeds/);
+    expect(() => f2fEdgeTimes(bits, { ...base, startInches: -1 })).toThrow(/before the travel/);
   });
 });
 
