@@ -4,6 +4,7 @@ import { FlashRuleViolation } from '../../../firmware/drivers/flash/flash-device
 import { I2cEeprom, type EepromPartName } from '../../../firmware/drivers/flash/i2c-eeprom.js';
 import { RecordingIo, type Transaction } from '../../hal/recording-io.js';
 import { EepromModel } from './eeprom-model.js';
+import { runUntilSettled } from '../../hal/run-until-settled.js';
 
 const ADDRESS = 0x50;
 
@@ -22,20 +23,7 @@ function rig(part: EepromPartName = 'AT24C256', wire: 0 | 'firmata' = 0) {
     modelWrite(address, bytes);
   };
   const eeprom = new I2cEeprom({ io, clock, address: ADDRESS, part, ...(wire === 0 ? { msPerWireByte: 0, i2cMsPerByte: 0 } : {}) });
-  /** Runs the virtual clock until the promise settles. */
-  async function drive<T>(promise: Promise<T>): Promise<T> {
-    let settled = false;
-    promise.then(
-      () => (settled = true),
-      () => (settled = true),
-    );
-    for (let i = 0; i < 10_000 && !settled; i++) {
-      await new Promise((resolve) => setImmediate(resolve));
-      const next = clock.nextDeadline();
-      if (!settled && next !== undefined) clock.advance(next);
-    }
-    return promise;
-  }
+  const drive = <T>(promise: Promise<T>) => runUntilSettled(clock, promise);
   return { io, clock, model, eeprom, drive, writeTimes };
 }
 
@@ -88,8 +76,7 @@ describe('I2C EEPROM FlashDevice (AT24C256)', () => {
 
   it('rewrites once when the read-back differs, then fails naming the byte', async () => {
     const { io, eeprom, model, drive } = rig();
-    const stuckBit = (address: number, length: number) => model.read(length)?.map((b) => b & 0xfe);
-    io.respond = (address, length) => (address === ADDRESS ? stuckBit(address, length) : undefined);
+    io.respond = (address, length) => (address === ADDRESS ? model.read(length)?.map((b) => b & 0xfe) : undefined);
     await expect(drive(eeprom.program(10, new Uint8Array([0x41, 0x43])))).rejects.toThrow(
       /^EEPROM 0x50: byte 10 reads back 0x40 after writing 0x41 \(after a rewrite\)$/,
     );
