@@ -3,18 +3,12 @@
  * level change on those pins is handed to the controller model, which latches on EN's falling
  * edge like the real part. The optional backlight pin is read as it is driven.
  */
+import type { ParallelLcdPins } from '../../drivers/lcd/parallel-bus.js';
 import type { BoardModel } from './board-model.js';
 import { Hd44780Model } from './hd44780-model.js';
 
-export interface ParallelLcdPins {
-  rs: number;
-  en: number;
-  d4: number;
-  d5: number;
-  d6: number;
-  d7: number;
-  backlight?: number;
-}
+/** The same wiring description the parallel LCD driver takes. */
+export type { ParallelLcdPins };
 
 export class ParallelLcdWiring {
   readonly lcd: Hd44780Model;
