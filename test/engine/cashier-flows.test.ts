@@ -251,6 +251,21 @@ describe('cashier flows end to end', () => {
     await rig.type('999168001010');
     await rig.press('ENTER');
     expect(rig.screen).toContain('INVALID VALUE');
+    await rig.toIdle();
+    await rig.press('9', '4');
+    await rig.type('123456');
+    await rig.press('ENTER', '7');
+    await rig.type('2');
+    await rig.press('ENTER');
+    expect(rig.screen).toContain('INVALID VALUE');
+    await rig.toIdle();
+    await rig.press('9', '4');
+    await rig.type('123456');
+    await rig.press('ENTER', '7');
+    await rig.type('30');
+    await rig.press('ENTER');
+    await rig.toIdle();
+    expect(rig.shell.settings.idleTimeoutMs).toBe(30_000);
   });
 });
 

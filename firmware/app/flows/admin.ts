@@ -41,7 +41,12 @@ function* numberParam(ctx: EngineContext, prompt: TextKey, current: string, minL
 
 function* parametersFlow(ctx: EngineContext): Flow<void> {
   const s = ctx.settings;
-  const choice = yield* chooseKey(ctx, 'admin', [t(ctx, 'paramMenu1'), t(ctx, 'paramMenu2'), t(ctx, 'paramMenu3')], ['1', '2', '3', '4', '5', '6']);
+  const choice = yield* chooseKey(
+    ctx,
+    'admin',
+    [t(ctx, 'paramMenu1'), t(ctx, 'paramMenu2'), t(ctx, 'paramMenu3'), t(ctx, 'paramMenu4')],
+    ['1', '2', '3', '4', '5', '6', '7'],
+  );
   let next: TerminalSettings | undefined;
   switch (choice) {
     case '1': {
@@ -79,6 +84,11 @@ function* parametersFlow(ctx: EngineContext): Flow<void> {
     case '6': {
       const v = yield* numberParam(ctx, 'paramCopies', String(s.receiptCopies), 1, 1);
       if (v !== undefined) next = { ...s, receiptCopies: Number(v) };
+      break;
+    }
+    case '7': {
+      const v = yield* numberParam(ctx, 'paramIdleTimeout', String(s.idleTimeoutMs / 1000), 1, 3);
+      if (v !== undefined) next = { ...s, idleTimeoutMs: Number(v) * 1000 };
       break;
     }
     default:
