@@ -245,25 +245,21 @@ describe('cashier flows end to end', () => {
     await rig.press('9', '3');
     expect(rig.screen).toContain('HOST OK');
     await rig.toIdle();
-    await rig.press('9', '4');
-    await rig.type('123456');
-    await rig.press('ENTER', '3');
-    await rig.type('999168001010');
-    await rig.press('ENTER');
+    /** 9 管理 -> 4 参数 as the supervisor, item `item`, value keyed in. */
+    const setParam = async (item: '3' | '7', value: string) => {
+      await rig.press('9', '4');
+      await rig.type('123456');
+      await rig.press('ENTER', item);
+      await rig.type(value);
+      await rig.press('ENTER');
+    };
+    await setParam('3', '999168001010');
     expect(rig.screen).toContain('INVALID VALUE');
     await rig.toIdle();
-    await rig.press('9', '4');
-    await rig.type('123456');
-    await rig.press('ENTER', '7');
-    await rig.type('2');
-    await rig.press('ENTER');
+    await setParam('7', '2');
     expect(rig.screen).toContain('INVALID VALUE');
     await rig.toIdle();
-    await rig.press('9', '4');
-    await rig.type('123456');
-    await rig.press('ENTER', '7');
-    await rig.type('30');
-    await rig.press('ENTER');
+    await setParam('7', '30');
     await rig.toIdle();
     expect(rig.shell.settings.idleTimeoutMs).toBe(30_000);
   });
