@@ -35,7 +35,8 @@ describe('board model electrical resolution', () => {
     board.setOutput(7);
     board.setContact(6, 7, true);
     expect(board.level(7)).toBe(0);
-    expect(board.contentions).toBeGreaterThan(0);
+    board.setInput(5, true);
+    expect(board.contentions).toBe(1);
     expect(() => board.level(20)).toThrow(/pin 20 does not exist on uno/);
   });
 

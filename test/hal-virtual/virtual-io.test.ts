@@ -1,3 +1,4 @@
+import five from 'johnny-five';
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../firmware/hal/clock.js';
 import { PinMode } from '../../firmware/hal/io-plugin.js';
@@ -29,6 +30,13 @@ describe('VirtualIo', () => {
     expect(io.pins[13]!.supportedModes).toEqual([PinMode.INPUT, PinMode.PULLUP, PinMode.OUTPUT, PinMode.SERVO]);
     expect(io.pins[14]!.analogChannel).toBe(0);
     expect(io.pins[13]!.mode).toBe(PinMode.OUTPUT);
+  });
+
+  it('johnny-five Board accepts it as its io', async () => {
+    const { io } = await readyIo();
+    const board = new five.Board({ io, repl: false, debug: false });
+    await new Promise<void>((resolve) => board.once('ready', () => resolve()));
+    expect(board.io).toBe(io);
   });
 
   it('reports a key press on the column pin, after the immediate report when reporting starts', async () => {

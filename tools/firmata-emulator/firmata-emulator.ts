@@ -102,8 +102,10 @@ export class FirmataEmulator {
 
   /** Bytes the host wrote now; they cross the wire at the configured baud. */
   receive(bytes: Uint8Array | readonly number[]): void {
-    const now = this.board.nowUs();
-    for (const byte of bytes) this.input.push({ arrivalUs: this.wire.toBoard.carry(1, now), byte: byte & 0xff });
+    const all = [...bytes];
+    const lastArrivalUs = this.wire.toBoard.carry(all.length, this.board.nowUs());
+    const byteUs = this.wire.toBoard.byteUs;
+    all.forEach((byte, k) => this.input.push({ arrivalUs: lastArrivalUs - (all.length - 1 - k) * byteUs, byte: byte & 0xff }));
     this.pump();
   }
 

@@ -31,8 +31,10 @@ export class BoardModel {
   private readonly contacts = new Set<string>();
   private readonly listeners = new Set<PinChangeListener>();
   private readonly lines = new Map<number, UartLine>();
-  /** Times two drivers fought over a net (output high against output low). */
+  /** Times a net started a fight between drivers (output high against output low). */
   contentions = 0;
+  /** Lowest pin of each net that is in contention now. */
+  private contended = new Set<number>();
 
   constructor(
     readonly profile: BoardProfile,
@@ -121,8 +123,13 @@ export class BoardModel {
   private resolve(atUs: number): void {
     const nets = this.nets();
     const changed: number[] = [];
+    const contended = new Set<number>();
     for (const net of nets) {
-      const level = this.netLevel(net);
+      const { level, fight } = this.netLevel(net);
+      if (fight) {
+        contended.add(net[0]!);
+        if (!this.contended.has(net[0]!)) this.contentions++;
+      }
       for (const pin of net) {
         if (this.levels[pin] !== level) {
           this.levels[pin] = level;
@@ -130,6 +137,7 @@ export class BoardModel {
         }
       }
     }
+    this.contended = contended;
     for (const pin of changed) for (const listener of this.listeners) listener(pin, this.levels[pin]!, atUs);
   }
 
@@ -154,7 +162,7 @@ export class BoardModel {
   }
 
   /** Push-pull drivers win over pull-ups; a floating net reads low; a fight reads low and counts. */
-  private netLevel(net: number[]): Level {
+  private netLevel(net: number[]): { level: Level; fight: boolean } {
     let high = false;
     let low = false;
     let pulledUp = false;
@@ -169,12 +177,8 @@ export class BoardModel {
       if (d.external === 1) high = true;
       if (d.external === 0) low = true;
     }
-    if (high && low) {
-      this.contentions++;
-      return 0;
-    }
-    if (high) return 1;
-    if (low) return 0;
-    return pulledUp ? 1 : 0;
+    if (high && low) return { level: 0, fight: true };
+    if (high || low) return { level: high ? 1 : 0, fight: false };
+    return { level: pulledUp ? 1 : 0, fight: false };
   }
 }
