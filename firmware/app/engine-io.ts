@@ -93,6 +93,11 @@ export interface EngineStep {
   notices: Notice[];
   /** What the engine now waits for. */
   waiting: Operation;
+  /**
+   * The event did not answer the outstanding operation and changed nothing: `waiting` is the same
+   * operation as before, already being performed. Performing it again would be a bug.
+   */
+  ignored?: true;
 }
 
 /** Time as an input: monotonic ms for timeouts, wall time for F12/F13 and receipts. */

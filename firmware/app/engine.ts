@@ -5,7 +5,7 @@
  */
 import type { JournalCapacity, JournalView } from '../journal/journal.js';
 import { textsFor, type EngineContext } from './engine-context.js';
-import type { EngineEvent, EngineStep, EngineTime, Operation } from './engine-io.js';
+import type { EngineEvent, EngineStep, EngineTime, Notice, Operation } from './engine-io.js';
 import { terminalFlow } from './flows/terminal.js';
 import type { Flow } from './flows/primitives.js';
 import type { DisplayGeometry } from './screens/screen-text.js';
@@ -63,10 +63,11 @@ export class TransactionEngine {
     if (!waiting) throw new Error('engine not started');
     this.ctx.time = time;
     if (!ANSWERS[waiting.op].includes(event.kind)) {
-      return { notices: [{ kind: 'log', level: 'debug', event: 'engine.ignored', fields: { event: event.kind, waiting: waiting.op } }], waiting };
+      const notice: Notice = { kind: 'log', level: 'debug', event: 'engine.ignored', fields: { event: event.kind, waiting: waiting.op } };
+      return { notices: [notice], waiting, ignored: true };
     }
     if (event.kind === 'tick' && (this.deadline === undefined || time.ms < this.deadline)) {
-      return { notices: [], waiting };
+      return { notices: [], waiting, ignored: true };
     }
     return this.resume(() => this.flow.next(event));
   }

@@ -49,7 +49,8 @@ function isPowerLoss(error: unknown): boolean {
 export class TerminalShell {
   private readonly engine: TransactionEngine;
   private timer: TimerHandle | undefined;
-  private inFlight = false;
+  /** The operation being performed; events the engine ignores meanwhile must not start it again. */
+  private performing: Operation | undefined;
   private haltError: unknown;
   private readonly idleWaiters: (() => void)[] = [];
   private lastScreen: string[] = [];
@@ -97,7 +98,7 @@ export class TerminalShell {
   }
 
   isIdle(): boolean {
-    return !this.inFlight && this.engine.waiting?.op === 'input';
+    return this.performing === undefined && this.engine.waiting?.op === 'input';
   }
 
   /** The lines last shown (the display has them too; this is for harnesses and logs). */
@@ -140,21 +141,24 @@ export class TerminalShell {
 
   private apply(step: EngineStep): void {
     for (const notice of step.notices) this.notice(notice);
+    if (step.ignored) return;
     const op = step.waiting;
+    // A notice callback fed an event itself (re-entrant): that newer step has been applied already.
+    if (op === this.performing || this.engine.waiting !== op || this.halted) return;
     if (op.op === 'input') {
       if (op.timeoutMs === undefined) this.clearTimer();
       for (const resolve of this.idleWaiters.splice(0)) resolve();
       return;
     }
     this.clearTimer();
-    this.inFlight = true;
+    this.performing = op;
     this.perform(op).then(
       (event) => {
-        this.inFlight = false;
+        this.performing = undefined;
         this.feed(event);
       },
       (error) => {
-        this.inFlight = false;
+        this.performing = undefined;
         this.halt(error);
       },
     );

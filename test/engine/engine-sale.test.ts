@@ -272,6 +272,15 @@ describe('engine: sale step by step (pure)', () => {
     expect((e.waiting as { pin?: unknown }).pin).toBeUndefined();
   });
 
+  it('an event that does not answer the outstanding operation is ignored and says so', async () => {
+    const d = new EngineDriver();
+    await saleSent(d);
+    const step = d.engine.handle({ kind: 'key', key: 'CANCEL' }, { ms: 0, wall: new Date() });
+    expect(step.ignored).toBe(true);
+    expect(step.waiting).toBe(d.waiting);
+    expect(d.engine.handle({ kind: 'print-result', outcome: { ok: true } }, { ms: 0, wall: new Date() }).ignored).toBe(true);
+  });
+
   it('never logs the PIN, track data or the clear PAN', async () => {
     const d = new EngineDriver();
     await saleSent(d);

@@ -24,6 +24,33 @@ describe('shell end to end: real journal on simulated NOR, real security, in-pro
     expect(rig.host.ledger.balanceFen(rig.card().pan)).toBe(rig.host.cards[0]!.balanceFen - 8800);
   });
 
+  it('keys pressed while the request is out are ignored: the request is sent once', async () => {
+    const rig = await signedIn();
+    await rig.press('1');
+    await rig.type('100');
+    await rig.press('ENTER');
+    await rig.swipe(rig.card());
+    await rig.press('ENTER');
+    await rig.type(rig.pinOf());
+    const before = rig.host.requests.length;
+    let release!: () => void;
+    rig.host.gate = new Promise((resolve) => (release = resolve));
+    // During the journal operations before the send, then while the request is out.
+    rig.shell.key({ key: 'ENTER', repeat: false });
+    for (const key of ['ENTER', 'CANCEL', '5', 'ENTER'] as const) rig.shell.key({ key, repeat: false });
+    for (let i = 0; i < 50; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(rig.shell.waiting?.op).toBe('host');
+    for (const key of ['ENTER', 'CANCEL', '5', 'ENTER'] as const) rig.shell.key({ key, repeat: false });
+    rig.host.gate = undefined;
+    release();
+    await rig.settle();
+    await rig.toIdle();
+    expect(rig.host.requests.slice(before).map((r) => r.mti)).toEqual(['0200']);
+    const [sale] = rig.journal.view().transactions;
+    expect(sale).toMatchObject({ status: 'approved', stan: 2 });
+    expect(rig.journal.view().counters.stan).toBe(2);
+  });
+
   it('lost response after the host debited: reversal 98 at once, the debit is undone', async () => {
     const rig = await signedIn();
     rig.host.faults.push('lose-response');

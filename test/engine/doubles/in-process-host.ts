@@ -46,7 +46,11 @@ export class InProcessHost implements HostLink {
     this.acquirer = new Acquirer({ issuer: this.issuer, security: firmwareSecurity(rng), masterKey: MASTER_KEY, terminals: DEFAULT_TERMINALS, now });
   }
 
+  /** While set, exchanges wait for it (a slow host: the test acts while a request is out). */
+  gate: Promise<void> | undefined;
+
   async exchange(request: IsoMessage): Promise<HostExchangeResult> {
+    if (this.gate) await this.gate;
     const fault = this.faults.shift();
     if (fault === 'unreachable') throw new HostError('unreachable', false, 'scripted: connection refused');
     if (fault === 'power-cut') throw new PowerCut(0);
