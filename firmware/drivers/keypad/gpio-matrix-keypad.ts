@@ -31,6 +31,8 @@ export class GpioMatrixKeypad {
   private readonly columnLevels: number[];
   private readonly rowDrive: RowDrive[];
   private scanning = false;
+  /** When a column change woke the keypad from idle. */
+  private wokeAt: number | undefined;
   private timer: TimerHandle | undefined;
   private stopped = false;
 
@@ -67,6 +69,7 @@ export class GpioMatrixKeypad {
 
   private beginScan(): void {
     this.scanning = true;
+    this.wokeAt = this.options.clock.now();
     this.scanRow(0, []);
   }
 
@@ -81,7 +84,7 @@ export class GpioMatrixKeypad {
 
   private finishScan(closed: number[]): void {
     const { core, clock, onKey, logger } = this.options;
-    const result = core.scan(closed, clock.now());
+    const result = core.scan(closed, clock.now(), this.wokeAt);
     // Which keys were down is not logged: during PIN entry that would be the PIN.
     if (result.ghosting) logger?.log('debug', 'keypad_ghosting_scan_ignored');
     for (const event of result.events) onKey(event);

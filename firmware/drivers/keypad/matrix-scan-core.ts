@@ -34,6 +34,8 @@ export class MatrixScanCore {
   private readonly changedSince: (number | undefined)[];
   private readonly repeatKeys: ReadonlySet<PosKey>;
   private repeating: { key: PosKey; nextAt: number } | undefined;
+  /** When the previous scan ran, while scanning continues; undefined after going idle. */
+  private previousScanAt: number | undefined;
 
   constructor(
     private readonly keymap: readonly (readonly (PosKey | null)[])[],
@@ -56,8 +58,22 @@ export class MatrixScanCore {
     return this.stable.every((bits) => bits === 0) && this.changedSince.every((t) => t === undefined);
   }
 
-  scan(closed: readonly number[], now: number): ScanResult {
+  /**
+   * A change first seen in this scan is dated to the earliest moment it can have happened: the
+   * previous scan, or for the first scan after idle the column change that woke the shell
+   * (`wokeAt`). Over Firmata a scan takes tens of milliseconds, and dating changes to the scan
+   * that saw them would need two slow scans per press and lose a quickly repeated key.
+   */
+  scan(closed: readonly number[], now: number, wokeAt?: number): ScanResult {
     if (closed.length !== this.rows) throw new Error(`scan has ${closed.length} rows, the keypad ${this.rows}`);
+    const changeDate = this.previousScanAt ?? Math.min(wokeAt ?? now, now);
+    this.previousScanAt = now;
+    const result = this.debounce(closed, now, changeDate);
+    if (this.idle) this.previousScanAt = undefined;
+    return result;
+  }
+
+  private debounce(closed: readonly number[], now: number, changeDate: number): ScanResult {
     if (hasGhosting(closed)) return { events: this.repeat(now), ghosting: true };
     const events: KeyEvent[] = [];
     for (let r = 0; r < this.rows; r++) {
@@ -69,7 +85,7 @@ export class MatrixScanCore {
           this.changedSince[i] = undefined;
           continue;
         }
-        const since = (this.changedSince[i] ??= now);
+        const since = (this.changedSince[i] ??= changeDate);
         if (now - since < (raw ? this.timing.pressMs : this.timing.releaseMs)) continue;
         this.changedSince[i] = undefined;
         this.stable[r] = raw ? this.stable[r]! | (1 << c) : this.stable[r]! & ~(1 << c);

@@ -34,15 +34,29 @@ describe('matrix scan core', () => {
     const core = new MatrixScanCore(KEYMAP);
     core.scan(key(2, 3), 0);
     core.scan(key(2, 3), 10);
+    // the release is dated to the previous scan (10): the key can have opened any time after it
     core.scan(NONE, 20);
     expect(core.idle).toBe(false);
-    core.scan(NONE, 39);
+    core.scan(NONE, 29);
     expect(core.idle).toBe(false);
-    core.scan(NONE, 40);
+    core.scan(NONE, 30);
     expect(core.idle).toBe(true);
     // a new press of the same key counts again
     core.scan(key(2, 3), 50);
     expect(core.scan(key(2, 3), 60).events).toEqual([{ key: 'ENTER', repeat: false }]);
+  });
+
+  it('dates the first change after idle to the column change that woke the scan', () => {
+    const core = new MatrixScanCore(KEYMAP);
+    // a slow (Firmata) scan: the column went LOW at 100, the scan finished at 180
+    expect(core.scan(key(1, 1), 180, 100).events).toEqual([{ key: '5', repeat: false }]);
+    // released after 200; the next scans 90 ms apart see it open, then closed again: two presses
+    expect(core.scan(NONE, 270).events).toEqual([]);
+    expect(core.idle).toBe(true);
+    expect(core.scan(key(1, 1), 360, 300).events).toEqual([{ key: '5', repeat: false }]);
+    // a bounce seen only by the scan it woke is not a press when it woke under pressMs ago
+    const bounce = new MatrixScanCore(KEYMAP);
+    expect(bounce.scan(key(0, 0), 105, 100).events).toEqual([]);
   });
 
   it('takes press and release times from its config', () => {
