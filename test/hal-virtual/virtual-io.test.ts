@@ -84,7 +84,8 @@ describe('VirtualIo', () => {
     io.i2cReadOnce(0x50, 2, (bytes) => early.push(bytes));
     await nextTurn();
     expect(strings).toEqual(['I2C: Too few bytes received']);
-    clock.advance(6);
+    // the write cycle runs 5 ms from when the write crossed the wire, not from when it was queued
+    clock.advance(10);
     io.i2cWrite(0x50, [0x00, 0x10]);
     const late: number[][] = [];
     io.i2cReadOnce(0x50, 2, (bytes) => late.push(bytes));

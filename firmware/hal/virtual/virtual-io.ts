@@ -5,7 +5,8 @@
  * encoded as the Firmata message it would be, and counted on two WireAccounts, so a driver's wire
  * budget measured here matches the real board.
  *
- * paced: false (default) — commands act at once, replies come on the next event-loop turn.
+ * paced: false (default) — commands act at once (stamped with the board time they would have
+ * arrived at), replies come on the next event-loop turn.
  * paced: true — commands act when they would have crossed a 57600-baud wire and replies arrive
  * after their own wire time, on the board's clock (use a VirtualClock for deterministic timing).
  */
@@ -218,8 +219,10 @@ export class VirtualIo extends EventEmitter implements IoPlugin {
   private send(bytes: number[], apply: (atUs: number) => void): void {
     if (this.closed) throw new Error('VirtualIo is closed');
     const arrivalUs = this.wire.toBoard.carry(bytes.length, this.board.nowUs());
+    // Unpaced, the command acts now but at the board time it would have arrived, so timing models
+    // (HD44780 execution times, EEPROM write cycles) judge the same spacing as on the real wire.
     if (this.paced) this.timeline.at(arrivalUs, () => apply(Math.max(arrivalUs, this.firmware.busyUntilUs)));
-    else apply(this.board.nowUs());
+    else apply(Math.max(arrivalUs, this.firmware.busyUntilUs));
   }
 
   private deliver(reply: FirmataReply, atUs: number): void {
