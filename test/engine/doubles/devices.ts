@@ -1,10 +1,6 @@
-/** Small device doubles for the engine tests: display, printer, security. */
+/** Small device doubles for the engine tests: a display and a printer that record what they get. */
 import type { TextDisplay } from '../../../firmware/drivers/lcd/text-display.js';
 import type { PrintJob, PrintOutcome, ReceiptPrinter } from '../../../firmware/drivers/printer/print-job.js';
-import type { HostExchangeResult } from '../../../firmware/host/host-link.js';
-import type { IsoMessage } from '../../../firmware/iso8583/message.js';
-import type { KeyInstallOutcome } from '../../../firmware/app/engine-io.js';
-import type { TerminalSecurity } from '../../../firmware/app/terminal-security.js';
 
 export class RecordingDisplay implements TextDisplay {
   readonly history: string[][] = [];
@@ -41,36 +37,5 @@ export class RecordingPrinter implements ReceiptPrinter {
   }
   async paperPresent(): Promise<boolean> {
     return this.paperOutFor === 0;
-  }
-}
-
-const GOOD_MAC = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]);
-
-/** Signs with a fixed F64 once keys are installed; verifies that the response carries the same. */
-export class FakeSecurity implements TerminalSecurity {
-  keysLoaded: boolean;
-  keyCheckFails = false;
-  constructor(keysLoaded = true) {
-    this.keysLoaded = keysLoaded;
-  }
-  static readonly GOOD_MAC = GOOD_MAC;
-  sign(request: IsoMessage): IsoMessage | undefined {
-    if (!this.keysLoaded) return undefined;
-    return { mti: request.mti, fields: { ...request.fields, 64: GOOD_MAC } };
-  }
-  verify(response: HostExchangeResult): boolean {
-    const mac = response.message.fields[64];
-    return mac instanceof Uint8Array && mac.every((b, i) => b === GOOD_MAC[i]);
-  }
-  pinBlock(pin: string): Uint8Array {
-    return new Uint8Array(8).fill(pin.length);
-  }
-  clearKeys(): void {
-    this.keysLoaded = false;
-  }
-  installKeys(): KeyInstallOutcome {
-    if (this.keyCheckFails) return { ok: false, reason: 'key-check-failed' };
-    this.keysLoaded = true;
-    return { ok: true };
   }
 }

@@ -19,7 +19,6 @@ export class MemoryJournal implements Journal {
   private counters: Record<CounterName, number> = { stan: 0, voucher: 0, batch: 1 };
   private transactions: JournalTransaction[] = [];
   private failing = new Set<string>();
-  readonly calls: string[] = [];
 
   constructor(private readonly maxTransactions = 100) {}
 
@@ -38,7 +37,6 @@ export class MemoryJournal implements Journal {
     return tx && structuredClone(tx);
   }
   private enter(call: string): void {
-    this.calls.push(call);
     if (this.failing.delete(call)) throw new JournalError(`injected failure of ${call}`);
   }
   private get(stan: number): JournalTransaction {
