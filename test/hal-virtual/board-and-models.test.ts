@@ -150,3 +150,28 @@ describe('I2C EEPROM model', () => {
     expect(() => new I2cEepromModel({ sizeBytes: 1000 })).toThrow(/power of two/);
   });
 });
+
+describe('HD44780 reads through the PCF8574', () => {
+  it('returns the busy flag and address counter while RW and EN are high', () => {
+    const backpack = new Pcf8574LcdBackpackModel({ cols: 16, rows: 2 });
+    let t = 20_000;
+    const write = (bytes: number[], gapUs = 5000) => {
+      backpack.write(bytes, t, 90);
+      t += (bytes.length + 1) * 90 + gapUs;
+    };
+    for (const step of INIT_STEPS) write(step);
+    write(text('AB'));
+    // RW=1 (bit 1), D7-D4 released high, EN high: first pulse = busy flag + AC high nibble
+    const READ = 0xf0 | 0x08 | 0x02;
+    write([READ | 0x04], 0);
+    const [high] = backpack.read(1, t, 90);
+    write([READ, READ | 0x04], 0);
+    const [low] = backpack.read(1, t, 90);
+    write([READ], 0);
+    expect(((high! & 0xf0) | (low! >> 4)) & 0x7f).toBe(2);
+    write(byteAsNibbles(0x01, 0), 0);
+    write([READ | 0x04], 0);
+    expect(backpack.read(1, t, 90)[0]! & 0x80).toBe(0x80);
+    expect(backpack.lcd.violations).toEqual([]);
+  });
+});

@@ -17,7 +17,7 @@ export interface Hd44780Pins {
 
 export interface LcdViolation {
   atUs: number;
-  kind: 'data-before-init' | 'command-before-init' | 'busy' | 'too-soon-after-power-on' | 'read-not-modelled';
+  kind: 'data-before-init' | 'command-before-init' | 'busy' | 'too-soon-after-power-on';
   detail: string;
 }
 
@@ -49,6 +49,10 @@ export class Hd44780Model {
   readonly cgram = new Uint8Array(64);
   private state: InterfaceState = 'power-on-8bit';
   private lastEn: 0 | 1 = 0;
+  private lastRs: 0 | 1 = 0;
+  private lastRw: 0 | 1 = 0;
+  /** 4-bit reads come as two EN pulses: high nibble, then low nibble. */
+  private readLowNext = false;
   private wroteSincePowerOn = false;
   private pendingHigh: { rs: 0 | 1; nibble: number } | undefined;
   private busyUntilUs = 0;
@@ -78,16 +82,29 @@ export class Hd44780Model {
     return this.state === 'ready';
   }
 
-  /** New levels on RS/RW/EN/D7-D4 at `atUs`; a falling EN latches the nibble. */
+  /** New levels on RS/RW/EN/D7-D4 at `atUs`; a falling EN latches the nibble (or ends a read). */
   setPins(pins: Hd44780Pins, atUs: number): void {
     const falling = this.lastEn === 1 && pins.en === 0;
     this.lastEn = pins.en;
+    this.lastRs = pins.rs;
+    this.lastRw = pins.rw;
     if (!falling) return;
     if (pins.rw === 1) {
-      this.flag(atUs, 'read-not-modelled', 'EN pulsed with RW high: reads (busy flag) are not modelled; use timed waits');
+      this.endReadNibble(pins.rs);
       return;
     }
     this.latch(pins.rs, pins.data & 0x0f, atUs);
+  }
+
+  /**
+   * What the controller drives on D7-D4 while RW and EN are high (undefined otherwise): with RS low
+   * the busy flag and address counter, with RS high the RAM byte at the address counter — high
+   * nibble on the first EN pulse, low nibble on the second.
+   */
+  drivenNibble(atUs: number): number | undefined {
+    if (this.lastRw !== 1 || this.lastEn !== 1) return undefined;
+    const value = this.lastRs === 1 ? this.ramAtAddress() : (atUs < this.busyUntilUs ? 0x80 : 0) | (this.addressCounter & 0x7f);
+    return this.readLowNext ? value & 0x0f : value >> 4;
   }
 
   /** The glass: rows of `cols` characters (blank while the display is off). */
@@ -106,6 +123,19 @@ export class Hd44780Model {
   glyph(code: number): number[] {
     const base = (code & 7) * 8;
     return [...this.cgram.subarray(base, base + 8)];
+  }
+
+  private endReadNibble(rs: 0 | 1): void {
+    this.readLowNext = !this.readLowNext;
+    // A completed data read moves the address counter like a write does.
+    if (!this.readLowNext && rs === 1) {
+      if (this.addressingCgram) this.addressCounter = (this.addressCounter + (this.increment ? 1 : -1) + 64) & 0x3f;
+      else this.moveAddress(this.increment);
+    }
+  }
+
+  private ramAtAddress(): number {
+    return this.addressingCgram ? this.cgram[this.addressCounter & 0x3f]! : this.ddram[this.addressCounter & 0x7f]!;
   }
 
   private latch(rs: 0 | 1, nibble: number, atUs: number): void {

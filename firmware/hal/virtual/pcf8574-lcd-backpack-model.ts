@@ -49,7 +49,15 @@ export class Pcf8574LcdBackpackModel implements I2cDevice {
     return true;
   }
 
-  read(count: number): number[] {
-    return Array.from({ length: count }, () => this.outputs);
+  /**
+   * Reads the port pins: an output written high is a weak pull-up that the LCD may pull low while
+   * it drives D7-D4 (RW and EN high); an output written low stays low.
+   */
+  read(count: number, startUs: number, byteUs: number): number[] {
+    return Array.from({ length: count }, (_, i) => {
+      const driven = this.lcd.drivenNibble(startUs + (i + 2) * byteUs);
+      if (driven === undefined) return this.outputs;
+      return (this.outputs & 0x0f) | ((this.outputs & 0xf0) & (driven << 4));
+    });
   }
 }
