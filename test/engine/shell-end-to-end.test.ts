@@ -159,3 +159,38 @@ describe('shell end to end: real journal on simulated NOR, real security, in-pro
     expect(rig.journal.view().transactions[0]!.printed).toBe(true);
   });
 });
+
+describe('journal full end to end (R7)', () => {
+  it('sales until 请先结算, nothing sent once full; settlement frees the journal and trading resumes', async () => {
+    const rig = new TerminalRig();
+    await rig.boot();
+    await rig.signIn();
+    let sales = 0;
+    while (rig.journal.capacity().transactionsLeft > 0 && sales < 500) {
+      await rig.sale(100 + sales, sales % 2);
+      await rig.toIdle();
+      sales++;
+    }
+    expect(rig.journal.capacity().transactionsLeft).toBe(0);
+    const sent = rig.host.requests.length;
+    await rig.press('1');
+    expect(rig.screen).toContain('SETTLE FIRST');
+    await rig.toIdle();
+    await rig.press('4');
+    await rig.swipe(rig.card());
+    await rig.press('ENTER');
+    await rig.type(rig.pinOf());
+    await rig.press('ENTER');
+    await rig.toIdle();
+    // A balance inquiry is not a financial transaction: it may still go out.
+    expect(rig.host.requests.slice(sent).map((r) => r.mti)).toEqual(['0200']);
+    await rig.press('8');
+    await rig.toIdle();
+    expect(rig.printer.printed.at(-1)).toMatchObject({ kind: 'settlement', balanced: true });
+    expect(rig.journal.capacity().transactionsLeft).toBeGreaterThan(10);
+    await rig.sale(4200);
+    await rig.toIdle();
+    expect(rig.journal.view().transactions.at(-1)).toMatchObject({ status: 'approved', amountFen: 4200 });
+    expect(rig.reconcile()).toEqual({ oneSided: [], missingAtIssuer: [] });
+  });
+});

@@ -127,11 +127,16 @@ export class TerminalRig {
     await this.press('ENTER');
   }
 
-  /** What the issuer holds for this terminal against what the journal holds as approved. */
+  /**
+   * What the issuer holds for this terminal against what the journal holds as approved, for the
+   * batches not yet closed by a settlement (a settled batch has left the journal by design).
+   */
   reconcile() {
     const approved = this.journal.view().transactions
       .filter((tx) => tx.status === 'approved')
       .map((tx) => ({ batch: String(tx.batchNo).padStart(6, '0'), stan: String(tx.stan).padStart(6, '0') }));
-    return this.host.ledger.reconcileWithTerminal('10000159', approved);
+    const report = this.host.ledger.reconcileWithTerminal('10000159', approved);
+    const settled = new Set(this.host.acquirer.settlements.filter((s) => s.balanced || s.afterUpload).map((s) => s.batch));
+    return { ...report, oneSided: report.oneSided.filter((e) => !settled.has(e.batch)) };
   }
 }
