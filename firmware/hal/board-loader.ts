@@ -1,6 +1,6 @@
 /**
  * Opens the board a config names and hands back its IO plugin:
- * - firmata: serialport 12 SerialPort -> firmata-io Board -> johnny-five Board (repl and debug off);
+ * - firmata: serialport 12 SerialPort -> firmata-io Board -> johnny-five Board (repl, debug, sigint off);
  * - raspi-io / linux-io: optional packages, imported only when a config asks for them;
  * - virtual: VirtualIo on an emulated board whose keypad, LCD backpack and EEPROM models are wired
  *   as the config says, so tests and the simulated terminal can press keys and read the glass.
@@ -43,7 +43,8 @@ async function openFirmata(path: string, baudRate: number): Promise<LoadedBoard>
     port.open((error) => (error ? reject(new Error(`cannot open Firmata board on ${path}: ${error.message}`)) : resolve())),
   );
   const io = await openFirmataBoard(port);
-  const j5 = new five.Board({ io, repl: false, debug: false });
+  // sigint off: johnny-five's own SIGINT handler exits at once, before the terminal can shut down cleanly.
+  const j5 = new five.Board({ io, repl: false, debug: false, sigint: false });
   await new Promise<void>((resolve) => j5.once('ready', () => resolve()));
   return {
     io,

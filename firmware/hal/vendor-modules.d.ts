@@ -41,6 +41,8 @@ declare module 'johnny-five' {
     port?: string;
     repl?: boolean;
     debug?: boolean;
+    /** false: do not install johnny-five's SIGINT handler, which exits the process at once. */
+    sigint?: boolean;
     timeout?: number;
   }
   class Board extends EventEmitter {
