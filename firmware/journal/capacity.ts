@@ -1,12 +1,14 @@
 import type { FlashGeometry } from '../drivers/flash/flash-device.js';
 import { frameBytes, MAX_PAYLOAD_BYTES } from './frame.js';
+import { FREE_SECTORS_KEPT } from './log-ring.js';
 import { dataStart } from './sector-header.js';
 
 /**
  * Fixed capacity, decided from live bytes only (never from where records happen to sit), so that
  * GC can always make room for what capacity() promised:
- * - three sectors are held back: one free sector GC copies into, the head, and one lost to a cut
- *   (mount never appends to a sector whose tail is torn);
+ * - four sectors are held back: the two free sectors the ring keeps (GC copies into one; a cut
+ *   during GC may close it), the head, and one more lost to a cut (mount never appends to a sector
+ *   whose tail is torn);
  * - every other sector counts for its data bytes minus one largest frame (what a sector may leave
  *   unused at its end);
  * - every live transaction keeps room for the records it may still need (outcome, reversal owed,
@@ -36,7 +38,7 @@ export function capacityModel(geometry: FlashGeometry): CapacityModel {
   const largestFrame = frameBytes(MAX_PAYLOAD_BYTES, unit);
   const perSector = geometry.sectorSize - dataStart(unit) - largestFrame;
   return {
-    usableBytes: Math.max(0, (sectors - 3) * perSector),
+    usableBytes: Math.max(0, (sectors - 2 - FREE_SECTORS_KEPT) * perSector),
     beginBytes: largestFrame,
     followUpBytes:
       frameBytes(APPROVE_PAYLOAD, unit) +

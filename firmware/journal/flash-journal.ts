@@ -53,7 +53,7 @@ export class FlashJournal implements Journal {
   }
 
   capacity(): JournalCapacity {
-    return { transactionsLeft: transactionsLeft(this.capacityModel, this.ring.liveBytes(), this.state.transactions.size) };
+    return { transactionsLeft: transactionsLeft(this.capacityModel, this.state.liveBytes(), this.state.transactions.size) };
   }
 
   find(stan: number): JournalTransaction | undefined {
@@ -165,7 +165,7 @@ export class FlashJournal implements Journal {
   /** Flash usage for tools: live bytes, free sectors, per-sector state. */
   usage(): { liveBytes: number; usableBytes: number; freeSectors: number; sectors: readonly { index: number; state: string; eraseCount: number | undefined }[] } {
     return {
-      liveBytes: this.ring.liveBytes(),
+      liveBytes: this.state.liveBytes(),
       usableBytes: this.capacityModel.usableBytes,
       freeSectors: this.ring.freeSectors(),
       sectors: this.ring.sectors.map((s) => ({ index: s.index, state: s.state, eraseCount: s.eraseCount })),
@@ -198,7 +198,7 @@ export class FlashJournal implements Journal {
       throw error;
     }
     this.nextSeq = seq + 1;
-    effect.transactionIds = this.state.apply(record, seq).transactionIds;
+    effect.transactionIds = this.state.apply(record, seq, frame.length).transactionIds;
   }
 
   private exclusive<T>(work: () => Promise<T>): Promise<T> {

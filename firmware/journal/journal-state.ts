@@ -17,6 +17,9 @@ export interface TransactionEntry {
   tx: StoredTransaction;
   /** Sequence number of the newest reversal-tried record: older ones are superseded. */
   triedSeq?: number;
+  triedBytes?: number;
+  /** Flash bytes of this transaction's live records (capacity is counted in live bytes). */
+  bytes: number;
 }
 
 /** What a record touched, kept beside it so GC can tell whether it is still needed. */
@@ -34,6 +37,7 @@ export class JournalState {
   readonly counters: Record<CounterName, number> = { stan: 0, voucher: 0, batch: 0 };
   /** Sequence number of the record that last set each counter (a counter or settle record). */
   readonly counterWriters: Record<CounterName, number | undefined> = { stan: undefined, voucher: undefined, batch: undefined };
+  private readonly counterWriterBytes: Record<CounterName, number> = { stan: 0, voucher: 0, batch: 0 };
   /** Live transactions in begin order. */
   readonly transactions = new Map<number, TransactionEntry>();
   private readonly byStan = new Map<number, number>();
@@ -50,7 +54,22 @@ export class JournalState {
     return undefined;
   }
 
-  apply(record: JournalRecord, seq: number): RecordEffect {
+  /** Bytes of every live record: the transactions' and the newest writer of each counter. */
+  liveBytes(): number {
+    let total = this.counterWriterBytes.stan + this.counterWriterBytes.voucher + this.counterWriterBytes.batch;
+    for (const entry of this.transactions.values()) total += entry.bytes;
+    return total;
+  }
+
+  /** Folds one record in; `frameBytes` is what it occupies on flash. */
+  apply(record: JournalRecord, seq: number, frameBytes: number): RecordEffect {
+    const effect = this.fold(record, seq, frameBytes);
+    const charged = effect.transactionIds.length > 0 ? this.transactions.get(effect.transactionIds[0]!) : undefined;
+    if (charged && record.kind !== 'begin') charged.bytes += frameBytes;
+    return effect;
+  }
+
+  private fold(record: JournalRecord, seq: number, frameBytes: number): RecordEffect {
     const touched = (entry: TransactionEntry | undefined): RecordEffect => ({
       kind: record.kind,
       transactionIds: entry ? [entry.id] : [],
@@ -59,11 +78,16 @@ export class JournalState {
       case 'counter':
         this.counters[record.counter] = record.value;
         this.counterWriters[record.counter] = seq;
+        this.counterWriterBytes[record.counter] = frameBytes;
         return touched(undefined);
       case 'begin': {
         const previous = this.findByStan(record.tx.stan);
         if (previous) this.transactions.delete(previous.id);
-        const entry: TransactionEntry = { id: seq, tx: { ...record.tx, status: 'pending', reversalTries: 0, printed: false } };
+        const entry: TransactionEntry = {
+          id: seq,
+          tx: { ...record.tx, status: 'pending', reversalTries: 0, printed: false },
+          bytes: frameBytes,
+        };
         this.transactions.set(seq, entry);
         this.byStan.set(record.tx.stan, seq);
         return touched(entry);
@@ -98,7 +122,12 @@ export class JournalState {
           tx.reversalTries = record.tries;
         });
         const entry = this.findByStan(record.stan);
-        if (entry) entry.triedSeq = seq;
+        if (entry) {
+          // The superseded tries record is garbage now; apply() charges this one.
+          entry.bytes -= entry.triedBytes ?? 0;
+          entry.triedSeq = seq;
+          entry.triedBytes = frameBytes;
+        }
         return effect;
       }
       case 'reversal-acked':
@@ -110,11 +139,14 @@ export class JournalState {
       case 'printed':
         return this.update(record.stan, record.kind, (tx) => void (tx.printed = true));
       case 'settle':
+        // Earlier batches too: a reversal owed at an earlier settlement was kept, and once it is
+        // done its record goes with the next settlement. (Batch numbers wrap only after 999999 days.)
         for (const entry of [...this.transactions.values()]) {
-          if (entry.tx.batchNo === record.batchNo && !OWES_REVERSAL.has(entry.tx.status)) this.remove(entry);
+          if (entry.tx.batchNo <= record.batchNo && !OWES_REVERSAL.has(entry.tx.status)) this.remove(entry);
         }
         this.counters.batch = record.nextBatch;
         this.counterWriters.batch = seq;
+        this.counterWriterBytes.batch = frameBytes;
         return touched(undefined);
     }
   }

@@ -96,7 +96,7 @@ export interface JournalTransaction extends NewTransaction {
   reversalTries: number;
   /** The receipt (merchant copy at least) finished printing. */
   printed: boolean;
-  /** Set on the original when a void of it was approved. */
+  /** Set on the original when a void of it was approved: the void's voucher number. */
   voidedBy?: number;
 }
 
@@ -148,7 +148,11 @@ export interface Journal {
   /** A non-reversible request's response never came. */
   outcomeUnknown(stan: number): Promise<void>;
   printed(stan: number): Promise<void>;
-  /** Frees every record of the batch; the batch counter moves on. */
+  /**
+   * Frees every record of the batch (and of earlier batches); the batch counter moves on. A
+   * transaction that still owes a reversal ('pending', 'reversal-pending') is kept: a pending
+   * reversal is never lost; it goes with a later settlement once the reversal is done or failed.
+   */
   settle(batchNo: number): Promise<void>;
   close(): Promise<void>;
 }

@@ -6,7 +6,7 @@ import { dataStart, encodeRetireMark, encodeSectorHeader, headerSlotBytes } from
 /**
  * The ring of sectors the journal appends to, and its garbage collector. Sectors in the log are
  * ordered by their header's sequence number; records are appended to the newest (the head). When the
- * head is full and fewer than two free sectors remain, the oldest sector (the tail) is collected:
+ * head is full and only FREE_SECTORS_KEPT sectors are free, the oldest sector (the tail) is collected:
  * 1. copy each live record whose only instance is in the tail to the head, verbatim (same sequence
  *    number, so replay order does not change and a duplicate is recognised), and sync;
  * 2. program the tail's retire slot (mount ignores a retired sector), sync;
@@ -14,6 +14,13 @@ import { dataStart, encodeRetireMark, encodeSectorHeader, headerSlotBytes } from
  * A cut at any step leaves either the tail still in the log (the copies are duplicates) or the
  * tail out of the log with every live record already copied. See FORMAT.md.
  */
+/**
+ * Free sectors a normal append leaves behind: one for GC to copy into, and one more because a cut
+ * during GC leaves the sector it was copying into closed (its tail is torn) with the tail sector
+ * still to collect.
+ */
+export const FREE_SECTORS_KEPT = 2;
+
 export interface LogEntry {
   seq: number;
   /** Absolute offset of the frame on the device. */
@@ -77,9 +84,9 @@ export class LogRing {
       if (effect) sectors[frame.sector]!.entries.push({ seq: frame.seq, offset: frame.offset, length: frame.length, effect });
     }
     const ring = new LogRing(device, sectors, isLive);
+    // Only the newest sector is appended to, from where its erased tail starts.
     const head = ring.head();
-    // Only the newest sector is appended to, and only when everything after its last frame reads erased.
-    if (head) head.appendable = scan.sectors[head.index]!.tailErased;
+    if (head) head.appendable = true;
     return ring;
   }
 
@@ -93,20 +100,6 @@ export class LogRing {
     await this.makeRoom(frame.length);
     await this.write(frame, { seq, offset: 0, length: frame.length, effect });
     await this.device.sync();
-  }
-
-  /** Total bytes of live records, each sequence number counted once. */
-  liveBytes(): number {
-    const seen = new Set<number>();
-    let total = 0;
-    for (const sector of this.sectors) {
-      for (const entry of sector.entries) {
-        if (seen.has(entry.seq)) continue;
-        seen.add(entry.seq);
-        if (this.isLive(entry)) total += entry.length;
-      }
-    }
-    return total;
   }
 
   freeSectors(): number {
@@ -133,7 +126,7 @@ export class LogRing {
   private async makeRoom(length: number): Promise<void> {
     let collections = 0;
     while (!this.fitsHead(length)) {
-      if (this.freeSectors() >= 2) {
+      if (this.freeSectors() >= FREE_SECTORS_KEPT + 1) {
         await this.openNextSector();
         continue;
       }

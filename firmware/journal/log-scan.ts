@@ -22,12 +22,10 @@ export interface SectorScan {
   seq: number;
   /** From the header; undefined when no header could be read. */
   eraseCount: number | undefined;
-  /** First byte after the last intact frame, relative to the sector. */
+  /** Where the erased tail starts (relative to the sector): everything from here on reads erased. */
   end: number;
-  /** True when everything from `end` to the end of the sector reads erased (records may be appended there). */
-  tailErased: boolean;
-  /** Frames that failed their CRC (a torn write or damage); recovery stops reading the sector there. */
-  tornFrames: number;
+  /** Program units skipped because no intact frame starts there (a torn write, or damage). */
+  damagedUnits: number;
   retired: boolean;
 }
 
@@ -53,14 +51,13 @@ export function scanImage(image: Uint8Array, geometry: FlashGeometry): ImageScan
   for (let index = 0; index * sectorSize < image.length; index++) {
     const base = index * sectorSize;
     const header = readSectorHeader(image, base);
-    const scan: SectorScan = { index, state: 'dirty', seq: 0, eraseCount: undefined, end: 0, tailErased: false, tornFrames: 0, retired: false };
+    const scan: SectorScan = { index, state: 'dirty', seq: 0, eraseCount: undefined, end: 0, damagedUnits: 0, retired: false };
     sectors.push(scan);
     if (header.kind === 'foreign') {
       throw new JournalError(`sector ${index} holds journal format version ${header.version}; this code reads version 1 and will not touch it`);
     }
     if (header.kind === 'blank') {
       scan.state = isErased(image, base, base + sectorSize) ? 'erased' : 'dirty';
-      scan.tailErased = scan.state === 'erased';
       continue;
     }
     if (header.kind === 'damaged') continue;
@@ -72,18 +69,22 @@ export function scanImage(image: Uint8Array, geometry: FlashGeometry): ImageScan
     }
     scan.state = 'active';
     scan.seq = header.seq;
+    // After a torn frame, step one program unit at a time until a frame or an erased tail: a
+    // torn write never ends a sector, so the journal can keep appending after it (see FORMAT.md).
     let offset = base + dataStart(programUnit);
-    for (;;) {
-      const read = readFrame(image, offset, base + sectorSize, programUnit);
-      if (read.kind !== 'frame') {
-        if (read.kind === 'torn') scan.tornFrames++;
-        break;
+    const end = base + sectorSize;
+    while (offset < end) {
+      const read = readFrame(image, offset, end, programUnit);
+      if (read.kind === 'frame') {
+        frames.push({ seq: read.seq, sector: index, offset, length: read.length, payload: read.payload });
+        offset += read.length;
+        continue;
       }
-      frames.push({ seq: read.seq, sector: index, offset, length: read.length, payload: read.payload });
-      offset += read.length;
+      if (read.kind === 'end' && isErased(image, offset, end)) break;
+      scan.damagedUnits++;
+      offset += programUnit;
     }
     scan.end = offset - base;
-    scan.tailErased = scan.tornFrames === 0 && isErased(image, offset, base + sectorSize);
   }
   return { sectors, frames };
 }

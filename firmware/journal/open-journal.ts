@@ -15,7 +15,7 @@ export interface JournalOptions {
   randomBytes?: (n: number) => Uint8Array;
 }
 
-const MIN_SECTORS = 4;
+const MIN_SECTORS = 6;
 
 /**
  * Mounts the journal on a device. Mount is recovery: one read of the whole area, one linear scan,

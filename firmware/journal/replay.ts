@@ -1,6 +1,6 @@
 import type { FlashGeometry } from '../drivers/flash/flash-device.js';
 import { JournalState, type RecordEffect } from './journal-state.js';
-import { scanImage, type ImageScan } from './log-scan.js';
+import { scanImage, type ImageScan, type ScannedFrame } from './log-scan.js';
 import { decodeRecord } from './record-codec.js';
 
 /**
@@ -19,11 +19,14 @@ export interface Replay {
 
 export function replayImage(image: Uint8Array, geometry: FlashGeometry): Replay {
   const scan = scanImage(image, geometry);
-  const bySeq = new Map<number, Uint8Array>();
-  for (const frame of scan.frames) if (!bySeq.has(frame.seq)) bySeq.set(frame.seq, frame.payload);
+  const bySeq = new Map<number, ScannedFrame>();
+  for (const frame of scan.frames) if (!bySeq.has(frame.seq)) bySeq.set(frame.seq, frame);
   const seqs = [...bySeq.keys()].sort((a, b) => a - b);
   const state = new JournalState();
   const effects = new Map<number, RecordEffect>();
-  for (const seq of seqs) effects.set(seq, state.apply(decodeRecord(bySeq.get(seq)!), seq));
+  for (const seq of seqs) {
+    const frame = bySeq.get(seq)!;
+    effects.set(seq, state.apply(decodeRecord(frame.payload), seq, frame.length));
+  }
   return { scan, state, effects, lastSeq: seqs.length > 0 ? seqs[seqs.length - 1]! : 0 };
 }

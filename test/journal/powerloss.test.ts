@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { runJournalSweep, runRandomCuts } from '../../tools/powerloss/journal-sweep-run.js';
+
+/**
+ * The bounded power-loss sweep run by `npm test`: the same trading day as `npm run powerloss:journal`,
+ * every 11th flash operation cut in all four modes, 60 steps of the day after each cut. The full
+ * sweep (every operation, the whole rest of the day) is the npm script.
+ */
+const geometry = { size: 8 * 2048, sectorSize: 2048, programUnit: 16 };
+
+describe('journal power-loss (bounded sweep)', () => {
+  it('every sampled cut recovers to the state before or after the interrupted call and takes the rest of the day', async () => {
+    const result = await runJournalSweep({ geometry, transactions: 240, seed: 20261122, stride: 11, continueSteps: 60 });
+    expect(result.violations).toEqual([]);
+    expect(result.transitions).toBeGreaterThanOrEqual(200);
+    expect(result.erases).toBeGreaterThan(2 * 8);
+    expect(result.cuts).toBeGreaterThan(400);
+  });
+
+  it('survives many cuts in one day, some during GC and some right after a recovery (seed 7)', async () => {
+    const result = await runRandomCuts({ geometry, transactions: 160, seed: 7, cuts: 60 });
+    expect(result.violations).toEqual([]);
+    expect(result.cuts).toBeGreaterThanOrEqual(40);
+  });
+});

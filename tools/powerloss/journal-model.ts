@@ -1,0 +1,151 @@
+import type {
+  Approval,
+  CounterName,
+  Journal,
+  JournalTransaction,
+  NewTransaction,
+  ReversalReason,
+} from '../../firmware/journal/journal.js';
+
+/**
+ * The power-loss oracle: what the journal must show after each call, written independently of the
+ * journal's own record fold (a plain array of transactions changed call by call), so a wrong fold
+ * and a lost or resurrected record both show up as a mismatch.
+ */
+export type JournalCall =
+  | { method: 'takeCounter'; name: CounterName }
+  | { method: 'raiseCounter'; name: CounterName; atLeast: number }
+  | { method: 'begin'; tx: NewTransaction }
+  | { method: 'approve'; stan: number; approval: Approval }
+  | { method: 'declined'; stan: number; responseCode: string }
+  | { method: 'requireReversal'; stan: number; reason: ReversalReason }
+  | { method: 'reversalTried'; stan: number; tries: number }
+  | { method: 'reversalAcked' | 'reversalFailed' | 'outcomeUnknown' | 'printed'; stan: number }
+  | { method: 'settle'; batchNo: number };
+
+export interface ModelState {
+  counters: Record<CounterName, number>;
+  transactions: JournalTransaction[];
+  /** STAN each workload transaction got when it began (the workload names transactions by index). */
+  stans: Record<number, number>;
+}
+
+export function emptyModel(): ModelState {
+  return { counters: { stan: 0, voucher: 0, batch: 0 }, transactions: [], stans: {} };
+}
+
+const next = (n: number): number => (n >= 999999 ? 1 : n + 1);
+
+/** The state after `call` returned. Does not change `state` (copies only what the call changes). */
+export function applyCall(state: ModelState, call: JournalCall, workloadTx?: number): ModelState {
+  const s: ModelState = { counters: { ...state.counters }, transactions: [...state.transactions], stans: state.stans };
+  const edit = (stan: number): JournalTransaction => {
+    const index = s.transactions.findIndex((t) => t.stan === stan);
+    if (index < 0) throw new Error(`oracle: no transaction with STAN ${stan}`);
+    const copy = { ...s.transactions[index]! };
+    s.transactions[index] = copy;
+    return copy;
+  };
+  switch (call.method) {
+    case 'takeCounter':
+      s.counters[call.name] = next(s.counters[call.name]);
+      break;
+    case 'raiseCounter':
+      s.counters[call.name] = Math.max(s.counters[call.name], call.atLeast);
+      break;
+    case 'begin':
+      s.transactions.push({ ...structuredClone(call.tx), status: 'pending', reversalTries: 0, printed: false });
+      if (workloadTx !== undefined) s.stans = { ...s.stans, [workloadTx]: call.tx.stan };
+      break;
+    case 'approve': {
+      const tx = edit(call.stan);
+      tx.status = 'approved';
+      tx.approval = { ...call.approval };
+      delete tx.reversalReason;
+      const o = tx.original;
+      if (tx.type.endsWith('void') && o?.voucherNo !== undefined) {
+        const original = s.transactions.find((t) => t.voucherNo === o.voucherNo && (o.batchNo === undefined || t.batchNo === o.batchNo));
+        if (original) edit(original.stan).voidedBy = tx.voucherNo;
+      }
+      break;
+    }
+    case 'declined': {
+      const tx = edit(call.stan);
+      tx.status = 'declined';
+      tx.responseCode = call.responseCode;
+      delete tx.reversalReason;
+      break;
+    }
+    case 'requireReversal': {
+      const tx = edit(call.stan);
+      tx.status = 'reversal-pending';
+      tx.reversalReason = call.reason;
+      break;
+    }
+    case 'reversalTried':
+      edit(call.stan).reversalTries = call.tries;
+      break;
+    case 'reversalAcked':
+      edit(call.stan).status = 'reversed';
+      break;
+    case 'reversalFailed':
+      edit(call.stan).status = 'reversal-failed';
+      break;
+    case 'outcomeUnknown':
+      edit(call.stan).status = 'unknown';
+      break;
+    case 'printed':
+      edit(call.stan).printed = true;
+      break;
+    case 'settle':
+      s.transactions = s.transactions.filter(
+        (t) => t.batchNo > call.batchNo || t.status === 'pending' || t.status === 'reversal-pending',
+      );
+      s.counters.batch = s.counters.batch > call.batchNo ? s.counters.batch : next(call.batchNo);
+      break;
+  }
+  return s;
+}
+
+export async function invoke(journal: Journal, call: JournalCall): Promise<void> {
+  switch (call.method) {
+    case 'takeCounter':
+      await journal.takeCounter(call.name);
+      return;
+    case 'raiseCounter':
+      return journal.raiseCounter(call.name, call.atLeast);
+    case 'begin':
+      return journal.begin(call.tx);
+    case 'approve':
+      return journal.approve(call.stan, call.approval);
+    case 'declined':
+      return journal.declined(call.stan, call.responseCode);
+    case 'requireReversal':
+      return journal.requireReversal(call.stan, call.reason);
+    case 'reversalTried':
+      return journal.reversalTried(call.stan, call.tries);
+    case 'reversalAcked':
+      return journal.reversalAcked(call.stan);
+    case 'reversalFailed':
+      return journal.reversalFailed(call.stan);
+    case 'outcomeUnknown':
+      return journal.outcomeUnknown(call.stan);
+    case 'printed':
+      return journal.printed(call.stan);
+    case 'settle':
+      return journal.settle(call.batchNo);
+  }
+}
+
+/** JSON with sorted keys and no undefined members: two views are equal exactly when these are. */
+export function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : v,
+  );
+}
+
+export function modelView(state: ModelState): string {
+  return canonical({ counters: state.counters, transactions: state.transactions });
+}

@@ -1,0 +1,215 @@
+import { SeededRandom } from '../../firmware/hal/seeded-random.js';
+import { PowerCut } from '../../firmware/drivers/flash/flash-device.js';
+import { CUT_MODES, SimulatedNorFlash, type CutMode, type NorSnapshot } from '../../firmware/drivers/flash/simulated-nor.js';
+import type { FlashJournal } from '../../firmware/journal/flash-journal.js';
+import { openJournal } from '../../firmware/journal/open-journal.js';
+import { applyCall, canonical, emptyModel, invoke, modelView, type JournalCall, type ModelState } from './journal-model.js';
+import { resolveStep, tradingDay, type WorkloadStep } from './journal-workload.js';
+
+/**
+ * littlefs's power-loss method on the journal: run a trading day once, counting flash operations;
+ * then for every operation k and every cut mode, restore the image from before the step that makes
+ * operation k, cut power at k, reboot, mount, and check the oracle:
+ * - the mounted view equals the oracle before the interrupted call or after it, nothing else: every
+ *   record whose commit returned is present and intact, the interrupted one is absent or whole,
+ *   nothing deleted comes back, no owed reversal is lost, counters never go back (so a value
+ *   already handed out is never handed out again);
+ * - the journal then takes the rest of the day (the interrupted step again if it did not land) and
+ *   ends equal to the oracle, on the live instance and after one more mount.
+ */
+export interface SweepOptions {
+  geometry: { size: number; sectorSize: number; programUnit: number };
+  transactions: number;
+  seed: number;
+  modes?: readonly CutMode[];
+  /** Cut at every `stride`-th operation (1 = all). */
+  stride?: number;
+  /** Steps run after each cut (default: the rest of the day). */
+  continueSteps?: number;
+  /** Stop collecting after this many violations. */
+  maxViolations?: number;
+}
+
+export interface SweepResult {
+  transitions: number;
+  ops: number;
+  cuts: number;
+  violations: string[];
+  /** Erase operations of the reference run (shows GC ran). */
+  erases: number;
+}
+
+interface Checkpoint {
+  image: NorSnapshot;
+  model: ModelState;
+  opsBefore: number;
+  /** The call this step made in the reference run (undefined: the step did not apply). */
+  call: JournalCall | undefined;
+}
+
+const DEVICE_KEY = new Uint8Array(32).fill(0x5a);
+
+export async function runJournalSweep(options: SweepOptions): Promise<SweepResult> {
+  const steps = tradingDay(options.transactions, options.seed);
+  const modes = options.modes ?? CUT_MODES;
+  const violations: string[] = [];
+  const maxViolations = options.maxViolations ?? 20;
+  const newDevice = (seed: number): SimulatedNorFlash => new SimulatedNorFlash({ ...options.geometry, seed });
+  const mount = (device: SimulatedNorFlash): Promise<FlashJournal> =>
+    openJournal(device, { deviceKey: DEVICE_KEY, randomBytes: seededIvs(options.seed) });
+
+  // Reference run: mount before every step, so a cut run that mounts the same image does the same operations.
+  const reference = newDevice(options.seed);
+  const checkpoints: Checkpoint[] = [];
+  let model = emptyModel();
+  let transitions = 0;
+  for (const [index, step] of steps.entries()) {
+    const call = resolveStep(step, model);
+    checkpoints.push({ image: reference.snapshot(), model, opsBefore: reference.operationCount, call });
+    const journal = await mount(reference);
+    if (canonical(journal.view()) !== modelView(model)) violations.push(`reference: mount before step ${index} differs from the oracle`);
+    if (!call) continue;
+    await invoke(journal, call);
+    model = applyCall(model, call, workloadTx(step));
+    transitions++;
+  }
+  const totalOps = reference.operationCount;
+  checkpoints.push({ image: reference.snapshot(), model, opsBefore: totalOps, call: undefined });
+
+  let cuts = 0;
+  let stepIndex = 0;
+  for (let k = 1; k <= totalOps; k += options.stride ?? 1) {
+    while (checkpoints[stepIndex + 1]!.opsBefore < k) stepIndex++;
+    for (const [modeIndex, mode] of modes.entries()) {
+      if (violations.length >= maxViolations) break;
+      cuts++;
+      const problem = await cutAndRecover(stepIndex, k, mode, modeIndex);
+      if (problem) violations.push(`cut at op ${k} (${mode}, step ${stepIndex} ${steps[stepIndex]!.do}, seed ${options.seed}): ${problem}`);
+    }
+  }
+  return { transitions, ops: totalOps, cuts, violations, erases: reference.counters().erases };
+
+  async function cutAndRecover(stepIndex: number, k: number, mode: CutMode, modeIndex: number): Promise<string | undefined> {
+    const checkpoint = checkpoints[stepIndex]!;
+    const device = newDevice(options.seed * 31 + k * 4 + modeIndex);
+    device.restore(checkpoint.image);
+    const step = steps[stepIndex]!;
+    const call = checkpoint.call!;
+    const before = checkpoint.model;
+    const after = applyCall(before, call, workloadTx(step));
+    device.armCut(k - checkpoint.opsBefore, mode);
+    try {
+      await invoke(await mount(device), call);
+      return 'the cut never happened';
+    } catch (error) {
+      if (!(error instanceof PowerCut)) return `the interrupted call failed with ${String(error)}`;
+    }
+    device.reboot();
+    let journal: FlashJournal;
+    try {
+      journal = await mount(device);
+    } catch (error) {
+      return `mount after the cut failed: ${String(error)}`;
+    }
+    const seen = canonical(journal.view());
+    let next: number;
+    if (seen === modelView(after)) next = stepIndex + 1;
+    else if (seen === modelView(before)) next = stepIndex;
+    else return `mounted view is neither the state before nor after ${call.method}: ${describeDifference(seen, before, after)}`;
+    // Either way the journal now holds the reference state before step `next`, so the rest of the
+    // day is the reference run's calls, and the oracle at the end is the reference's.
+    const last = Math.min(steps.length, next + (options.continueSteps ?? steps.length));
+    for (let i = next; i < last; i++) {
+      const continued = checkpoints[i]!.call;
+      if (!continued) continue;
+      try {
+        await invoke(journal, continued);
+      } catch (error) {
+        return `continuing at step ${i} (${continued.method}) failed: ${String(error)}`;
+      }
+    }
+    const expected = modelView(checkpoints[last]!.model);
+    if (canonical(journal.view()) !== expected) return `after ${last - next} more steps the live view differs from the oracle`;
+    try {
+      if (canonical((await mount(device)).view()) !== expected) return `after ${last - next} more steps a fresh mount differs from the oracle`;
+    } catch (error) {
+      return `final mount failed: ${String(error)}`;
+    }
+    return undefined;
+  }
+}
+
+export interface RandomCutOptions {
+  geometry: { size: number; sectorSize: number; programUnit: number };
+  transactions: number;
+  seed: number;
+  /** Cuts spread over the day at random operations and modes (seeded). */
+  cuts: number;
+}
+
+/**
+ * Many cuts in one run: the day goes on after each recovery, so cuts land on images earlier cuts
+ * left behind (torn heads, half-finished GC, a cut right after a mount). The oracle is the same.
+ */
+export async function runRandomCuts(options: RandomCutOptions): Promise<SweepResult> {
+  const steps = tradingDay(options.transactions, options.seed);
+  const random = new SeededRandom(options.seed);
+  const device = new SimulatedNorFlash({ ...options.geometry, seed: options.seed });
+  const mount = (): Promise<FlashJournal> => openJournal(device, { deviceKey: DEVICE_KEY, randomBytes: seededIvs(options.seed) });
+  const violations: string[] = [];
+  let model = emptyModel();
+  let journal = await mount();
+  let cuts = 0;
+  let transitions = 0;
+  const meanGap = Math.max(1, Math.floor((steps.length * 1.1) / options.cuts));
+  let nextCut = random.int(1, 2 * meanGap);
+  for (let i = 0; i < steps.length && violations.length === 0; i++) {
+    const step = steps[i]!;
+    const call = resolveStep(step, model);
+    if (!call) continue;
+    const after = applyCall(model, call, workloadTx(step));
+    if (cuts < options.cuts && device.operationCount + 4 >= nextCut) {
+      const mode = random.pick(CUT_MODES);
+      device.armCut(device.operationCount + random.int(1, 4), mode);
+    }
+    try {
+      await invoke(journal, call);
+      device.disarmCut();
+      model = after;
+      transitions++;
+      continue;
+    } catch (error) {
+      if (!(error instanceof PowerCut)) {
+        violations.push(`step ${i} (${call.method}) failed with ${String(error)} (seed ${options.seed})`);
+        break;
+      }
+    }
+    cuts++;
+    nextCut = device.operationCount + random.int(1, 2 * meanGap);
+    device.reboot();
+    journal = await mount();
+    const seen = canonical(journal.view());
+    if (seen === modelView(after)) model = after;
+    else if (seen === modelView(model)) i--; // did not land: the day repeats the step
+    else violations.push(`cut ${cuts} at op ${device.operationCount} during step ${i} (${call.method}): ${describeDifference(seen, model, after)} (seed ${options.seed})`);
+  }
+  if (violations.length === 0 && canonical((await mount()).view()) !== modelView(model)) {
+    violations.push(`final mount differs from the oracle (seed ${options.seed})`);
+  }
+  return { transitions, ops: device.operationCount, cuts, violations, erases: device.counters().erases };
+}
+
+function workloadTx(step: WorkloadStep): number | undefined {
+  return step.do === 'begin' ? step.tx : undefined;
+}
+
+function seededIvs(seed: number): (n: number) => Uint8Array {
+  const random = new SeededRandom(seed);
+  return (n) => random.bytes(n);
+}
+
+function describeDifference(seen: string, before: ModelState, after: ModelState): string {
+  const parsed = JSON.parse(seen) as { counters: unknown; transactions: { stan: number }[] };
+  return `counters ${JSON.stringify(parsed.counters)} (before ${JSON.stringify(before.counters)}, after ${JSON.stringify(after.counters)}); ` +
+    `stans ${parsed.transactions.map((t) => t.stan).join(',')} (before ${before.transactions.map((t) => t.stan).join(',')})`;
+}

@@ -1,0 +1,82 @@
+import { SeededRandom } from '../../firmware/hal/seeded-random.js';
+import { SimulatedNorFlash } from '../../firmware/drivers/flash/simulated-nor.js';
+import type { FlashJournal } from '../../firmware/journal/flash-journal.js';
+import type { NewTransaction } from '../../firmware/journal/journal.js';
+import { openJournal } from '../../firmware/journal/open-journal.js';
+
+/**
+ * Wear levelling: simulated sales (counters, pending, approved or declined, printed, settlement
+ * when the journal asks for it; now and then a reversal owed across a settlement) on a small
+ * flash, then the ratio of the most to the least erased sector.
+ */
+export interface WearOptions {
+  sales: number;
+  seed: number;
+  geometry?: { size: number; sectorSize: number; programUnit: number };
+}
+
+export interface WearResult {
+  sales: number;
+  erases: number;
+  maxErases: number;
+  minErases: number;
+  ratio: number;
+}
+
+export async function runWearTest(options: WearOptions): Promise<WearResult> {
+  const geometry = options.geometry ?? { size: 8 * 2048, sectorSize: 2048, programUnit: 16 };
+  const flash = new SimulatedNorFlash({ ...geometry, seed: options.seed });
+  const random = new SeededRandom(options.seed);
+  const journal = await openJournal(flash, { deviceKey: new Uint8Array(32).fill(1), randomBytes: (n) => random.bytes(n) });
+  await journal.raiseCounter('batch', 1);
+  let owed: number | undefined;
+  for (let sale = 0; sale < options.sales; sale++) {
+    if (journal.capacity().transactionsLeft === 0) {
+      await journal.settle(journal.view().counters.batch);
+      if (owed !== undefined) await journal.reversalAcked(owed);
+      owed = undefined;
+    }
+    const stan = await journal.takeCounter('stan');
+    await journal.begin(saleOf(journal, stan, random.int(1, 200000)));
+    const roll = random.next();
+    if (roll < 0.9) {
+      await journal.approve(stan, { authCode: '123456', rrn: String(stan).padStart(12, '0'), hostDate: '1122', hostTime: '120000' });
+      await journal.printed(stan);
+    } else if (roll < 0.99 || owed !== undefined) {
+      await journal.declined(stan, '51');
+    } else {
+      await journal.requireReversal(stan, '98');
+      owed = stan;
+    }
+  }
+  const perSector = flash.counters().eraseCountPerSector;
+  const maxErases = Math.max(...perSector);
+  const minErases = Math.min(...perSector);
+  return { sales: options.sales, erases: flash.counters().erases, maxErases, minErases, ratio: maxErases / Math.max(1, minErases) };
+}
+
+function saleOf(journal: FlashJournal, stan: number, amountFen: number): NewTransaction {
+  const batchNo = journal.view().counters.batch;
+  return {
+    type: 'sale',
+    stan,
+    voucherNo: stan,
+    batchNo,
+    amountFen,
+    operator: '01',
+    reversible: true,
+    request: {
+      mti: '0200',
+      processingCode: '000000',
+      amountFen,
+      stan,
+      localTime: '120000',
+      localDate: '1122',
+      entryMode: '022',
+      conditionCode: '00',
+      field60: '22' + String(batchNo).padStart(6, '0') + '000',
+      pan: '6222021234567890123',
+      expiry: '2912',
+    },
+  };
+}

@@ -1,0 +1,139 @@
+import { SeededRandom } from '../../firmware/hal/seeded-random.js';
+import type { CounterName, FinancialType, NewTransaction, ReversalReason } from '../../firmware/journal/journal.js';
+import type { JournalCall, ModelState } from './journal-model.js';
+
+/**
+ * A trading day as abstract steps: transactions are named by their index in the day, and STANs,
+ * voucher and batch numbers are read from the state when a step runs. After a cut the sweep may
+ * repeat a step whose call did not land, and the rest of the day still fits.
+ */
+export type WorkloadStep =
+  | { do: 'take'; counter: CounterName }
+  | { do: 'raise-batch'; value: number }
+  | { do: 'begin'; tx: number; type: FinancialType; amountFen: number; voidOf?: number }
+  | { do: 'approve' | 'acked' | 'failed' | 'unknown' | 'printed'; tx: number }
+  | { do: 'declined'; tx: number; code: string }
+  | { do: 'require'; tx: number; reason: ReversalReason }
+  | { do: 'tried'; tx: number; tries: number }
+  | { do: 'settle' };
+
+export function tradingDay(transactions: number, seed: number): WorkloadStep[] {
+  const random = new SeededRandom(seed);
+  const steps: WorkloadStep[] = [{ do: 'raise-batch', value: 1 }];
+  let approvedSales: number[] = [];
+  let owedAfterSettle: number[] = [];
+  let sinceSettle = 0;
+  for (let tx = 0; tx < transactions; tx++) {
+    steps.push({ do: 'take', counter: 'stan' }, { do: 'take', counter: 'voucher' });
+    const roll = random.next();
+    const type: FinancialType =
+      roll < 0.08 && approvedSales.length > 0 ? 'void' : roll < 0.14 ? 'refund' : roll < 0.19 ? 'preauth' : 'sale';
+    const voidOf = type === 'void' ? random.pick(approvedSales) : undefined;
+    if (voidOf !== undefined) approvedSales = approvedSales.filter((t) => t !== voidOf);
+    steps.push({ do: 'begin', tx, type, amountFen: random.int(1, 500000), ...(voidOf === undefined ? {} : { voidOf }) });
+    const outcome = random.next();
+    if (type === 'refund') {
+      steps.push(outcome < 0.7 ? { do: 'approve', tx } : { do: 'unknown', tx });
+    } else if (outcome < 0.72) {
+      steps.push({ do: 'approve', tx });
+      if (random.chance(0.92)) steps.push({ do: 'printed', tx });
+      if (type === 'sale') approvedSales.push(tx);
+    } else if (outcome < 0.82) {
+      steps.push({ do: 'declined', tx, code: random.pick(['51', '55', '05']) });
+    } else if (outcome < 0.9) {
+      steps.push({ do: 'require', tx, reason: '98' }, { do: 'tried', tx, tries: 1 }, { do: 'tried', tx, tries: 2 });
+      steps.push(random.chance(0.6) ? { do: 'acked', tx } : { do: 'failed', tx });
+    } else if (outcome < 0.95) {
+      steps.push({ do: 'approve', tx }, { do: 'require', tx, reason: '96' }, { do: 'acked', tx });
+    } else {
+      // Host unreachable until after settlement: the owed reversal must survive it (and GC).
+      steps.push({ do: 'require', tx, reason: random.pick(['98', 'A0', '06'] as const) }, { do: 'tried', tx, tries: 1 });
+      owedAfterSettle.push(tx);
+    }
+    if (++sinceSettle >= random.int(6, 10)) {
+      steps.push({ do: 'settle' });
+      for (const owed of owedAfterSettle) steps.push({ do: 'acked', tx: owed });
+      owedAfterSettle = [];
+      approvedSales = [];
+      sinceSettle = 0;
+    }
+  }
+  return steps;
+}
+
+/** The concrete call a step makes in this state, or undefined when it no longer applies. */
+export function resolveStep(step: WorkloadStep, state: ModelState): JournalCall | undefined {
+  switch (step.do) {
+    case 'take':
+      return { method: 'takeCounter', name: step.counter };
+    case 'raise-batch':
+      return { method: 'raiseCounter', name: 'batch', atLeast: step.value };
+    case 'settle':
+      return { method: 'settle', batchNo: state.counters.batch };
+    case 'begin':
+      return { method: 'begin', tx: newTransaction(step, state) };
+  }
+  const stan = state.stans[step.tx];
+  if (stan === undefined || !state.transactions.some((t) => t.stan === stan)) return undefined;
+  switch (step.do) {
+    case 'approve':
+      return { method: 'approve', stan, approval: { authCode: String(100000 + (stan % 900000)), rrn: String(stan).padStart(12, '7'), hostDate: '1122', hostTime: '101533' } };
+    case 'declined':
+      return { method: 'declined', stan, responseCode: step.code };
+    case 'require':
+      return { method: 'requireReversal', stan, reason: step.reason };
+    case 'tried':
+      return { method: 'reversalTried', stan, tries: step.tries };
+    case 'acked':
+      return { method: 'reversalAcked', stan };
+    case 'failed':
+      return { method: 'reversalFailed', stan };
+    case 'unknown':
+      return { method: 'outcomeUnknown', stan };
+    case 'printed':
+      return { method: 'printed', stan };
+  }
+}
+
+const PROCESSING_CODES: Record<FinancialType, string> = {
+  sale: '000000',
+  void: '200000',
+  refund: '200000',
+  preauth: '030000',
+  'preauth-void': '200000',
+  completion: '000000',
+  'completion-void': '200000',
+};
+
+function newTransaction(step: Extract<WorkloadStep, { do: 'begin' }>, state: ModelState): NewTransaction {
+  const stan = state.counters.stan;
+  const voided = step.voidOf === undefined ? undefined : state.transactions.find((t) => t.stan === state.stans[step.voidOf!]);
+  const tx: NewTransaction = {
+    type: step.type,
+    stan,
+    voucherNo: state.counters.voucher,
+    batchNo: state.counters.batch,
+    amountFen: step.amountFen,
+    operator: '01',
+    reversible: step.type !== 'refund',
+    request: {
+      mti: step.type === 'preauth' ? '0100' : step.type === 'refund' ? '0220' : '0200',
+      processingCode: PROCESSING_CODES[step.type],
+      amountFen: step.amountFen,
+      stan,
+      localTime: '1015' + String(step.tx % 60).padStart(2, '0'),
+      localDate: '1122',
+      entryMode: '022',
+      conditionCode: step.type === 'preauth' ? '06' : '00',
+      field60: '22' + String(state.counters.batch).padStart(6, '0') + '000',
+      pan: '62220212345' + String(step.tx).padStart(8, '0'),
+      expiry: '2912',
+    },
+  };
+  if (voided) {
+    tx.original = { voucherNo: voided.voucherNo, batchNo: voided.batchNo };
+    tx.request.authCode = voided.approval?.authCode ?? '000000';
+    tx.request.originalRrn = voided.approval?.rrn ?? '000000000000';
+  }
+  return tx;
+}
