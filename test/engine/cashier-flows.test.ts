@@ -342,3 +342,29 @@ describe('pre-auth family end to end', () => {
     expect(rig.host.requests.length).toBe(sent);
   });
 });
+
+describe('settlement response lost after the host closed the batch', () => {
+  it('the retry gets 77; sign-in finds the host on the next batch, closes the batch locally, trading resumes', async () => {
+    const rig = await signedIn();
+    await saleDone(rig, 1000);
+    rig.host.faults.push('lose-response');
+    await rig.press('8');
+    await rig.toIdle();
+    expect(rig.all).toContain('NO HOST RESPONSE');
+    expect(rig.journal.view().transactions).toHaveLength(1);
+    await rig.press('8');
+    expect(rig.screen).toContain('SIGN IN AGAIN');
+    await rig.toIdle();
+    await rig.press('9', '1');
+    await rig.type('01');
+    await rig.press('ENTER');
+    await rig.type('0000');
+    await rig.press('ENTER');
+    await rig.toIdle();
+    expect(rig.journal.view().transactions).toHaveLength(0);
+    expect(rig.journal.view().counters.batch).toBe(2);
+    expect(rig.printer.printed.at(-1)).toMatchObject({ kind: 'settlement', batchNo: '000001' });
+    await saleDone(rig, 2000);
+    expect(rig.host.requests.at(-1)!.fields[60]).toBe('22000002000');
+  });
+});

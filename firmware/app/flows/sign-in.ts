@@ -4,7 +4,9 @@ import type { EngineContext } from '../engine-context.js';
 import { buildNetworkManagement, buildSignIn } from '../iso-requests.js';
 import { verifyPassword } from '../passwords.js';
 import { enterNumber } from './cashier-input.js';
+import { settlementReport } from '../receipts.js';
 import { currentBatch, reversalRound, takeStan } from './online.js';
+import { printWithRecovery } from './printing.js';
 import { EngineProtocolError, hostExchange, journalCall, log, pause, show, t, type Flow } from './primitives.js';
 
 export const SUPERVISOR = '00';
@@ -28,6 +30,31 @@ function hostBatch(field60: string | undefined): number | undefined {
   if (field60 === undefined || field60.length < 8) return undefined;
   const batch = Number(field60.slice(2, 8));
   return Number.isInteger(batch) && batch > 0 ? batch : undefined;
+}
+
+/**
+ * The host is on a later batch than the terminal. When the terminal still holds records of its
+ * batch, the host closed that batch (a settlement whose response was lost): the terminal closes it
+ * too, with its report, rather than trade on a batch the host refuses (77).
+ */
+function* followHostBatch(ctx: EngineContext, batchNo: number, hostBatchNo: number): Flow<void> {
+  const transactions = ctx.journal.view.transactions;
+  if (transactions.some((tx) => tx.batchNo === batchNo)) {
+    log(ctx, 'warn', 'batch.closed-by-host', { batchNo, hostBatchNo });
+    const report = settlementReport({
+      transactions,
+      batchNo,
+      balanced: true,
+      operator: ctx.session.operator ?? SUPERVISOR,
+      settings: ctx.settings,
+      wall: ctx.time.wall,
+    });
+    ctx.lastSettlement = report;
+    yield* printWithRecovery(ctx, report);
+    const settled = yield* journalCall(ctx, { call: 'settle', batchNo });
+    if (!settled.ok) return;
+  }
+  yield* journalCall(ctx, { call: 'raiseCounter', name: 'batch', atLeast: hostBatchNo });
 }
 
 /** Operator no. + password, then the online sign-in; the operator is signed in only when keys load. */
@@ -73,9 +100,7 @@ export function* operatorSignIn(ctx: EngineContext): Flow<void> {
     return;
   }
   const newBatch = hostBatch(getString(outcome.response, 60));
-  if (newBatch !== undefined && newBatch > batchNo) {
-    yield* journalCall(ctx, { call: 'raiseCounter', name: 'batch', atLeast: newBatch });
-  }
+  if (newBatch !== undefined && newBatch > batchNo) yield* followHostBatch(ctx, batchNo, newBatch);
   ctx.session.operator = operator;
   log(ctx, 'info', 'sign-in.ok', { operator });
   show(ctx, 'signIn', [t(ctx, 'signInOk')]);
