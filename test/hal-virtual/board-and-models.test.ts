@@ -6,6 +6,7 @@ import { Hd44780Model } from '../../firmware/hal/virtual/hd44780-model.js';
 import { I2cEepromModel } from '../../firmware/hal/virtual/i2c-eeprom-model.js';
 import { KeypadMatrixModel } from '../../firmware/hal/virtual/keypad-matrix-model.js';
 import { Pcf8574LcdBackpackModel } from '../../firmware/hal/virtual/pcf8574-lcd-backpack-model.js';
+import { SerialMagstripeReaderModel } from '../../firmware/hal/virtual/serial-magstripe-reader-model.js';
 import { INIT_STEPS, byteAsNibbles, text } from './lcd-sequences.js';
 
 describe('board profiles', () => {
@@ -43,7 +44,9 @@ describe('board model electrical resolution', () => {
   it('keeps the PORT bit across pinMode like an AVR: PULLUP then OUTPUT drives high', () => {
     const board = new BoardModel(UNO, new VirtualClock());
     board.setInput(4, true);
+    expect(board.isOutput(4)).toBe(false);
     board.setOutput(4);
+    expect(board.isOutput(4)).toBe(true);
     expect(board.level(4)).toBe(1);
   });
 
@@ -84,6 +87,7 @@ describe('PCF8574 + HD44780', () => {
     write(text('SALE'));
     write(byteAsNibbles(0x80 | 0x54, 0));
     write(text('OK'));
+    expect(lcd.initialized).toBe(true);
     expect(lcd.lines()).toEqual(['SALE'.padEnd(20), ' '.repeat(20), ' '.repeat(20), 'OK'.padEnd(20)]);
     expect(lcd.violations).toEqual([]);
   });
@@ -173,5 +177,18 @@ describe('HD44780 reads through the PCF8574', () => {
     write([READ | 0x04], 0);
     expect(backpack.read(1, t, 90)[0]! & 0x80).toBe(0x80);
     expect(backpack.lcd.violations).toEqual([]);
+  });
+});
+
+describe('serial magstripe reader model', () => {
+  it('sends raw line noise as given, then a swipe', () => {
+    const reader = new SerialMagstripeReaderModel({ stx: false });
+    const sent: number[][] = [];
+    expect(() => reader.swipe({ track2: '1=2' })).toThrow(/not connected/);
+    reader.attach({ send: (bytes) => sent.push([...bytes]) });
+    reader.sendRaw([0xff, 0x00]);
+    reader.swipe({ track2: '1=2' });
+    expect(sent).toEqual([[0xff, 0x00], [...Buffer.from(';1=2?\r', 'latin1')]]);
+    expect(reader.swipes).toBe(1);
   });
 });

@@ -71,11 +71,6 @@ export class EscPosPrinterModel implements SerialPeripheral {
     return this.paperOut;
   }
 
-  /** Printed text joined with newlines. */
-  text(): string {
-    return this.printed.join('\n');
-  }
-
   receive(bytes: number[], atUs: number): void {
     this.queuedLines = this.queuedLines.filter((l) => l.doneUs > atUs);
     const occupied = this.queuedLines.reduce((n, l) => n + l.bytes, 0) + this.pending.length;

@@ -38,10 +38,6 @@ export class I2cBus {
     this.devices.set(address, device);
   }
 
-  device(address: number): I2cDevice | undefined {
-    return this.devices.get(address);
-  }
-
   write(address: number, bytes: readonly number[], startUs: number): I2cOutcome {
     this.transactions++;
     const device = this.devices.get(address);

@@ -14,7 +14,6 @@ export interface KeypadMatrixOptions {
 
 export class KeypadMatrixModel {
   private readonly positions = new Map<string, { row: number; col: number }>();
-  private readonly held = new Set<string>();
 
   constructor(
     private readonly board: BoardModel,
@@ -49,15 +48,9 @@ export class KeypadMatrixModel {
     this.setKey(key, false);
   }
 
-  isHeld(key: string): boolean {
-    return this.held.has(key);
-  }
-
   private setKey(key: string, down: boolean): void {
     const at = this.positions.get(key);
     if (!at) throw new Error(`keypad has no key "${key}" (keys: ${this.keys.join(' ')})`);
-    if (down) this.held.add(key);
-    else this.held.delete(key);
     this.board.setContact(this.options.rowPins[at.row]!, this.options.colPins[at.col]!, down);
   }
 }

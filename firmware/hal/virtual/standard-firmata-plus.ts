@@ -79,14 +79,6 @@ export class StandardFirmataPlus {
     this.systemReset(board.nowUs());
   }
 
-  get samplingInterval(): number {
-    return this.samplingIntervalMs;
-  }
-
-  get isI2cEnabled(): boolean {
-    return this.i2cEnabled;
-  }
-
   /** SYSTEM_RESET (0xFF), also what setup() runs at boot. */
   systemReset(atUs: number): void {
     this.resetting = true;

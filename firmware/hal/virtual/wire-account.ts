@@ -10,8 +10,6 @@ export class WireAccount {
   private freeAtUs = 0;
   /** Bytes carried so far. */
   bytes = 0;
-  /** Messages carried so far. */
-  messages = 0;
 
   constructor(readonly baud: number = FIRMATA_DEFAULT_BAUD) {
     if (!(baud > 0)) throw new Error(`baud must be positive, got ${baud}`);
@@ -33,7 +31,6 @@ export class WireAccount {
     const start = Math.max(atUs, this.freeAtUs);
     this.freeAtUs = start + count * this.byteUs;
     this.bytes += count;
-    this.messages++;
     return this.freeAtUs;
   }
 }
