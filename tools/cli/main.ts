@@ -4,8 +4,10 @@
  */
 import { UsageError, type Command } from './command.js';
 import { deployCommand } from './deploy-command.js';
+import { simCommand } from './sim-command.js';
 
 const COMMANDS: Record<string, Command> = {
+  sim: simCommand,
   deploy: deployCommand,
 };
 

@@ -1,0 +1,227 @@
+/**
+ * The composition root: board config -> board -> devices -> journal -> engine shell. Nothing else
+ * in firmware/ builds devices or reads configuration; everything below this file takes its
+ * collaborators as arguments. `startTerminal` returns a running terminal; `stop()` releases it.
+ */
+import { join } from 'node:path';
+import { CupTerminalSecurity } from './app/cup-terminal-security.js';
+import { JsonFileSettingsStore } from './app/settings-file.js';
+import { defaultSettings, settingsProblems, type TerminalSettings } from './app/settings.js';
+import { TerminalShell } from './app/terminal-shell.js';
+import type { FlashDevice } from './drivers/flash/flash-device.js';
+import { openFlash } from './drivers/flash/flash-from-config.js';
+import { openKeypad, type KeySource } from './drivers/keypad/keypad-from-config.js';
+import { openDisplay } from './drivers/lcd/display-from-config.js';
+import type { TextDisplay } from './drivers/lcd/text-display.js';
+import type { SwipeResult, SwipeSource } from './drivers/magstripe/card-read.js';
+import { openSwipeSource } from './drivers/magstripe/magstripe-from-config.js';
+import type { ReceiptPrinter } from './drivers/printer/print-job.js';
+import { openPrinter } from './drivers/printer/printer-from-config.js';
+import type { BoardConfig } from './hal/board-config.js';
+import { loadBoard, type LoadedBoard } from './hal/board-loader.js';
+import { SystemClock, type Clock } from './hal/clock.js';
+import { JsonLineLogger, type Logger } from './hal/log.js';
+import type { HostExchangeResult, HostLink } from './host/host-link.js';
+import { tcpHostLinkConfig } from './host/host-link-config.js';
+import { TcpHostLink } from './host/tcp-host-link.js';
+import type { IsoMessage } from './iso8583/message.js';
+import type { FlashJournal } from './journal/flash-journal.js';
+import { openJournal } from './journal/open-journal.js';
+import { loadDeviceKey } from './security/device-key.js';
+import { loadMasterKey } from './security/master-key.js';
+import { WorkingKeys } from './security/working-keys.js';
+
+export interface TerminalOptions {
+  /** Where settings.json, the device key file and (by default) the master key file live. */
+  stateDir: string;
+  clock?: Clock;
+  logger?: Logger;
+  /** The terminal master key; read from `masterKeyFile` (default <stateDir>/master.key) when absent. */
+  masterKey?: Uint8Array;
+  masterKeyFile?: string;
+  /** Seals PANs at rest; default a key file <stateDir>/device.key created on first run (mode 0600). */
+  deviceKey?: Uint8Array;
+  /** Working keys kept across boots (a terminal's battery-backed key memory); fresh when absent. */
+  workingKeys?: WorkingKeys;
+  /** Forces the acquirer address into the settings (the simulator picks its port at run time). */
+  hostAddress?: { address: string; port: number };
+  /** Where the virtual print head writes a PNG per receipt. */
+  receiptsDir?: string;
+  /** Devices given instead of the config's (the simulated terminal's power-switched flash, a Chinese console screen). */
+  flash?: FlashDevice;
+  display?: TextDisplay;
+  printer?: ReceiptPrinter;
+  host?: HostLink;
+  /** IV and salt source; node:crypto by default. */
+  randomBytes?: (length: number) => Uint8Array;
+  /** Told when the shell stopped on a power loss. */
+  onHalt?: (error: unknown) => void;
+}
+
+export interface RunningTerminal {
+  readonly config: BoardConfig;
+  readonly shell: TerminalShell;
+  readonly journal: FlashJournal;
+  readonly board: LoadedBoard;
+  readonly display: TextDisplay;
+  readonly printer: ReceiptPrinter;
+  readonly flash: FlashDevice;
+  /** Feeds a swipe (the simulated terminal's reader; hardware readers feed the shell themselves). */
+  swipe(result: SwipeResult): void;
+  /**
+   * Stops cleanly: waits up to `waitIdleMs` for the current step to finish (a request in flight gets
+   * its answer and is journaled), then stops the devices and closes the link, flash and board.
+   */
+  stop(options?: { waitIdleMs?: number }): Promise<{ finishedStep: boolean }>;
+}
+
+export async function startTerminal(config: BoardConfig, options: TerminalOptions): Promise<RunningTerminal> {
+  const clock = options.clock ?? new SystemClock();
+  const logger = options.logger ?? new JsonLineLogger((line) => process.stdout.write(`${line}\n`));
+  const masterKey = options.masterKey ?? (await loadMasterKey(options.masterKeyFile ?? join(options.stateDir, 'master.key')));
+  const deviceKey = options.deviceKey ?? (await loadDeviceKey({ keyFile: join(options.stateDir, 'device.key') }));
+  const settingsStore = new JsonFileSettingsStore(join(options.stateDir, 'settings.json'));
+  const settings = await initialSettings(settingsStore, config, options.hostAddress);
+
+  const board = await loadBoard(config, clock);
+  const localBus = config.board.kind === 'raspi-io' || config.board.kind === 'linux-io';
+  const closers: (() => Promise<void> | void)[] = [() => board.close()];
+  try {
+    const display = options.display ?? openDisplay(config.lcd, config.board.kind, board.io, clock);
+    let printer = options.printer;
+    if (!printer) {
+      const opened = await openPrinter(config.printer, board.io, clock, options.receiptsDir);
+      closers.unshift(() => opened.close());
+      printer = opened.printer;
+    }
+    const flash = options.flash ?? (await openFlash(config.flash, board.io, clock, localBus));
+    if (!options.flash && flash.close) closers.unshift(() => flash.close!());
+    const journal = await openJournal(flash, { deviceKey, ...(options.randomBytes ? { randomBytes: options.randomBytes } : {}) });
+    const host = options.host ?? new SwitchableHostLink((address) => new TcpHostLink(tcpHostLinkConfig({ ...config.host, ...address }, { clock, logger })), settings.host);
+    closers.unshift(() => host.close());
+
+    let shell: TerminalShell | undefined;
+    const keypad: KeySource = openKeypad(config.keypad, {
+      io: board.io,
+      clock,
+      ...(board.j5 ? { j5: board.j5 } : {}),
+      onKey: (event) => shell?.key(event),
+      logger,
+    });
+    closers.unshift(() => keypad.stop());
+    const reader: SwipeSource | undefined = openSwipeSource(config.magstripe, board.io, clock, logger);
+    if (reader) {
+      reader.onSwipe((result) => shell?.swipe(result));
+      closers.unshift(() => reader.close());
+    }
+
+    shell = await TerminalShell.start({
+      journal,
+      host,
+      security: new CupTerminalSecurity(masterKey, options.workingKeys ?? new WorkingKeys('tdes')),
+      display,
+      printer,
+      clock,
+      logger,
+      settingsStore,
+      ...(options.randomBytes ? { randomBytes: options.randomBytes } : {}),
+      onSettingsChanged: (next) => {
+        if (host instanceof SwitchableHostLink) host.retarget(next.host);
+      },
+      ...(options.onHalt ? { onHalt: options.onHalt } : {}),
+    });
+    const running = shell;
+    logger.log('info', 'terminal.started', { board: config.board.kind, lcd: config.lcd.kind, flash: config.flash.kind, host: `${settings.host.address}:${settings.host.port}` });
+
+    return {
+      config,
+      shell: running,
+      journal,
+      board,
+      display,
+      printer,
+      flash,
+      swipe: (result) => running.swipe(result),
+      async stop(stopOptions = {}) {
+        const finishedStep = await idleWithin(running, clock, stopOptions.waitIdleMs ?? 0);
+        running.stop();
+        await closeAll(closers, logger);
+        logger.log('info', 'terminal.stopped', { finishedStep });
+        return { finishedStep };
+      },
+    };
+  } catch (error) {
+    await closeAll(closers, logger);
+    throw error;
+  }
+}
+
+/**
+ * The stored settings, or on first boot the defaults with the board config's acquirer address.
+ * `hostAddress` overrides what is stored and is saved, so the cashier's menu shows it.
+ */
+async function initialSettings(
+  store: JsonFileSettingsStore,
+  config: BoardConfig,
+  hostAddress: { address: string; port: number } | undefined,
+): Promise<TerminalSettings> {
+  const stored = await store.load();
+  let settings = stored !== undefined && settingsProblems(stored).length === 0 ? stored : undefined;
+  const wanted = hostAddress ?? (settings ? undefined : { address: config.host.address, port: config.host.port });
+  if (!settings || wanted) {
+    settings = { ...(settings ?? defaultSettings()), ...(wanted ? { host: wanted } : {}) };
+    if (config.host.timeouts?.responseMs !== undefined) settings.hostTimeoutMs = config.host.timeouts.responseMs;
+    await store.save(settings);
+  }
+  return settings;
+}
+
+async function idleWithin(shell: TerminalShell, clock: Clock, ms: number): Promise<boolean> {
+  if (shell.isIdle() || shell.halted) return true;
+  if (ms <= 0) return false;
+  let timer: ReturnType<Clock['setTimer']> | undefined;
+  const expired = new Promise<boolean>((resolve) => {
+    timer = clock.setTimer(ms, () => resolve(false));
+  });
+  const finished = await Promise.race([shell.idle().then(() => true), expired]);
+  clock.clearTimer(timer);
+  return finished;
+}
+
+async function closeAll(closers: (() => Promise<void> | void)[], logger: Logger): Promise<void> {
+  for (const close of closers.splice(0)) {
+    try {
+      await close();
+    } catch (error) {
+      logger.log('warn', 'terminal.close-failed', { error: String(error) });
+    }
+  }
+}
+
+/** The TCP link to whichever acquirer address the settings name now (the 管理 menu may change it). */
+class SwitchableHostLink implements HostLink {
+  private link: HostLink;
+
+  constructor(
+    private readonly make: (address: { address: string; port: number }) => HostLink,
+    private address: { address: string; port: number },
+  ) {
+    this.link = make(address);
+  }
+
+  retarget(address: { address: string; port: number }): void {
+    if (address.address === this.address.address && address.port === this.address.port) return;
+    const old = this.link;
+    this.address = { ...address };
+    this.link = this.make(this.address);
+    void old.close();
+  }
+
+  exchange(request: IsoMessage, options?: { timeoutMs?: number }): Promise<HostExchangeResult> {
+    return this.link.exchange(request, options);
+  }
+
+  close(): Promise<void> {
+    return this.link.close();
+  }
+}

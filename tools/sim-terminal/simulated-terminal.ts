@@ -1,0 +1,227 @@
+/**
+ * The simulated terminal: the real runtime (firmware/main.ts, the real drivers) on the virtual
+ * board, the host simulator in-process on loopback, a flash image and a paper roll that outlive
+ * power cuts. Keys are pressed on the virtual keypad matrix and read by the keypad driver; the
+ * screen is read back from the HD44780 model the LCD driver wrote (or, for a Chinese screen, from a
+ * console stand-in for the ST7920, which the virtual board has no model of).
+ */
+import { mkdirSync } from 'node:fs';
+import type { FlashDevice } from '../../firmware/drivers/flash/flash-device.js';
+import { openFlash } from '../../firmware/drivers/flash/flash-from-config.js';
+import type { PosKey } from '../../firmware/drivers/keypad/pos-keys.js';
+import type { SwipeDirection } from '../../firmware/drivers/magstripe/track-decoder.js';
+import { VirtualHeadPrinter } from '../../firmware/drivers/printer/virtual-head-printer.js';
+import type { BoardConfig } from '../../firmware/hal/board-config.js';
+import type { Clock } from '../../firmware/hal/clock.js';
+import type { Logger } from '../../firmware/hal/log.js';
+import { tcpHostLinkConfig } from '../../firmware/host/host-link-config.js';
+import { TcpHostLink } from '../../firmware/host/tcp-host-link.js';
+import { startTerminal, type RunningTerminal } from '../../firmware/main.js';
+import { WorkingKeys } from '../../firmware/security/working-keys.js';
+import { loadCardFile, type CardAccount } from '../host-sim/card-file.js';
+import { startHostSimulator, type HostSimulator } from '../host-sim/server.js';
+import { TEST_TERMINAL_MASTER_KEY_HEX } from '../host-sim/terminals.js';
+import { swipeCard } from './card-swipe.js';
+import { ConsoleTextDisplay } from './console-display.js';
+import { PowerDomain } from './power-domain.js';
+import { TimePump } from './time-pump.js';
+
+export interface SimulatedTerminalOptions {
+  config: BoardConfig;
+  /** Settings, device key (under <varDir>/sim) and receipt PNGs (under <varDir>/receipts). */
+  varDir: string;
+  /** A virtual clock runs scripts fast; the interactive terminal runs on the system clock. */
+  clock: Clock;
+  logger: Logger;
+  /** Chinese screens on a console stand-in for an ST7920; default: the config's LCD language. */
+  language?: 'zh' | 'en';
+}
+
+export interface LedgerCheck {
+  /** Standing at the issuer, unknown to the terminal (单边帐). */
+  oneSided: number;
+  /** Approved on the terminal (printed or offered for reprint), nothing standing at the issuer. */
+  lostApprovals: number;
+  approvals: number;
+}
+
+export class SimulatedTerminal {
+  readonly cards: CardAccount[] = loadCardFile();
+  readonly printer: VirtualHeadPrinter;
+  readonly pump: TimePump;
+  /** Working keys live in battery-backed memory: a power cut does not force a new sign-in. */
+  private readonly keys = new WorkingKeys('tdes');
+  private host!: HostSimulator;
+  private flash!: FlashDevice;
+  private domain: PowerDomain | undefined;
+  private running: RunningTerminal | undefined;
+  private consoleDisplay: ConsoleTextDisplay | undefined;
+  private swipes = 0;
+  boots = 0;
+  powerCuts = 0;
+  /** Every approval the terminal's journal has held this session (settlement drops them from its view). */
+  private readonly approvals = new Map<string, boolean>();
+  private cutAfterNextRequest = false;
+
+  constructor(private readonly o: SimulatedTerminalOptions) {
+    mkdirSync(`${o.varDir}/sim`, { recursive: true });
+    mkdirSync(`${o.varDir}/receipts`, { recursive: true });
+    this.printer = new VirtualHeadPrinter({ pngDir: `${o.varDir}/receipts` });
+    this.pump = new TimePump(o.clock, () => this.running?.shell);
+  }
+
+  get terminal(): RunningTerminal {
+    if (!this.running) throw new Error('the simulated terminal is not running');
+    return this.running;
+  }
+
+  get hostPort(): number {
+    return this.host.port;
+  }
+
+  get cols(): number {
+    return this.o.config.lcd.cols;
+  }
+
+  get language(): 'zh' | 'en' {
+    return this.o.language ?? this.o.config.lcd.language;
+  }
+
+  async start(): Promise<void> {
+    const clock = this.o.clock;
+    this.host = await startHostSimulator({ port: 0, now: () => clock.wallTime() });
+    this.host.on('applied', (event) => {
+      // The power goes after the host applied a financial request and before its answer arrives.
+      if (this.cutAfterNextRequest && event.mti !== '0800' && event.mti !== '0820') {
+        this.cutAfterNextRequest = false;
+        this.o.logger.log('warn', 'sim.power-cut', { after: `host applied ${event.mti} stan ${event.stan}` });
+        this.domain?.cut();
+        this.powerCuts++;
+      }
+    });
+    this.flash = await openFlash(this.o.config.flash, undefined as never, clock, false);
+    await this.boot();
+  }
+
+  /** Boots the runtime from the flash image as it stands. */
+  async boot(): Promise<void> {
+    const domain = new PowerDomain(this.o.clock);
+    this.domain = domain;
+    const c = this.o.config;
+    const link = new TcpHostLink(tcpHostLinkConfig({ ...c.host, address: '127.0.0.1', port: this.host.port }, { clock: domain.clock, logger: this.o.logger }));
+    if (this.language === 'zh') this.consoleDisplay = new ConsoleTextDisplay(c.lcd.cols, c.lcd.rows);
+    this.running = await startTerminal(c, {
+      stateDir: `${this.o.varDir}/sim`,
+      clock: domain.clock,
+      logger: this.o.logger,
+      masterKey: Uint8Array.from(Buffer.from(TEST_TERMINAL_MASTER_KEY_HEX, 'hex')),
+      workingKeys: this.keys,
+      hostAddress: { address: '127.0.0.1', port: this.host.port },
+      flash: domain.flash(this.flash),
+      printer: this.printer,
+      host: domain.hostLink(link),
+      ...(this.consoleDisplay ? { display: this.consoleDisplay } : {}),
+    });
+    this.boots++;
+    await this.pump.settle();
+    this.noteApprovals();
+  }
+
+  /** Pulls the plug now and boots again from the same image. */
+  async powerCut(): Promise<void> {
+    this.domain?.cut();
+    this.powerCuts++;
+    await this.boot();
+  }
+
+  /** The next financial request the host applies cuts the power before its answer arrives. */
+  armPowerCutAfterRequest(): void {
+    this.cutAfterNextRequest = true;
+  }
+
+  /** Boots again if an armed cut happened during the last step. */
+  async rebootIfCut(): Promise<boolean> {
+    if (this.domain?.powered !== false) return false;
+    await this.boot();
+    return true;
+  }
+
+  async press(key: PosKey): Promise<void> {
+    const keypad = this.terminal.board.emulated?.keypad;
+    if (!keypad) throw new Error('the board config has no keypad matrix the simulator can press');
+    keypad.press(key);
+    await this.pump.run(40);
+    keypad.release(key);
+    await this.pump.run(60);
+    await this.settle();
+  }
+
+  async swipe(cardNumber: number, direction: SwipeDirection = 'forward'): Promise<void> {
+    const card = this.cards[cardNumber - 1];
+    if (!card) throw new Error(`no test card ${cardNumber}: cards are 1..${this.cards.length}`);
+    this.terminal.swipe(swipeCard(card, direction, ++this.swipes));
+    await this.settle();
+  }
+
+  async paperOut(): Promise<void> {
+    this.printer.reload(0);
+    this.terminal.shell.paper(false);
+    await this.settle();
+  }
+
+  async paperIn(): Promise<void> {
+    this.printer.reload();
+    this.terminal.shell.paper(true);
+    await this.settle();
+  }
+
+  async wait(ms: number): Promise<void> {
+    await this.pump.run(ms);
+    await this.settle();
+  }
+
+  async settle(): Promise<void> {
+    await this.pump.settle();
+    await this.rebootIfCut();
+    this.noteApprovals();
+  }
+
+  /** The glass as it looks now. */
+  screen(): string[] {
+    if (this.consoleDisplay) return this.consoleDisplay.lines();
+    const lcd = this.running?.board.emulated?.lcd?.lcd;
+    return lcd ? lcd.lines() : [...(this.running?.shell.screen ?? [])];
+  }
+
+  /** Text lines of the last receipt that printed (empty before any). */
+  lastReceipt(): string[] {
+    return this.printer.jobs.at(-1)?.lines ?? [];
+  }
+
+  ledgerCheck(): LedgerCheck {
+    this.noteApprovals();
+    const terminalId = this.running?.shell.settings.terminalId ?? '10000159';
+    const approved = [...this.approvals.keys()].map((key) => {
+      const [batch, stan] = key.split('/') as [string, string];
+      return { batch, stan };
+    });
+    const report = this.host.ledger.reconcileWithTerminal(terminalId, approved);
+    return { oneSided: report.oneSided.length, lostApprovals: report.missingAtIssuer.length, approvals: approved.length };
+  }
+
+  /** Stops the runtime cleanly (finishing the step under way) and the host simulator. */
+  async quit(): Promise<void> {
+    await this.running?.stop({ waitIdleMs: 5000 });
+    this.running = undefined;
+    await this.host.close();
+  }
+
+  private noteApprovals(): void {
+    if (!this.running || this.domain?.powered === false) return;
+    for (const tx of this.running.journal.view().transactions) {
+      const key = `${String(tx.batchNo).padStart(6, '0')}/${String(tx.stan).padStart(6, '0')}`;
+      if (tx.status === 'approved') this.approvals.set(key, true);
+      else this.approvals.delete(key);
+    }
+  }
+}
