@@ -1,0 +1,135 @@
+/**
+ * Runs one simulated trading day: a list of events (a cashier action, the host faults for the
+ * requests it makes, and at most one power cut inside it), deterministically from a seed. After a
+ * cut the terminal reboots on the same flash, recovers, the cashier signs in again and the day goes
+ * on with the next event. The day ends with a power cycle (the terminal is switched off at night and
+ * boots next morning, which runs its boot recovery) and the oracle's check against the issuer.
+ */
+import type { CutMode } from '../../../firmware/drivers/flash/simulated-nor.js';
+import type { FaultKind } from '../../../tools/host-sim/fault-plan.js';
+import { Cashier, isTransaction, type CashierAction } from './cashier.js';
+import { LedgerOracle, type OracleVerdict } from './ledger-oracle.js';
+import type { MessageBoundary } from './sim-host.js';
+import { PaperRollPrinter } from './paper-roll-printer.js';
+import { SimTerminal, type SimPrinter } from './sim-terminal.js';
+
+/** Where the power goes, counted from the start of the event's action (flash ops from 1, requests from 0). */
+export type PowerCutPlan = { flashOp: number; mode: CutMode } | { request: number; at: MessageBoundary };
+
+export interface DayEvent {
+  action: CashierAction;
+  /** Faults for the action's requests in order (null: a clean exchange); later requests are clean. */
+  faults?: (FaultKind | null)[];
+  cut?: PowerCutPlan;
+}
+
+/** What each event used, so a sweep can aim a cut at any flash operation or message of the day. */
+export interface EventSpan {
+  flashOps: number;
+  requests: number;
+}
+
+export interface DayResult {
+  verdict: OracleVerdict;
+  cuts: number;
+  transactions: number;
+  faults: number;
+  faultsByKind: Record<string, number>;
+  requests: number;
+  spans: EventSpan[];
+  /** Approved transactions of the day by type (what the day really did). */
+  approved: Record<string, number>;
+}
+
+export interface DayOptions {
+  seed: number;
+  /** A fresh printer per day; default the paper-roll printer (fast), the virtual head where dots matter. */
+  printer?: () => SimPrinter;
+  flashSectors?: number;
+}
+
+const SIGN_IN_TRIES = 4;
+/** Below this many free transaction slots the cashier settles before going on (请先结算). */
+const SETTLE_BELOW = 2;
+
+export async function runDay(events: readonly DayEvent[], options: DayOptions): Promise<DayResult> {
+  const term = new SimTerminal({
+    seed: options.seed,
+    printer: options.printer?.() ?? new PaperRollPrinter(),
+    ...(options.flashSectors !== undefined ? { flashSectors: options.flashSectors } : {}),
+  });
+  const oracle = new LedgerOracle();
+  const cashier = new Cashier(term, () => oracle.receipts());
+  let cuts = 0;
+  let transactions = 0;
+  const spans: EventSpan[] = [];
+
+  /** After a cut: power back on, recovery, idle screen, the operator signed in again. */
+  const recover = async (signIn: boolean): Promise<void> => {
+    for (;;) {
+      if (term.halted !== undefined) {
+        cuts += 1;
+        await term.reboot();
+      }
+      oracle.observe(term.journal.view());
+      if (!(await cashier.toIdle())) continue;
+      oracle.observe(term.journal.view());
+      for (let i = 0; signIn && !cashier.signedIn && i < SIGN_IN_TRIES && term.halted === undefined; i++) {
+        await cashier.perform({ do: 'sign-in' });
+        await cashier.toIdle();
+      }
+      if (signIn && cashier.signedIn && term.journal.capacity().transactionsLeft < SETTLE_BELOW) {
+        await cashier.perform({ do: 'settle' });
+        await cashier.toIdle();
+      }
+      if (term.halted === undefined) return;
+    }
+  };
+
+  await term.boot();
+  for (const event of events) {
+    await recover(event.action.do !== 'sign-in');
+    if (event.action.do === 'sign-in' && cashier.signedIn) {
+      spans.push({ flashOps: 0, requests: 0 });
+      continue;
+    }
+    const ops0 = term.flash.operationCount;
+    const requests0 = term.host.requestCount;
+    event.faults?.forEach((kind, i) => {
+      if (kind) term.host.faults.add({ kind, requestIndex: requests0 + i });
+    });
+    if (event.cut && 'flashOp' in event.cut) term.flash.armCut(ops0 + event.cut.flashOp, event.cut.mode);
+    else if (event.cut) term.host.armCut(requests0 + event.cut.request, event.cut.at);
+    if (isTransaction(event.action)) transactions += 1;
+    await cashier.perform(event.action);
+    await cashier.toIdle();
+    spans.push({ flashOps: term.flash.operationCount - ops0, requests: term.host.requestCount - requests0 });
+    term.flash.disarmCut();
+    term.host.disarmCut();
+    term.host.faults.clear();
+    if (term.halted === undefined) oracle.observe(term.journal.view());
+  }
+  // Closing time: switched off for the night, boot recovery next morning.
+  await recover(false);
+  await term.reboot();
+  await cashier.toIdle();
+  oracle.observe(term.journal.view());
+  term.shell.stop();
+  const approved = countBy(oracle.receipts().map((tx) => tx.type));
+  return {
+    approved,
+    verdict: oracle.check(term.host),
+    cuts,
+    transactions,
+    faults: term.host.faults.applied.length,
+    faultsByKind: countBy(term.host.faults.applied.map((f) => f.kind)),
+    requests: term.host.requestCount,
+    spans,
+  };
+}
+
+function countBy(keys: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const k of keys) counts[k] = (counts[k] ?? 0) + 1;
+  return counts;
+}

@@ -1,0 +1,72 @@
+/**
+ * The oracle of a simulated day: it watches what the terminal's journal holds after every action
+ * and every reboot, and remembers it (settlement frees journal records, the oracle keeps them), then
+ * checks the issuer's ledger against it:
+ * - one-sided: an entry standing at the issuer that the terminal neither holds as approved nor
+ *   lists for manual handling (failed reversal; a refund whose outcome is unknown) — a silent 单边帐;
+ * - lost approval: approved on the terminal, nothing standing at the issuer;
+ * - wrong reversal: a reversal sent for, or applied to, a transaction the terminal holds as approved;
+ * - STAN reuse: two requests (reversals aside: they repeat their original's STAN) with one STAN.
+ */
+import type { JournalTransaction, JournalView } from '../../../firmware/journal/journal.js';
+import { TERMINAL_ID, type SimHost } from './sim-host.js';
+
+export interface OracleVerdict {
+  oneSided: string[];
+  lostApprovals: string[];
+  wrongReversals: string[];
+  stanReuse: string[];
+  /** Reversals that ran out of tries (printed slip, settlement report). */
+  manual: number;
+}
+
+export function verdictFailed(v: OracleVerdict): boolean {
+  return v.oneSided.length + v.lostApprovals.length + v.wrongReversals.length + v.stanReuse.length > 0;
+}
+
+function keyOf(batch: number | string, stan: number | string): string {
+  return `${String(batch).padStart(6, '0')}/${String(stan).padStart(6, '0')}`;
+}
+
+export class LedgerOracle {
+  /** Every transaction ever seen approved, by batch/STAN (the cashier's receipts, too). */
+  private readonly approved = new Map<string, JournalTransaction>();
+  private readonly reversalFailed = new Set<string>();
+  private readonly unknownRefunds = new Set<string>();
+
+  observe(view: JournalView): void {
+    for (const tx of view.transactions) {
+      const key = keyOf(tx.batchNo, tx.stan);
+      if (tx.status === 'approved') this.approved.set(key, tx);
+      else if (tx.status === 'reversal-failed') this.reversalFailed.add(key);
+      else if (tx.status === 'unknown' && tx.type === 'refund') this.unknownRefunds.add(key);
+    }
+  }
+
+  /** Approved transactions, newest first (the receipts a cashier would pick up). */
+  receipts(): JournalTransaction[] {
+    return [...this.approved.values()].reverse();
+  }
+
+  check(host: SimHost): OracleVerdict {
+    const entries = host.ledger.entries({ terminalId: TERMINAL_ID });
+    const standing = new Set(entries.filter((e) => !e.reversed).map((e) => keyOf(e.batch, e.stan)));
+    const oneSided = entries
+      .filter((e) => !e.reversed)
+      .map((e) => keyOf(e.batch, e.stan))
+      .filter((k) => !this.approved.has(k) && !this.reversalFailed.has(k) && !this.unknownRefunds.has(k));
+    const lostApprovals = [...this.approved.keys()].filter((k) => !standing.has(k));
+    const wrong = new Set(entries.filter((e) => e.reversed && this.approved.has(keyOf(e.batch, e.stan))).map((e) => keyOf(e.batch, e.stan)));
+    for (const r of host.sent) {
+      if (r.mti === '0400' && r.batch !== undefined && r.stan !== undefined && this.approved.has(keyOf(r.batch, r.stan))) wrong.add(keyOf(r.batch, r.stan));
+    }
+    const seen = new Set<string>();
+    const stanReuse: string[] = [];
+    for (const r of host.sent) {
+      if (r.mti === '0400' || r.stan === undefined) continue;
+      if (seen.has(r.stan)) stanReuse.push(`${r.mti} ${r.stan}`);
+      seen.add(r.stan);
+    }
+    return { oneSided: [...new Set(oneSided)], lostApprovals, wrongReversals: [...wrong], stanReuse, manual: this.reversalFailed.size };
+  }
+}

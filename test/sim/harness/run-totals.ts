@@ -1,0 +1,52 @@
+/** Sums of many simulated days (a sweep or a soak) and the first failure, shrunk and described. */
+import { isTransaction } from './cashier.js';
+import { runDay, type DayEvent, type DayOptions } from './day-run.js';
+import { describeFailure } from './failure-report.js';
+import { verdictFailed } from './ledger-oracle.js';
+
+export interface RunTotals {
+  days: number;
+  transactions: number;
+  requests: number;
+  faults: number;
+  faultsByKind: Record<string, number>;
+  cuts: number;
+  oneSided: number;
+  lostApprovals: number;
+  wrongReversals: number;
+  stanReuse: number;
+  manual: number;
+  /** Days the harness could not drive to the end (thrown); each is a failure too. */
+  errors: number;
+  /** The first failing day: seed, finding and shortest trace. */
+  failure?: string;
+}
+
+export function emptyTotals(): RunTotals {
+  return { days: 0, transactions: 0, requests: 0, faults: 0, faultsByKind: {}, cuts: 0, oneSided: 0, lostApprovals: 0, wrongReversals: 0, stanReuse: 0, manual: 0, errors: 0 };
+}
+
+/** Runs one day and adds it to the totals; the first failure is shrunk and kept. */
+export async function runAndTally(totals: RunTotals, events: readonly DayEvent[], options: DayOptions): Promise<void> {
+  let failed: boolean;
+  totals.days += 1;
+  try {
+    const r = await runDay(events, options);
+    totals.transactions += r.transactions;
+    totals.requests += r.requests;
+    totals.faults += r.faults;
+    for (const [kind, n] of Object.entries(r.faultsByKind)) totals.faultsByKind[kind] = (totals.faultsByKind[kind] ?? 0) + n;
+    totals.cuts += r.cuts;
+    totals.oneSided += r.verdict.oneSided.length;
+    totals.lostApprovals += r.verdict.lostApprovals.length;
+    totals.wrongReversals += r.verdict.wrongReversals.length;
+    totals.stanReuse += r.verdict.stanReuse.length;
+    totals.manual += r.verdict.manual;
+    failed = verdictFailed(r.verdict);
+  } catch {
+    totals.errors += 1;
+    totals.transactions += events.filter((e) => isTransaction(e.action)).length;
+    failed = true;
+  }
+  if (failed && totals.failure === undefined) totals.failure = await describeFailure(events, options);
+}
