@@ -16,3 +16,6 @@ export const FIRMATA_I2C_READ_MAX = 32;
 export function firmataI2cWriteWireBytes(payloadBytes: number): number {
   return 5 + 2 * payloadBytes;
 }
+
+/** A digitalWrite is one digital port message: 0x90|port, LSB, MSB. */
+export const FIRMATA_DIGITAL_WRITE_WIRE_BYTES = 3;

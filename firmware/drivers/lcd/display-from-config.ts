@@ -11,18 +11,18 @@ import { St7920Display } from './st7920-display.js';
 import { St7920SerialBus } from './st7920-serial-bus.js';
 
 export function openDisplay(section: LcdSection, boardKind: BoardSection['kind'], io: IoPlugin, clock: Clock): TextDisplay {
+  // Over Firmata the waits must also cover the bytes still crossing the serial wire.
+  const wire = boardKind === 'raspi-io' || boardKind === 'linux-io' ? { msPerWireByte: 0 } : {};
   switch (section.kind) {
     case 'pcf8574': {
-      // Over Firmata the waits must also cover the bytes still crossing the serial wire.
-      const localBus = boardKind === 'raspi-io' || boardKind === 'linux-io';
-      const bus = new Pcf8574Bus({ io, clock, address: section.address, ...(localBus ? { msPerWireByte: 0 } : {}) });
+      const bus = new Pcf8574Bus({ io, clock, address: section.address, ...wire });
       return new Hd44780Display({ cols: section.cols, rows: section.rows, bus, clock });
     }
     case 'parallel':
       return new Hd44780Display({
         cols: section.cols,
         rows: section.rows,
-        bus: new ParallelLcdBus(io, resolvePins(io, section.pins, 'lcd.pins')),
+        bus: new ParallelLcdBus({ io, clock, pins: resolvePins(io, section.pins, 'lcd.pins'), ...wire }),
         clock,
       });
     case 'st7920':

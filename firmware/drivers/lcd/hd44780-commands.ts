@@ -4,7 +4,6 @@
  */
 export const Hd44780 = {
   CLEAR: 0x01,
-  HOME: 0x02,
   /** Entry mode: increment the address, no display shift. */
   ENTRY_INCREMENT: 0x06,
   DISPLAY_OFF: 0x08,
@@ -14,7 +13,7 @@ export const Hd44780 = {
   FUNCTION_4BIT_2LINE: 0x28,
   SET_CGRAM: 0x40,
   SET_DDRAM: 0x80,
-  /** Clear and home take 1.52 ms; every other instruction ~37 us. */
+  /** Clear (and home) take 1.52 ms; every other instruction ~37 us. */
   CLEAR_HOME_MS: 1.52,
 } as const;
 

@@ -1,7 +1,10 @@
 /**
  * HD44780 on 4-bit parallel pins (RW tied to ground): per nibble set D4-D7 and RS, then pulse EN.
- * Only pins whose level changes are written, since each digitalWrite costs a Firmata port message.
+ * Only pins whose level changes are written, since each digitalWrite costs a Firmata port message;
+ * that wire time is tracked so the controller's waits start when the EN edge actually arrives.
  */
+import type { Clock } from '../../hal/clock.js';
+import { FIRMATA_DIGITAL_WRITE_WIRE_BYTES, FIRMATA_MS_PER_WIRE_BYTE } from '../../hal/firmata-wire.js';
 import { PinMode, type IoPlugin } from '../../hal/io-plugin.js';
 import type { LcdBus, LcdWrite } from './lcd-bus.js';
 
@@ -15,14 +18,27 @@ export interface ParallelLcdPins {
   backlight?: number;
 }
 
+export interface ParallelLcdBusOptions {
+  io: IoPlugin;
+  clock: Clock;
+  pins: ParallelLcdPins;
+  /** Wire time per byte; default Firmata at 57600 baud, 0 for local GPIO. */
+  msPerWireByte?: number;
+}
+
 export class ParallelLcdBus implements LcdBus {
   private readonly levels = new Map<number, number>();
   private readonly dataPins: readonly number[];
+  private readonly io: IoPlugin;
+  private readonly pins: ParallelLcdPins;
+  private readonly msPerWrite: number;
+  private wireFreeAt = 0;
 
-  constructor(
-    private readonly io: IoPlugin,
-    private readonly pins: ParallelLcdPins,
-  ) {
+  constructor(private readonly options: ParallelLcdBusOptions) {
+    const { io, pins } = options;
+    this.io = io;
+    this.pins = pins;
+    this.msPerWrite = FIRMATA_DIGITAL_WRITE_WIRE_BYTES * (options.msPerWireByte ?? FIRMATA_MS_PER_WIRE_BYTE);
     this.dataPins = [pins.d4, pins.d5, pins.d6, pins.d7];
     const all = [pins.rs, pins.en, ...this.dataPins, ...(pins.backlight === undefined ? [] : [pins.backlight])];
     if (new Set(all).size !== all.length) throw new Error(`parallel LCD pins must be distinct, got ${all.join(',')}`);
@@ -47,9 +63,8 @@ export class ParallelLcdBus implements LcdBus {
     if (this.pins.backlight !== undefined) this.set(this.pins.backlight, on ? 1 : 0);
   }
 
-  /** Pin writes are local GPIO or already-timed Firmata messages; nothing extra is owed. */
   drainMs(): number {
-    return 0;
+    return Math.max(0, this.wireFreeAt - this.options.clock.now());
   }
 
   private nibble(rs: 0 | 1, value: number): void {
@@ -63,5 +78,6 @@ export class ParallelLcdBus implements LcdBus {
     if (!always && this.levels.get(pin) === level) return;
     this.levels.set(pin, level);
     this.io.digitalWrite(pin, level);
+    this.wireFreeAt = Math.max(this.wireFreeAt, this.options.clock.now()) + this.msPerWrite;
   }
 }

@@ -192,13 +192,13 @@ describe('HD44780 on 4-bit parallel pins', () => {
       if (level !== en || level === 1) model.feedExpander([port]);
       en = level;
     };
-    const display = new Hd44780Display({ cols: 16, rows: 2, clock, bus: new ParallelLcdBus(io, pins) });
+    const display = new Hd44780Display({ cols: 16, rows: 2, clock, bus: new ParallelLcdBus({ io, clock, pins, msPerWireByte: 0 }) });
     for (let i = 0; i < 10; i++) clock.advance(clock.nextDeadline() ?? 0);
     display.show(['PARALLEL', 'OK']);
     expect(model.glass(16, [0, 0x40])).toEqual(['PARALLEL'.padEnd(16), 'OK'.padEnd(16)]);
     io.take();
     display.show(['PARALLEL', 'OK']);
     expect(io.take()).toEqual([]);
-    expect(() => new ParallelLcdBus(io, { ...pins, d7: 7 })).toThrow(/must be distinct/);
+    expect(() => new ParallelLcdBus({ io, clock, pins: { ...pins, d7: 7 } })).toThrow(/must be distinct/);
   });
 });

@@ -4,6 +4,7 @@ import { createEmulatedBoard } from '../../../firmware/hal/virtual/emulated-boar
 import { VirtualIo } from '../../../firmware/hal/virtual/virtual-io.js';
 import { Hd44780Display } from '../../../firmware/drivers/lcd/hd44780-display.js';
 import { Pcf8574Bus } from '../../../firmware/drivers/lcd/pcf8574-bus.js';
+import { ParallelLcdBus } from '../../../firmware/drivers/lcd/parallel-bus.js';
 import { runUntilSettled } from '../../hal/run-until-settled.js';
 
 /**
@@ -32,6 +33,21 @@ describe('HD44780 driver on the virtual board (paced Firmata wire)', () => {
     await runUntilSettled(clock, new Promise((resolve) => clock.setTimer(50, () => resolve(undefined))), 0.5);
     expect(lcd.lines()[2]).toBe('PIN: *****'.padEnd(20));
     expect(lcd.violations).toEqual([]);
+    io.close();
+  });
+
+  it('drives a 16x2 on 4-bit parallel pins with no timing violation', async () => {
+    const clock = new VirtualClock();
+    const pins = { rs: 7, en: 8, d4: 9, d5: 10, d6: 11, d7: 12 };
+    const emulated = createEmulatedBoard({ profile: 'uno', clock, parallelLcd: { pins, cols: 16, rows: 2 } });
+    const io = new VirtualIo({ board: emulated.board, paced: true });
+    await new Promise<void>((resolve) => io.once('ready', resolve));
+    const display = new Hd44780Display({ cols: 16, rows: 2, clock, bus: new ParallelLcdBus({ io, clock, pins }) });
+    display.show(['PARALLEL 4-BIT', 'RMB 88.00']);
+    await runUntilSettled(clock, display.flush(), 0.5);
+    await runUntilSettled(clock, new Promise((resolve) => clock.setTimer(200, () => resolve(undefined))), 0.5);
+    expect(emulated.screen!.violations).toEqual([]);
+    expect(emulated.screen!.lines()).toEqual(['PARALLEL 4-BIT'.padEnd(16), 'RMB 88.00'.padEnd(16)]);
     io.close();
   });
 });
