@@ -8,7 +8,8 @@ describe('bench console', () => {
   it('taps keys on the keypad matrix, shows the screen, swipes, sets paper out', () => {
     const clock = new VirtualClock();
     const emulated = emulatedBoardFromConfig(readBoardConfig('board-configs/uno-firmata.json'), clock);
-    const bench = new BenchConsole(emulated, clock);
+    const bench = new BenchConsole(emulated, clock, [['board', '/dev/pts/9']]);
+    expect(bench.run('ports')).toBe('board /dev/pts/9');
     const board = emulated.board;
     board.writePortBit(3, 0);
     board.setOutput(3);

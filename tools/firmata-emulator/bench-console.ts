@@ -13,6 +13,7 @@ export const BENCH_CONSOLE_HELP = [
   'swipe [clean|garbled|no-end|fail1|fail2]   the test card (4352378366824999)',
   'paper out | paper in        the printer paper sensor',
   'printed                     what the printer printed',
+  'ports                       the board and host-port pseudo-terminals',
   'help',
 ].join('\n');
 
@@ -33,6 +34,8 @@ export class BenchConsole {
   constructor(
     private readonly emulated: EmulatedBoard,
     private readonly clock: Clock,
+    /** [device, pty path] pairs when served on pseudo-terminals. */
+    private readonly ports: readonly (readonly [string, string])[] = [],
   ) {}
 
   run(line: string): string {
@@ -44,6 +47,8 @@ export class BenchConsole {
         return '';
       case 'help':
         return BENCH_CONSOLE_HELP;
+      case 'ports':
+        return this.ports.map(([device, pty]) => `${device} ${pty}`).join('\n');
       case 'press':
       case 'release':
       case 'tap':

@@ -3,9 +3,11 @@
  *
  * Runs an emulated Arduino with StandardFirmataPlus on a pseudo-terminal and prints the device
  * path as the first line on stdout, so a Firmata client can open it like a real board. With
- * --config the keypad, LCD, EEPROM and serial peripherals are wired as that board config says.
- * Lines on stdin are bench commands (press 5, screen, swipe, paper out, printed; see `help`),
- * answered on stdout. Client open/close events go to stderr.
+ * --config the keypad, LCD, EEPROM and serial peripherals are wired as that board config says;
+ * devices the config puts on host serial ports (a reader on /dev/ttyUSB1) get a pty each, listed
+ * on stderr as {"event":"host-port","path":...,"pty":...} and by the `ports` bench command.
+ * Lines on stdin are bench commands (press 5, screen, swipe, paper out, printed, ports; see
+ * `help`), answered on stdout. Client open/close events go to stderr as JSON lines.
  */
 import { readBoardConfig } from '../../firmware/hal/board-config.js';
 import { SystemClock } from '../../firmware/hal/clock.js';
@@ -13,7 +15,7 @@ import { createEmulatedBoard, emulatedBoardFromConfig } from '../../firmware/hal
 import { createInterface } from 'node:readline';
 import { BenchConsole } from './bench-console.js';
 import { FirmataEmulator } from './firmata-emulator.js';
-import { servePty } from './pty-transport.js';
+import { hostPortEndpoint, servePty, type PtyServer } from './pty-transport.js';
 
 const USAGE = 'usage: npm run firmata-emulator -- --pty [--board uno|mega] [--config board-configs/<file>.json] [--baud 57600]';
 
@@ -48,17 +50,24 @@ async function main(): Promise<void> {
     ? emulatedBoardFromConfig(readBoardConfig(args.config), clock, args.board)
     : createEmulatedBoard({ profile: args.board ?? 'uno', clock });
   const emulator = new FirmataEmulator({ board: emulated.board, baud: args.baud });
-  const server = await servePty(emulator, (event) =>
-    process.stderr.write(`${JSON.stringify({ event: `client-${event}`, board: emulated.board.profile.name })}\n`),
-  );
+  const event = (fields: Record<string, unknown>) => process.stderr.write(`${JSON.stringify(fields)}\n`);
+  const server = await servePty(emulator, (e) => event({ event: `client-${e}`, device: 'board', board: emulated.board.profile.name }));
   process.stdout.write(`${server.path}\n`);
-  const bench = new BenchConsole(emulated, clock);
+  const servers: PtyServer[] = [server];
+  const ports: [string, string][] = [['board', server.path]];
+  for (const [path, port] of emulated.hostPorts) {
+    const hostServer = await servePty(hostPortEndpoint(port), (e) => event({ event: `client-${e}`, device: path }));
+    servers.push(hostServer);
+    ports.push([path, hostServer.path]);
+    event({ event: 'host-port', path, pty: hostServer.path });
+  }
+  const bench = new BenchConsole(emulated, clock, ports);
   createInterface({ input: process.stdin }).on('line', (line) => {
     const answer = bench.run(line);
     if (answer) process.stdout.write(`${answer}\n`);
   });
   const stop = () => {
-    server.close();
+    for (const s of servers) s.close();
     process.exit(0);
   };
   process.on('SIGINT', stop);

@@ -1,11 +1,40 @@
 /**
- * Serves the emulator on a pseudo-terminal through the python3 helper (pty_bridge.py), so any
- * Firmata client (firmata-io over serialport, Firmata test apps) can open the device path like a
- * real board's port. Opening the device reboots the emulated board; closing it stops the output.
+ * Serves a byte endpoint on a pseudo-terminal through the python3 helper (pty_bridge.py), so a
+ * process can open the device path like a real serial port: the emulated board (any Firmata
+ * client connects; opening the device reboots the board, closing it stops the output) or a host
+ * serial port model with its printer or reader behind it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { FirmataEmulator } from './firmata-emulator.js';
+import type { HostSerialPortModel } from '../../firmware/hal/virtual/host-serial-port-model.js';
+
+/** What sits behind the terminal: started when a client opens it, stopped when it closes. */
+export interface PtyEndpoint {
+  start(onBytes: (bytes: Buffer) => void): void;
+  stop(): void;
+  receive(bytes: Uint8Array): void;
+}
+
+/** A host serial port model as a pty endpoint: what the client writes goes to its peripheral. */
+export function hostPortEndpoint(port: HostSerialPortModel): PtyEndpoint {
+  let forward: ((bytes: Buffer) => void) | undefined;
+  return {
+    start(onBytes) {
+      forward = onBytes;
+      port.on('data', onBytes);
+      port.resume();
+    },
+    stop() {
+      if (forward) port.removeListener('data', forward);
+      forward = undefined;
+      // Keep what the peripheral sends until the next client instead of dropping it.
+      port.pause();
+    },
+    receive(bytes) {
+      port.write(Buffer.from(bytes));
+    },
+  };
+}
 
 const HELPER = fileURLToPath(new URL('./pty_bridge.py', import.meta.url));
 
@@ -15,7 +44,7 @@ export interface PtyServer {
   close(): void;
 }
 
-export function servePty(emulator: FirmataEmulator, onEvent: (event: 'open' | 'close') => void = () => undefined): Promise<PtyServer> {
+export function servePty(endpoint: PtyEndpoint, onEvent: (event: 'open' | 'close') => void = () => undefined): Promise<PtyServer> {
   const child: ChildProcess = spawn('python3', [HELPER], { stdio: ['pipe', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let path: string | undefined;
@@ -27,7 +56,7 @@ export function servePty(emulator: FirmataEmulator, onEvent: (event: 'open' | 'c
     });
     child.stdout!.on('data', (chunk: Buffer) => {
       if (path !== undefined) {
-        if (clientOpen) emulator.receive(chunk);
+        if (clientOpen) endpoint.receive(chunk);
         return;
       }
       head = Buffer.concat([head, chunk]);
@@ -45,11 +74,11 @@ export function servePty(emulator: FirmataEmulator, onEvent: (event: 'open' | 'c
         pending = pending.slice(newline + 1);
         if (line === 'open') {
           clientOpen = true;
-          emulator.start((bytes) => child.stdin!.write(bytes));
+          endpoint.start((bytes) => child.stdin!.write(bytes));
           onEvent('open');
         } else if (line === 'close') {
           clientOpen = false;
-          emulator.stop();
+          endpoint.stop();
           onEvent('close');
         } else if (line) {
           process.stderr.write(`pty helper: ${line}\n`);
