@@ -9,6 +9,8 @@ import { open, readFile, stat } from 'node:fs/promises';
 export interface DeviceKeySource {
   keyHex?: string;
   keyFile?: string;
+  /** Create the key file when it is missing (default true; tools that only read pass false). */
+  create?: boolean;
 }
 
 export class DeviceKeyError extends Error {
@@ -22,24 +24,40 @@ export async function loadDeviceKey(source: DeviceKeySource): Promise<Uint8Array
   if (source.keyHex !== undefined) return parseKeyHex(source.keyHex, 'configured device key');
   if (source.keyFile === undefined) throw new DeviceKeyError('no device key: configure keyHex or keyFile');
   const file = source.keyFile;
-  try {
-    const handle = await open(file, 'wx', 0o600);
-    try {
-      const key = randomBytes(32);
-      await handle.writeFile(key.toString('hex') + '\n', 'ascii');
-      await handle.sync();
-      return new Uint8Array(key);
-    } finally {
-      await handle.close();
-    }
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  if (source.create !== false) {
+    const created = await createKeyFile(file);
+    if (created) return created;
   }
-  const mode = (await stat(file)).mode & 0o777;
+  let mode: number;
+  try {
+    mode = (await stat(file)).mode & 0o777;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new DeviceKeyError(`device key file ${file} does not exist`);
+    throw error;
+  }
   if ((mode & 0o077) !== 0) {
     throw new DeviceKeyError(`device key file ${file} has mode 0${mode.toString(8)}; it must be 0600 (chmod 600 ${file})`);
   }
   return parseKeyHex((await readFile(file, 'ascii')).trim(), `device key file ${file}`);
+}
+
+/** A new random key in a new 0600 file; undefined when the file already exists. */
+async function createKeyFile(file: string): Promise<Uint8Array | undefined> {
+  let handle;
+  try {
+    handle = await open(file, 'wx', 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return undefined;
+    throw error;
+  }
+  try {
+    const key = randomBytes(32);
+    await handle.writeFile(key.toString('hex') + '\n', 'ascii');
+    await handle.sync();
+    return new Uint8Array(key);
+  } finally {
+    await handle.close();
+  }
 }
 
 function parseKeyHex(hex: string, what: string): Uint8Array {

@@ -1,6 +1,5 @@
 import { SeededRandom } from '../../firmware/hal/seeded-random.js';
 import { SimulatedNorFlash } from '../../firmware/drivers/flash/simulated-nor.js';
-import type { FlashJournal } from '../../firmware/journal/flash-journal.js';
 import type { NewTransaction } from '../../firmware/journal/journal.js';
 import { openJournal } from '../../firmware/journal/open-journal.js';
 
@@ -29,15 +28,16 @@ export async function runWearTest(options: WearOptions): Promise<WearResult> {
   const random = new SeededRandom(options.seed);
   const journal = await openJournal(flash, { deviceKey: new Uint8Array(32).fill(1), randomBytes: (n) => random.bytes(n) });
   await journal.raiseCounter('batch', 1);
+  let batchNo = 1;
   let owed: number | undefined;
   for (let sale = 0; sale < options.sales; sale++) {
     if (journal.capacity().transactionsLeft === 0) {
-      await journal.settle(journal.view().counters.batch);
+      await journal.settle(batchNo++);
       if (owed !== undefined) await journal.reversalAcked(owed);
       owed = undefined;
     }
     const stan = await journal.takeCounter('stan');
-    await journal.begin(saleOf(journal, stan, random.int(1, 200000)));
+    await journal.begin(saleOf(batchNo, stan, random.int(1, 200000)));
     const roll = random.next();
     if (roll < 0.9) {
       await journal.approve(stan, { authCode: '123456', rrn: String(stan).padStart(12, '0'), hostDate: '1122', hostTime: '120000' });
@@ -55,8 +55,7 @@ export async function runWearTest(options: WearOptions): Promise<WearResult> {
   return { sales: options.sales, erases: flash.counters().erases, maxErases, minErases, ratio: maxErases / Math.max(1, minErases) };
 }
 
-function saleOf(journal: FlashJournal, stan: number, amountFen: number): NewTransaction {
-  const batchNo = journal.view().counters.batch;
+function saleOf(batchNo: number, stan: number, amountFen: number): NewTransaction {
   return {
     type: 'sale',
     stan,

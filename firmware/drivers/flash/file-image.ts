@@ -1,0 +1,210 @@
+import { open, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { crc32 } from './crc32.js';
+import { FlashRuleViolation, type FlashCounters, type FlashDevice, type FlashGeometry } from './flash-device.js';
+import { checkGeometry, checkProgramRange, checkReadRange, checkSector, sectorCount } from './geometry.js';
+
+/**
+ * A flash device in a preallocated file: a 512-byte header, then the image. The header holds
+ * magic "POSFLASH", version, geometry and a CRC. The file is created (all erased) on first use; an
+ * existing file whose geometry differs from the configuration is refused, never reformatted.
+ * `program` and `erase` return only after fdatasync, so a resolved call survives a power cut.
+ * NOR rules are enforced as on the chip, against an in-memory copy of the image that also serves reads.
+ */
+export interface FileImageOptions {
+  path: string;
+  size: number;
+  sectorSize: number;
+  programUnit: number;
+  /** Open an existing image without ever writing to it (the inspector). */
+  readOnly?: boolean;
+}
+
+export class FlashImageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FlashImageError';
+  }
+}
+
+export const IMAGE_HEADER_BYTES = 512;
+const MAGIC = 'POSFLASH';
+const IMAGE_VERSION = 1;
+
+export class FileImageFlash implements FlashDevice {
+  private readonly stats: FlashCounters;
+
+  private constructor(
+    readonly geometry: FlashGeometry,
+    readonly path: string,
+    private readonly handle: FileHandle,
+    private readonly image: Uint8Array,
+    private readonly programmedUnits: Uint8Array,
+    readonly readOnly: boolean,
+  ) {
+    this.stats = { programs: 0, erases: 0, bytesProgrammed: 0, syncs: 0, eraseCountPerSector: new Array(sectorCount(geometry)).fill(0) };
+  }
+
+  /** Opens the image at `path`, creating it (erased) when it does not exist and not read-only. */
+  static async open(options: FileImageOptions): Promise<FileImageFlash> {
+    const geometry: FlashGeometry = {
+      size: options.size,
+      sectorSize: options.sectorSize,
+      programUnit: options.programUnit,
+      erasedValue: 0xff,
+      needsErase: true,
+    };
+    checkGeometry(geometry);
+    const readOnly = options.readOnly ?? false;
+    let handle: FileHandle;
+    try {
+      handle = await open(options.path, readOnly ? 'r' : 'r+');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || readOnly) throw error;
+      await createImage(options.path, geometry);
+      handle = await open(options.path, 'r+');
+    }
+    try {
+      const image = await readImage(handle, options.path, geometry);
+      const units = new Uint8Array(geometry.size / geometry.programUnit);
+      for (let u = 0; u < units.length; u++) {
+        for (let i = u * geometry.programUnit; i < (u + 1) * geometry.programUnit; i++) {
+          if (image[i] !== 0xff) {
+            units[u] = 1;
+            break;
+          }
+        }
+      }
+      return new FileImageFlash(geometry, options.path, handle, image, units, readOnly);
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+  }
+
+  /** The geometry an existing image was made with (tools that open any image read it from the header). */
+  static async readGeometry(path: string): Promise<{ size: number; sectorSize: number; programUnit: number }> {
+    const handle = await open(path, 'r');
+    try {
+      return await readHeader(handle, path);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async read(offset: number, length: number): Promise<Uint8Array> {
+    checkReadRange(this.geometry, offset, length);
+    return this.image.slice(offset, offset + length);
+  }
+
+  async program(offset: number, data: Uint8Array): Promise<void> {
+    this.assertWritable();
+    checkProgramRange(this.geometry, offset, data.length);
+    const unit = this.geometry.programUnit;
+    for (let u = offset / unit; u < (offset + data.length) / unit; u++) {
+      if (this.programmedUnits[u]) throw new FlashRuleViolation(`unit at ${u * unit} programmed twice without an erase`);
+    }
+    const landed = new Uint8Array(data.length);
+    for (let i = 0; i < data.length; i++) landed[i] = data[i]! & this.image[offset + i]!;
+    await this.writeDurably(landed, offset);
+    this.image.set(landed, offset);
+    this.programmedUnits.fill(1, offset / unit, (offset + data.length) / unit);
+    this.stats.programs++;
+    this.stats.bytesProgrammed += data.length;
+  }
+
+  async erase(sector: number): Promise<void> {
+    this.assertWritable();
+    checkSector(this.geometry, sector);
+    const start = sector * this.geometry.sectorSize;
+    await this.writeDurably(new Uint8Array(this.geometry.sectorSize).fill(0xff), start);
+    this.image.fill(0xff, start, start + this.geometry.sectorSize);
+    const unit = this.geometry.programUnit;
+    this.programmedUnits.fill(0, start / unit, (start + this.geometry.sectorSize) / unit);
+    this.stats.erases++;
+    this.stats.eraseCountPerSector[sector]!++;
+  }
+
+  /** Every program and erase is already synced when it resolves; nothing is left to flush. */
+  async sync(): Promise<void> {}
+
+  counters(): FlashCounters {
+    return { ...this.stats, eraseCountPerSector: [...this.stats.eraseCountPerSector] };
+  }
+
+  async close(): Promise<void> {
+    await this.handle.close();
+  }
+
+  private async writeDurably(bytes: Uint8Array, offset: number): Promise<void> {
+    await this.handle.write(bytes, 0, bytes.length, IMAGE_HEADER_BYTES + offset);
+    await this.handle.datasync();
+    this.stats.syncs++;
+  }
+
+  private assertWritable(): void {
+    if (this.readOnly) throw new FlashImageError(`flash image ${this.path} is open read-only`);
+  }
+}
+
+function encodeHeader(g: FlashGeometry): Uint8Array {
+  const header = new Uint8Array(IMAGE_HEADER_BYTES);
+  const view = new DataView(header.buffer);
+  header.set(Buffer.from(MAGIC, 'ascii'), 0);
+  view.setUint16(8, IMAGE_VERSION, true);
+  view.setUint16(10, IMAGE_HEADER_BYTES, true);
+  view.setUint32(12, g.size, true);
+  view.setUint32(16, g.sectorSize, true);
+  view.setUint32(20, g.programUnit, true);
+  header[24] = g.erasedValue;
+  view.setUint32(28, crc32(header, 0, 28), true);
+  return header;
+}
+
+async function createImage(path: string, geometry: FlashGeometry): Promise<void> {
+  const handle = await open(path, 'wx', 0o600);
+  try {
+    await handle.write(encodeHeader(geometry), 0, IMAGE_HEADER_BYTES, 0);
+    await handle.write(new Uint8Array(geometry.size).fill(0xff), 0, geometry.size, IMAGE_HEADER_BYTES);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  // The new directory entry must be durable too, or a cut could lose the whole image.
+  const directory = await open(dirname(path), 'r');
+  try {
+    await directory.sync();
+  } finally {
+    await directory.close();
+  }
+}
+
+async function readHeader(handle: FileHandle, path: string): Promise<{ size: number; sectorSize: number; programUnit: number }> {
+  const header = new Uint8Array(IMAGE_HEADER_BYTES);
+  const { bytesRead } = await handle.read(header, 0, IMAGE_HEADER_BYTES, 0);
+  const view = new DataView(header.buffer);
+  if (bytesRead < 32 || Buffer.from(header.subarray(0, 8)).toString('latin1') !== MAGIC) {
+    throw new FlashImageError(`${path} is not a flash image (no POSFLASH header); refusing to use or reformat it`);
+  }
+  if (view.getUint32(28, true) !== crc32(header, 0, 28)) throw new FlashImageError(`${path}: flash image header is damaged (CRC mismatch)`);
+  const version = view.getUint16(8, true);
+  if (version !== IMAGE_VERSION) throw new FlashImageError(`${path}: flash image version ${version}, this code reads version ${IMAGE_VERSION}`);
+  return { size: view.getUint32(12, true), sectorSize: view.getUint32(16, true), programUnit: view.getUint32(20, true) };
+}
+
+async function readImage(handle: FileHandle, path: string, expected: FlashGeometry): Promise<Uint8Array> {
+  const found = await readHeader(handle, path);
+  if (found.size !== expected.size || found.sectorSize !== expected.sectorSize || found.programUnit !== expected.programUnit) {
+    throw new FlashImageError(
+      `${path} has geometry size=${found.size} sector=${found.sectorSize} unit=${found.programUnit}, ` +
+        `but the configuration asks for size=${expected.size} sector=${expected.sectorSize} unit=${expected.programUnit}; ` +
+        'refusing to use or reformat it (move the image away or fix the configuration)',
+    );
+  }
+  const image = new Uint8Array(expected.size);
+  const read = await handle.read(image, 0, expected.size, IMAGE_HEADER_BYTES);
+  if (read.bytesRead !== expected.size) {
+    throw new FlashImageError(`${path} is truncated: ${read.bytesRead} of ${expected.size} image bytes`);
+  }
+  return image;
+}
