@@ -26,6 +26,10 @@ export function openDisplay(section: LcdSection, boardKind: BoardSection['kind']
         clock,
       });
     case 'st7920':
-      return new St7920Display({ bus: new St7920SerialBus(io, resolvePins(io, section.pins, 'lcd.pins')), clock, interface: 'serial' });
+      return new St7920Display({
+        bus: new St7920SerialBus({ io, clock, pins: resolvePins(io, section.pins, 'lcd.pins'), ...wire }),
+        clock,
+        interface: 'serial',
+      });
   }
 }

@@ -28,7 +28,7 @@ function rig() {
       bits = [];
     }
   };
-  const display = new St7920Display({ bus: new St7920SerialBus(io, PINS), clock, interface: 'serial' });
+  const display = new St7920Display({ bus: new St7920SerialBus({ io, clock, pins: PINS, msPerWireByte: 0 }), clock, interface: 'serial' });
   const ddram = new Uint8Array(64).fill(0x20);
   let address = 0;
   const applied = () => {
@@ -100,6 +100,6 @@ describe('ST7920 over its serial interface', () => {
   });
 
   it('rejects pins used twice', () => {
-    expect(() => new St7920SerialBus(new RecordingIo(), { cs: 1, sid: 1, sclk: 2 })).toThrow(/must be distinct/);
+    expect(() => new St7920SerialBus({ io: new RecordingIo(), clock: new VirtualClock(), pins: { cs: 1, sid: 1, sclk: 2 } })).toThrow(/must be distinct/);
   });
 });
