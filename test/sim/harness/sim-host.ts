@@ -47,6 +47,8 @@ export class SimHost implements HostLink {
   /** Faults for the next requests, in order; undefined = a clean exchange. Consumed per request. */
   readonly faults = new FaultPlan();
   readonly sent: SentRequest[] = [];
+  /** CPU time (µs) spent on the host's side (decoding requests, acquirer and issuer), for benchmarks. */
+  hostCpuMicros = 0;
   /** Requests counted from 0 over the host's life; a cut is armed for one of them. */
   private cut: { request: number; at: MessageBoundary } | undefined;
   private readonly framer = cupMessageFramer();
@@ -87,7 +89,10 @@ export class SimHost implements HostLink {
     const received = new FrameDeframer().push(wire)[0]!;
     const fault = this.faults.decide({ index, mti: request.mti, stan: getString(request, 11), terminalId: getString(request, 41) });
     this.sent.push({ mti: request.mti, stan: getString(request, 11), batch: getString(request, 60)?.slice(2, 8), fault: fault?.kind });
+    const hostStart = process.cpuUsage();
     const handled = this.acquirer.handle(this.framer.unpack(received).message, received.body);
+    const hostCpu = process.cpuUsage(hostStart);
+    this.hostCpuMicros += hostCpu.user + hostCpu.system;
     if (this.cutHere(index, 'request-left') || this.cutHere(index, 'host-applied')) throw new PowerCut(0);
     const timeoutMs = options?.timeoutMs ?? 60_000;
     if (!handled.responseBody || !handled.response) throw this.timeout(timeoutMs, 'the host closed the connection without an answer');

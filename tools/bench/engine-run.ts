@@ -1,0 +1,78 @@
+/**
+ * The measurement behind npm run bench:engine (tools/bench/engine.ts runs it bundled on plain Node,
+ * as the terminal runs). Prints one JSON line:
+ * - sale_cpu_ms: process CPU per approved sale (keys, swipe, PIN block, MAC, journal on simulated
+ *   NOR, receipt layout of both copies) with the in-process host simulator's own CPU (request
+ *   decoding, acquirer, issuer) measured and subtracted. The scripted cashier's few calls stay in:
+ *   the figure errs high, not low.
+ * - boot_to_ready_ms: wall time from power-on to the idle screen with a nearly full journal
+ *   (mount = read + scan + replay of the whole NOR image, shell start, boot recovery), median of 5.
+ * - rss_mb: resident memory at the end.
+ */
+import { Cashier } from '../../test/sim/harness/cashier.js';
+import { PaperRollPrinter } from '../../test/sim/harness/paper-roll-printer.js';
+import { SimTerminal } from '../../test/sim/harness/sim-terminal.js';
+import type { JournalTransaction } from '../../firmware/journal/journal.js';
+
+const WARMUP_SALES = 20;
+const MEASURED_SALES = 150;
+
+const term = new SimTerminal({ seed: 42, printer: new PaperRollPrinter() });
+const receipts: JournalTransaction[] = [];
+const cashier = new Cashier(term, () => receipts);
+await term.boot();
+await cashier.toIdle();
+await cashier.perform({ do: 'sign-in' });
+await cashier.toIdle();
+if (!cashier.signedIn) throw new Error('bench: sign-in failed');
+
+let amount = 100;
+async function sale(): Promise<void> {
+  if (term.journal.capacity().transactionsLeft < 2) {
+    await cashier.perform({ do: 'settle' });
+    await cashier.toIdle();
+  }
+  const before = term.journal.view().transactions.length;
+  await cashier.perform({ do: 'sale', amountFen: amount++, card: 0 });
+  await cashier.toIdle();
+  const last = term.journal.view().transactions.at(-1);
+  if (term.journal.view().transactions.length !== before + 1 || last?.status !== 'approved') throw new Error('bench: a sale was not approved');
+}
+
+for (let i = 0; i < WARMUP_SALES; i++) await sale();
+let cpuMicros = 0;
+let hostMicros = 0;
+for (let i = 0; i < MEASURED_SALES; i++) {
+  // Settlement (when the journal fills) is not a sale: keep it out of the measurement.
+  if (term.journal.capacity().transactionsLeft < 2) {
+    await cashier.perform({ do: 'settle' });
+    await cashier.toIdle();
+  }
+  const host0 = term.host.hostCpuMicros;
+  const cpu0 = process.cpuUsage();
+  await sale();
+  const cpu = process.cpuUsage(cpu0);
+  cpuMicros += cpu.user + cpu.system;
+  hostMicros += term.host.hostCpuMicros - host0;
+}
+const saleCpuMs = (cpuMicros - hostMicros) / 1000 / MEASURED_SALES;
+
+// Nearly full: sales until one more transaction would not fit.
+while (term.journal.capacity().transactionsLeft > 1) await sale();
+const boots: number[] = [];
+for (let i = 0; i < 5; i++) {
+  const t0 = performance.now();
+  await term.reboot();
+  await cashier.toIdle();
+  boots.push(performance.now() - t0);
+}
+boots.sort((a, b) => a - b);
+
+console.log(
+  JSON.stringify({
+    bench: 'engine',
+    sale_cpu_ms: Number(saleCpuMs.toFixed(3)),
+    boot_to_ready_ms: Number(boots[2]!.toFixed(1)),
+    rss_mb: Number((process.memoryUsage().rss / 1048576).toFixed(1)),
+  }),
+);
