@@ -98,6 +98,7 @@ export class FirmataEmulator {
     this.sink = undefined;
     this.timeline.cancelAll();
     this.input.length = 0;
+    this.inBuffer.length = 0;
   }
 
   /** Bytes the host wrote now; they cross the wire at the configured baud. */
