@@ -6,6 +6,7 @@ import { openFirmataBoard } from '../../firmware/hal/firmata-board.js';
 import { emulatedBoardFromConfig } from '../../firmware/hal/virtual/emulated-board.js';
 import { openDisplay } from '../../firmware/drivers/lcd/display-from-config.js';
 import { openKeypad } from '../../firmware/drivers/keypad/keypad-from-config.js';
+import { I2cEeprom } from '../../firmware/drivers/flash/i2c-eeprom.js';
 import type { KeyEvent } from '../../firmware/drivers/keypad/pos-keys.js';
 import { FirmataEmulator } from '../../tools/firmata-emulator/firmata-emulator.js';
 import { InProcessFirmataTransport } from '../../tools/firmata-emulator/in-process-transport.js';
@@ -41,6 +42,21 @@ describe('drivers on firmata-io over the Firmata emulator', () => {
     emulated.keypad!.release('ENTER');
     await run(clock, 300);
     expect(events).toEqual([{ key: 'ENTER', repeat: false }]);
+    transport.close();
+  });
+
+  it('programs and reads the AT24C256 through Firmata I2C requests at the 64-byte sysex limit', async () => {
+    const clock = new VirtualClock();
+    const config = readBoardConfig(join(import.meta.dirname, '../../board-configs/uno-firmata.json'));
+    const emulated = emulatedBoardFromConfig(config, clock);
+    const transport = new InProcessFirmataTransport(new FirmataEmulator({ board: emulated.board }));
+    const io = await runUntilSettled(clock, openFirmataBoard(transport, { reportVersionTimeoutMs: 60_000 }), 0.5);
+    const eeprom = new I2cEeprom({ io, clock, address: 0x50, part: 'AT24C256' });
+    const data = Uint8Array.from({ length: 200 }, (_, i) => (i * 31 + 7) & 0xff);
+    await runUntilSettled(clock, eeprom.program(1000, data), 0.5);
+    expect(Array.from(emulated.eeprom!.memory.slice(1000, 1200))).toEqual(Array.from(data));
+    expect(Array.from(await runUntilSettled(clock, eeprom.read(1000, 200), 0.5))).toEqual(Array.from(data));
+    expect(emulated.eeprom!.nacks).toBe(0);
     transport.close();
   });
 });
