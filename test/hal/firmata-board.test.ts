@@ -15,17 +15,23 @@ import { runUntilSettled } from './run-until-settled.js';
 const run = (clock: VirtualClock, ms: number) =>
   runUntilSettled(clock, new Promise<void>((resolve) => clock.setTimer(ms, resolve)), 0.5);
 
+/** firmata-io's Board, ready, on the emulator wired per uno-firmata.json. */
+async function firmataUno() {
+  const clock = new VirtualClock();
+  const config = readBoardConfig(join(import.meta.dirname, '../../board-configs/uno-firmata.json'));
+  const emulated = emulatedBoardFromConfig(config, clock);
+  const transport = new InProcessFirmataTransport(new FirmataEmulator({ board: emulated.board }));
+  const io = await runUntilSettled(clock, openFirmataBoard(transport, { reportVersionTimeoutMs: 60_000 }), 0.5);
+  return { clock, config, emulated, transport, io };
+}
+
 /**
  * The drivers over real Firmata bytes: firmata-io's Board on the emulator's in-process transport,
  * wired as uno-firmata.json says. What a host computer does with a Uno, minus the USB cable.
  */
 describe('drivers on firmata-io over the Firmata emulator', () => {
   it('becomes ready, draws the LCD and reads the keypad', async () => {
-    const clock = new VirtualClock();
-    const config = readBoardConfig(join(import.meta.dirname, '../../board-configs/uno-firmata.json'));
-    const emulated = emulatedBoardFromConfig(config, clock);
-    const transport = new InProcessFirmataTransport(new FirmataEmulator({ board: emulated.board }));
-    const io = await runUntilSettled(clock, openFirmataBoard(transport, { reportVersionTimeoutMs: 60_000 }), 0.5);
+    const { clock, config, emulated, transport, io } = await firmataUno();
     expect(io.isReady).toBe(true);
 
     const display = openDisplay(config.lcd, config.board.kind, io, clock);
@@ -46,11 +52,7 @@ describe('drivers on firmata-io over the Firmata emulator', () => {
   });
 
   it('programs and reads the AT24C256 through Firmata I2C requests at the 64-byte sysex limit', async () => {
-    const clock = new VirtualClock();
-    const config = readBoardConfig(join(import.meta.dirname, '../../board-configs/uno-firmata.json'));
-    const emulated = emulatedBoardFromConfig(config, clock);
-    const transport = new InProcessFirmataTransport(new FirmataEmulator({ board: emulated.board }));
-    const io = await runUntilSettled(clock, openFirmataBoard(transport, { reportVersionTimeoutMs: 60_000 }), 0.5);
+    const { clock, emulated, transport, io } = await firmataUno();
     const eeprom = new I2cEeprom({ io, clock, address: 0x50, part: 'AT24C256' });
     const data = Uint8Array.from({ length: 200 }, (_, i) => (i * 31 + 7) & 0xff);
     await runUntilSettled(clock, eeprom.program(1000, data), 0.5);
