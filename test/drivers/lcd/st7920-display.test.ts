@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../../firmware/hal/clock.js';
 import { layoutSt7920Line, St7920Display } from '../../../firmware/drivers/lcd/st7920-display.js';
 import { St7920SerialBus } from '../../../firmware/drivers/lcd/st7920-serial-bus.js';
+import { Pcf8574Bus } from '../../../firmware/drivers/lcd/pcf8574-bus.js';
 import { RecordingIo } from '../../hal/recording-io.js';
+import { Hd44780Model } from './hd44780-model.js';
 
 const PINS = { cs: 10, sid: 11, sclk: 12 };
 const gb = (text: string) => Array.from(iconv.encode(text, 'gb2312'));
@@ -101,5 +103,19 @@ describe('ST7920 over its serial interface', () => {
 
   it('rejects pins used twice', () => {
     expect(() => new St7920SerialBus({ io: new RecordingIo(), clock: new VirtualClock(), pins: { cs: 1, sid: 1, sclk: 2 } })).toThrow(/must be distinct/);
+  });
+});
+
+describe('ST7920 over a 4-bit parallel-style bus', () => {
+  it('wakes up like an HD44780 (0x3 x3, 0x2), sets 4-bit basic instructions twice, then draws GB2312 bytes', () => {
+    const io = new RecordingIo();
+    const clock = new VirtualClock();
+    const model = new Hd44780Model();
+    io.onI2cWrite = (_address, bytes) => model.feedExpander(bytes);
+    const display = new St7920Display({ bus: new Pcf8574Bus({ io, clock, address: 0x27, msPerWireByte: 0 }), clock, interface: 'parallel-4bit' });
+    for (let i = 0; i < 20; i++) clock.advance(clock.nextDeadline() ?? 0);
+    expect(model.instructions).toEqual([0x30, 0x30, 0x30, 0x20, 0x20, 0x20, 0x0c, 0x01, 0x06]);
+    display.show(['确认']);
+    expect(Array.from(model.ddram.slice(0, 4))).toEqual(gb('确认'));
   });
 });
