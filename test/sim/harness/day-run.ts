@@ -46,6 +46,8 @@ export interface DayOptions {
   /** A fresh printer per day; default the paper-roll printer (fast), the virtual head where dots matter. */
   printer?: () => SimPrinter;
   flashSectors?: number;
+  /** Called with the fresh terminal before the day starts (tests plant faults in the world here). */
+  inspect?: (term: SimTerminal) => void;
 }
 
 const SIGN_IN_TRIES = 4;
@@ -58,6 +60,7 @@ export async function runDay(events: readonly DayEvent[], options: DayOptions): 
     printer: options.printer?.() ?? new PaperRollPrinter(),
     ...(options.flashSectors !== undefined ? { flashSectors: options.flashSectors } : {}),
   });
+  options.inspect?.(term);
   const oracle = new LedgerOracle();
   const cashier = new Cashier(term, () => oracle.receipts());
   let cuts = 0;

@@ -67,6 +67,7 @@ function randomCut(rng: SeededRandom): PowerCutPlan | undefined {
 
 /** One random day of about `transactions` cashier transactions. */
 export function randomDay(seed: number, transactions: number): DayEvent[] {
+  if (!Number.isInteger(transactions) || transactions < 1) throw new RangeError(`a day needs at least one transaction, got ${transactions}`);
   const rng = new SeededRandom(seed);
   const used = new Set<number>();
   const sales: number[] = [];
