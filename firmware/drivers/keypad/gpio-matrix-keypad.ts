@@ -48,10 +48,9 @@ export class GpioMatrixKeypad {
   /** Puts the pins in their idle state and starts listening for column changes. */
   start(): void {
     const { io, colPins } = this.options;
-    colPins.forEach((pin, c) => {
-      io.pinMode(pin, PinMode.PULLUP);
-      io.digitalRead(pin, (value) => this.onColumn(c, value));
-    });
+    // Pull-ups before reporting starts, so the first report already reads an open key HIGH.
+    colPins.forEach((pin) => io.pinMode(pin, PinMode.PULLUP));
+    colPins.forEach((pin, c) => io.digitalRead(pin, (value) => this.onColumn(c, value)));
     this.driveRows(() => 'low');
   }
 

@@ -28,7 +28,6 @@ describe('matrix keypad on the virtual board (paced Firmata wire)', () => {
     await new Promise<void>((resolve) => io.once('ready', resolve));
     const events: KeyEvent[] = [];
     openKeypad(config.keypad, { io, clock, onKey: (e) => events.push(e) });
-    await run(clock, 300);
     const idleStart = io.wire.toBoard.bytes;
     await run(clock, 2000);
     expect(io.wire.toBoard.bytes).toBe(idleStart);
