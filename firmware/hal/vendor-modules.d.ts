@@ -17,7 +17,7 @@ declare module 'firmata-io' {
   }
   /**
    * The Board: it implements the IO-plugin contract (firmware/hal/io-plugin.ts), which an ambient
-   * declaration cannot import, so callers cast through `asIoPlugin` in firmware/hal/firmata-board.ts.
+   * declaration cannot import; openFirmataBoard (firmware/hal/firmata-board.ts) hands it out as one.
    */
   interface FirmataBoard {
     readonly isReady: boolean;
@@ -26,7 +26,8 @@ declare module 'firmata-io' {
     once(event: string, listener: (...args: never[]) => void): this;
   }
   interface FirmataIo {
-    (transport: unknown): FirmataIo;
+    /** Binds a default transport class and returns the Board class. */
+    (transport: unknown): FirmataIo['Firmata'];
     Firmata: new (transport: FirmataTransport, options?: FirmataOptions, callback?: (error?: Error) => void) => FirmataBoard;
   }
   const firmataIo: FirmataIo;
