@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { crc32 } from './crc32.js';
@@ -8,7 +9,9 @@ import { checkGeometry, checkProgramRange, checkReadRange, checkSector, sectorCo
  * A flash device in a preallocated file: a 512-byte header, then the image. The header holds
  * magic "POSFLASH", version, geometry and a CRC. The file is created (all erased) on first use; an
  * existing file whose geometry differs from the configuration is refused, never reformatted.
- * `program` and `erase` return only after fdatasync, so a resolved call survives a power cut.
+ * `program` and `erase` return only once their data is synced: the file is opened O_DSYNC, so each
+ * write completes with fdatasync semantics (POSIX synchronized I/O data integrity) in one syscall and
+ * one thread-pool hop instead of two; a resolved call survives a power cut.
  * NOR rules are enforced as on the chip, against an in-memory copy of the image that also serves reads.
  */
 export interface FileImageOptions {
@@ -29,6 +32,8 @@ export class FlashImageError extends Error {
 
 export const IMAGE_HEADER_BYTES = 512;
 const MAGIC = 'POSFLASH';
+/** Every write returns only when its data is on the medium (fdatasync semantics). */
+const DURABLE_READ_WRITE = constants.O_RDWR | constants.O_DSYNC;
 const IMAGE_VERSION = 1;
 
 export class FileImageFlash implements FlashDevice {
@@ -58,11 +63,11 @@ export class FileImageFlash implements FlashDevice {
     const readOnly = options.readOnly ?? false;
     let handle: FileHandle;
     try {
-      handle = await open(options.path, readOnly ? 'r' : 'r+');
+      handle = await open(options.path, readOnly ? constants.O_RDONLY : DURABLE_READ_WRITE);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || readOnly) throw error;
       await createImage(options.path, geometry);
-      handle = await open(options.path, 'r+');
+      handle = await open(options.path, DURABLE_READ_WRITE);
     }
     try {
       const image = await readImage(handle, options.path, geometry);
@@ -136,9 +141,10 @@ export class FileImageFlash implements FlashDevice {
     await this.handle.close();
   }
 
+  /** One O_DSYNC write: returns when the bytes are durable (counted as a sync). */
   private async writeDurably(bytes: Uint8Array, offset: number): Promise<void> {
-    await this.handle.write(bytes, 0, bytes.length, IMAGE_HEADER_BYTES + offset);
-    await this.handle.datasync();
+    const { bytesWritten } = await this.handle.write(bytes, 0, bytes.length, IMAGE_HEADER_BYTES + offset);
+    if (bytesWritten !== bytes.length) throw new FlashImageError(`short write to ${this.path}: ${bytesWritten} of ${bytes.length} bytes`);
     this.stats.syncs++;
   }
 
