@@ -26,7 +26,7 @@ describe('the oracle catches what it must (worlds broken on purpose)', () => {
     expect((await runDay(shortDay(), { seed: 4 })).verdict.oneSided).toEqual([]);
     const cut = await runDay(shortDay(2), { seed: 4 });
     expect(cut.cuts).toBe(1);
-    expect(cut.verdict).toEqual({ oneSided: [], lostApprovals: [], wrongReversals: [], stanReuse: [], manual: 0 });
+    expect(cut.verdict).toEqual({ oneSided: [], lostApprovals: [], wrongReversals: [], stanReuse: [], manual: 0, manualUnlisted: [] });
   });
 
   it('a host that answers 0410 00 but never undoes the debit leaves a 单边帐: one-sided', async () => {

@@ -10,6 +10,7 @@ import type { FaultKind } from '../../../tools/host-sim/fault-plan.js';
 import { Cashier, isTransaction, type CashierAction } from './cashier.js';
 import { LedgerOracle, type OracleVerdict } from './ledger-oracle.js';
 import type { MessageBoundary } from './sim-host.js';
+import { JobLog } from './job-log.js';
 import { PaperRollPrinter } from './paper-roll-printer.js';
 import { SimTerminal, type SimPrinter } from './sim-terminal.js';
 
@@ -55,9 +56,10 @@ const SIGN_IN_TRIES = 4;
 const SETTLE_BELOW = 2;
 
 export async function runDay(events: readonly DayEvent[], options: DayOptions): Promise<DayResult> {
+  const printer = new JobLog(options.printer?.() ?? new PaperRollPrinter());
   const term = new SimTerminal({
     seed: options.seed,
-    printer: options.printer?.() ?? new PaperRollPrinter(),
+    printer,
     ...(options.flashSectors !== undefined ? { flashSectors: options.flashSectors } : {}),
   });
   options.inspect?.(term);
@@ -121,7 +123,7 @@ export async function runDay(events: readonly DayEvent[], options: DayOptions): 
   const approved = countBy(oracle.receipts().map((tx) => tx.type));
   return {
     approved,
-    verdict: oracle.check(term.host),
+    verdict: oracle.check(term.host, printer.printed, term.journal.view()),
     cuts,
     transactions,
     faults: term.host.faults.applied.length,

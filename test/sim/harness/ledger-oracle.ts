@@ -6,10 +6,14 @@
  *   lists for manual handling (failed reversal; a refund whose outcome is unknown) — a silent 单边帐;
  * - lost approval: approved on the terminal, nothing standing at the issuer;
  * - wrong reversal: a reversal sent for, or applied to, a transaction the terminal holds as approved;
- * - STAN reuse: two requests (reversals aside: they repeat their original's STAN) with one STAN.
+ * - STAN reuse: two requests (reversals aside: they repeat their original's STAN) with one STAN;
+ * - a failed reversal (manual handling) the cashier was never shown on paper or in the journal.
+ * Voucher no. = STAN on this terminal (cup-pos.md), so slips and reports are keyed the same way.
  */
+import type { PrintJob } from '../../../firmware/drivers/printer/print-job.js';
 import type { JournalTransaction, JournalView } from '../../../firmware/journal/journal.js';
-import { TERMINAL_ID, type SimHost } from './sim-host.js';
+import type { IssuerLedger } from '../../../tools/host-sim/issuer-ledger.js';
+import { TERMINAL_ID, type SentRequest } from './sim-host.js';
 
 export interface OracleVerdict {
   oneSided: string[];
@@ -18,10 +22,15 @@ export interface OracleVerdict {
   stanReuse: string[];
   /** Reversals that ran out of tries (printed slip, settlement report). */
   manual: number;
+  /**
+   * Failed reversals the cashier cannot see: no 冲正不成功 slip printed, not in a printed settlement
+   * report, and no longer in the journal (where the next settlement would list them).
+   */
+  manualUnlisted: string[];
 }
 
 export function verdictFailed(v: OracleVerdict): boolean {
-  return v.oneSided.length + v.lostApprovals.length + v.wrongReversals.length + v.stanReuse.length > 0;
+  return v.oneSided.length + v.lostApprovals.length + v.wrongReversals.length + v.stanReuse.length + v.manualUnlisted.length > 0;
 }
 
 function keyOf(batch: number | string, stan: number | string): string {
@@ -48,7 +57,15 @@ export class LedgerOracle {
     return [...this.approved.values()].reverse();
   }
 
-  check(host: SimHost): OracleVerdict {
+  /**
+   * `host`: the issuer's ledger and the requests as the host received them; `printed`: every job
+   * that printed to the end; `journal`: the terminal's journal at the end of the day.
+   */
+  check(
+    host: { ledger: IssuerLedger; sent: readonly Pick<SentRequest, 'mti' | 'stan' | 'batch'>[] },
+    printed: readonly PrintJob[],
+    journal: JournalView,
+  ): OracleVerdict {
     const entries = host.ledger.entries({ terminalId: TERMINAL_ID });
     const standing = new Set(entries.filter((e) => !e.reversed).map((e) => keyOf(e.batch, e.stan)));
     const oneSided = entries
@@ -67,6 +84,12 @@ export class LedgerOracle {
       if (seen.has(r.stan)) stanReuse.push(`${r.mti} ${r.stan}`);
       seen.add(r.stan);
     }
-    return { oneSided: [...new Set(oneSided)], lostApprovals, wrongReversals: [...wrong], stanReuse, manual: this.reversalFailed.size };
+    const listed = new Set(journal.transactions.filter((tx) => tx.status === 'reversal-failed').map((tx) => keyOf(tx.batchNo, tx.stan)));
+    for (const job of printed) {
+      if (job.kind === 'reversal-failed') listed.add(keyOf(job.batchNo, job.voucherNo));
+      if (job.kind === 'settlement') for (const f of job.failedReversals) listed.add(keyOf(job.batchNo, f.voucherNo));
+    }
+    const manualUnlisted = [...this.reversalFailed].filter((k) => !listed.has(k));
+    return { oneSided: [...new Set(oneSided)], lostApprovals, wrongReversals: [...wrong], stanReuse, manual: this.reversalFailed.size, manualUnlisted };
   }
 }

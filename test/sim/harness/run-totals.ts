@@ -10,12 +10,16 @@ export interface RunTotals {
   requests: number;
   faults: number;
   faultsByKind: Record<string, number>;
+  /** Transactions approved, by type. */
+  approved: Record<string, number>;
   cuts: number;
   oneSided: number;
   lostApprovals: number;
   wrongReversals: number;
   stanReuse: number;
   manual: number;
+  /** Failed reversals never shown on a slip, a report or in the journal (see LedgerOracle). */
+  manualUnlisted: number;
   /** Days the harness could not drive to the end (thrown); each is a failure too. */
   errors: number;
   /** The first failing day: seed, finding and shortest trace. */
@@ -23,7 +27,7 @@ export interface RunTotals {
 }
 
 export function emptyTotals(): RunTotals {
-  return { days: 0, transactions: 0, requests: 0, faults: 0, faultsByKind: {}, cuts: 0, oneSided: 0, lostApprovals: 0, wrongReversals: 0, stanReuse: 0, manual: 0, errors: 0 };
+  return { days: 0, transactions: 0, requests: 0, faults: 0, faultsByKind: {}, approved: {}, cuts: 0, oneSided: 0, lostApprovals: 0, wrongReversals: 0, stanReuse: 0, manual: 0, manualUnlisted: 0, errors: 0 };
 }
 
 /** Runs one day and adds it to the totals; the first failure is shrunk and kept. */
@@ -36,12 +40,14 @@ export async function runAndTally(totals: RunTotals, events: readonly DayEvent[]
     totals.requests += r.requests;
     totals.faults += r.faults;
     for (const [kind, n] of Object.entries(r.faultsByKind)) totals.faultsByKind[kind] = (totals.faultsByKind[kind] ?? 0) + n;
+    for (const [type, n] of Object.entries(r.approved)) totals.approved[type] = (totals.approved[type] ?? 0) + n;
     totals.cuts += r.cuts;
     totals.oneSided += r.verdict.oneSided.length;
     totals.lostApprovals += r.verdict.lostApprovals.length;
     totals.wrongReversals += r.verdict.wrongReversals.length;
     totals.stanReuse += r.verdict.stanReuse.length;
     totals.manual += r.verdict.manual;
+    totals.manualUnlisted += r.verdict.manualUnlisted.length;
     failed = verdictFailed(r.verdict);
   } catch {
     totals.errors += 1;

@@ -17,6 +17,7 @@ import { silentLogger, type Logger } from '../../../firmware/hal/log.js';
 import { SeededRandom } from '../../../firmware/hal/seeded-random.js';
 import type { FlashJournal } from '../../../firmware/journal/flash-journal.js';
 import { openJournal } from '../../../firmware/journal/open-journal.js';
+import type { HostLink } from '../../../firmware/host/host-link.js';
 import { WorkingKeys } from '../../../firmware/security/working-keys.js';
 import { MASTER_KEY, SimHost } from './sim-host.js';
 
@@ -41,6 +42,11 @@ export interface SimTerminalOptions {
   /** The printer; default the virtual head on an endless roll. */
   printer?: SimPrinter;
   logger?: Logger;
+  /**
+   * A fresh link to the host at every boot (a real TCP link to the host simulator, say); default the
+   * in-process host. `host` still provides the card file either way.
+   */
+  link?: () => HostLink;
 }
 
 export class SimTerminal {
@@ -54,6 +60,8 @@ export class SimTerminal {
   private readonly keys = new WorkingKeys('tdes');
   private readonly random: SeededRandom;
   private readonly display = new BlankDisplay();
+  private readonly link: (() => HostLink) | undefined;
+  private currentLink: HostLink | undefined;
   shell!: TerminalShell;
   journal!: FlashJournal;
   halted: unknown;
@@ -66,6 +74,7 @@ export class SimTerminal {
     this.host = new SimHost(this.clock, options.seed);
     this.printer = options.printer ?? new VirtualHeadPrinter();
     this.logger = options.logger ?? silentLogger;
+    this.link = options.link;
   }
 
   /** Mount + recover the journal, boot a fresh shell, run boot recovery until it waits for input. */
@@ -76,7 +85,7 @@ export class SimTerminal {
     this.journal = await openJournal(this.flash, { deviceKey: DEVICE_KEY, randomBytes: (n) => this.random.bytes(n) });
     this.shell = await TerminalShell.start({
       journal: this.journal,
-      host: this.host,
+      host: (this.currentLink = this.link?.() ?? this.host),
       security: new CupTerminalSecurity(MASTER_KEY, this.keys),
       display: this.display,
       printer: this.printer,
@@ -94,6 +103,8 @@ export class SimTerminal {
   /** The power comes back after a cut: whatever the old shell was doing is gone. */
   async reboot(): Promise<void> {
     this.shell.stop();
+    // A real link's socket dies with the power; the in-process host lives on (it is the bank).
+    if (this.currentLink !== this.host) await this.currentLink?.close();
     await this.boot();
   }
 
