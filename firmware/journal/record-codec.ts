@@ -269,7 +269,7 @@ class Fields {
   }
   bytes(index: number): Uint8Array {
     const v = this.values[index];
-    return v instanceof Uint8Array ? v : this.bad(index, 'bytes');
+    return v instanceof Uint8Array ? new Uint8Array(v) : this.bad(index, 'bytes');
   }
   array(index: number): unknown[] {
     const v = this.values[index];

@@ -15,7 +15,7 @@ function option(name: string, fallback: number): number {
 }
 
 const seed = option('seed', 20261122);
-const transactions = option('transactions', 240);
+const transactions = option('transactions', 260);
 const sales = option('sales', 100_000);
 const started = Date.now();
 const sweep = await runJournalSweep({

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { frameBytes, MAX_PAYLOAD_BYTES } from '../../firmware/journal/frame.js';
+import { decodeRecord, encodeRecord, type JournalRecord } from '../../firmware/journal/record-codec.js';
+import { JournalError } from '../../firmware/journal/journal.js';
+import { createPanCipher } from '../../firmware/security/pan-at-rest.js';
+import { APPROVAL, TEST_KEY, sale, seededIvs } from './sample-transactions.js';
+
+const cipher = createPanCipher(TEST_KEY, seededIvs());
+
+function stored(tx = sale(123456)): JournalRecord {
+  const { pan, ...request } = tx.request;
+  return { kind: 'begin', tx: { ...tx, request: { ...request, sealedPan: new Uint8Array(cipher.seal(pan)) } } };
+}
+
+describe('journal records', () => {
+  it('round-trip exactly, leading zeros and all', () => {
+    const records: JournalRecord[] = [
+      { kind: 'counter', counter: 'stan', value: 999999 },
+      stored(sale(7, { type: 'void', original: { voucherNo: 3, batchNo: 1, rrn: '000012345678', authCode: 'A1B2', date: '0102' } })),
+      stored({ ...sale(8), request: { ...sale(8).request, mti: '200', authCode: '001234', originalRrn: '123', field61: '000001000003' } }),
+      { kind: 'approve', stan: 5, approval: { ...APPROVAL, authCode: '000042', hostTime: '000001' }, voidsStan: 3 },
+      { kind: 'approve', stan: 5, approval: { authCode: 'AB12 ', rrn: '', hostDate: '0101', hostTime: '235959' } },
+      { kind: 'declined', stan: 5, responseCode: 'A0' },
+      { kind: 'require-reversal', stan: 5, reason: '06' },
+      { kind: 'reversal-tried', stan: 5, tries: 3 },
+      { kind: 'printed', stan: 999999 },
+      { kind: 'settle', batchNo: 12, nextBatch: 13 },
+    ];
+    for (const record of records) expect(decodeRecord(encodeRecord(record))).toEqual(record);
+  });
+
+  it('a sale takes 112 + 48 + 16 bytes of 16-byte units', () => {
+    expect(frameBytes(encodeRecord(stored()).length, 16)).toBe(112);
+    expect(frameBytes(encodeRecord({ kind: 'approve', stan: 123456, approval: APPROVAL }).length, 16)).toBe(48);
+    expect(frameBytes(encodeRecord({ kind: 'printed', stan: 123456 }).length, 16)).toBe(16);
+  });
+
+  it('the largest records the input checks allow stay inside the sizes capacity() assumes', () => {
+    const long = sale(999999, {
+      voucherNo: 999999,
+      batchNo: 999999,
+      amountFen: 999_999_999_999,
+      operator: 'OPERATOR',
+      type: 'completion-void',
+      original: { voucherNo: 999999, batchNo: 999999, rrn: 'ABCDEFGHIJKL', authCode: 'ABCDEF', date: '1231' },
+    });
+    long.request = {
+      ...long.request,
+      mti: 'X200',
+      processingCode: '99999X',
+      amountFen: 999_999_999_998,
+      stan: 999998,
+      field60: '9'.repeat(32),
+      authCode: 'ABCDEF',
+      originalRrn: 'ABCDEFGHIJKL',
+      field61: '9'.repeat(29),
+    };
+    expect(encodeRecord(stored(long)).length).toBeLessThanOrEqual(MAX_PAYLOAD_BYTES);
+    const approve = encodeRecord({ kind: 'approve', stan: 999999, approval: { authCode: 'ABCDEF', rrn: 'ABCDEFGHIJKL', hostDate: '1231', hostTime: '235959' }, voidsStan: 999999 });
+    expect(approve.length).toBeLessThanOrEqual(44);
+    expect(encodeRecord({ kind: 'require-reversal', stan: 999999, reason: 'A0' }).length).toBeLessThanOrEqual(8);
+    expect(encodeRecord({ kind: 'reversal-tried', stan: 999999, tries: 255 }).length).toBeLessThanOrEqual(12);
+    expect(encodeRecord({ kind: 'reversal-failed', stan: 999999 }).length).toBeLessThanOrEqual(7);
+    expect(encodeRecord({ kind: 'settle', batchNo: 999999, nextBatch: 999999 }).length).toBeLessThanOrEqual(12);
+  });
+
+  it('a well-framed record of an unknown kind or the wrong shape is a JournalError', () => {
+    expect(() => decodeRecord(new Uint8Array([42, 0x80]))).toThrow(JournalError);
+    expect(() => decodeRecord(new Uint8Array([0, 0x81, 0x61, 0x78]))).toThrow(/field 0 is not an integer/);
+    expect(() => decodeRecord(new Uint8Array([0, 0xff]))).toThrow(/not valid CBOR|unknown record/);
+  });
+});

@@ -1,0 +1,95 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { crc32 } from '../../firmware/drivers/flash/crc32.js';
+import { FileImageFlash } from '../../firmware/drivers/flash/file-image.js';
+import { PowerCut } from '../../firmware/drivers/flash/flash-device.js';
+import { SimulatedNorFlash } from '../../firmware/drivers/flash/simulated-nor.js';
+import { JournalError } from '../../firmware/journal/journal.js';
+import { scanImage } from '../../firmware/journal/log-scan.js';
+import { openJournal } from '../../firmware/journal/open-journal.js';
+import { encodeSectorHeader } from '../../firmware/journal/sector-header.js';
+import { APPROVAL, TEST_KEY, sale, seededIvs } from './sample-transactions.js';
+
+const options = { deviceKey: TEST_KEY, randomBytes: seededIvs() };
+const device = (): SimulatedNorFlash => new SimulatedNorFlash({ size: 8 * 2048, sectorSize: 2048, programUnit: 16, seed: 11 });
+
+describe('journal recovery', () => {
+  it('skips a torn record and keeps appending after it in the same sector', async () => {
+    const flash = device();
+    const journal = await openJournal(flash, options);
+    await journal.begin(sale(1));
+    flash.armCut(flash.operationCount + 1, 'somebits');
+    await expect(journal.approve(1, APPROVAL)).rejects.toBeInstanceOf(PowerCut);
+    await expect(journal.printed(1)).rejects.toBeInstanceOf(PowerCut);
+    flash.reboot();
+    const mounted = await openJournal(flash, options);
+    expect(mounted.find(1)?.status).toBe('pending');
+    await mounted.approve(1, APPROVAL);
+    const again = await openJournal(flash, options);
+    expect(again.find(1)?.status).toBe('approved');
+    const scan = scanImage(flash.snapshot().image, flash.geometry);
+    expect(scan.sectors[0]!.damagedUnits).toBeGreaterThan(0);
+    expect(scan.sectors.filter((s) => s.state === 'active')).toHaveLength(1);
+  });
+
+  it('refuses an image written by another format version and leaves it alone', async () => {
+    const flash = device();
+    const header = encodeSectorHeader(1, 0, 16);
+    header[2] = 9;
+    new DataView(header.buffer).setUint32(12, crc32(header, 0, 12), true);
+    await flash.program(0, header);
+    const before = flash.snapshot().image;
+    await expect(openJournal(flash, options)).rejects.toThrow(/format version 9/);
+    await expect(openJournal(flash, options)).rejects.toBeInstanceOf(JournalError);
+    expect(flash.snapshot().image).toEqual(before);
+  });
+
+  it('refuses a device too small for the ring', async () => {
+    const small = new SimulatedNorFlash({ size: 4 * 2048, sectorSize: 2048, programUnit: 16 });
+    await expect(openJournal(small, options)).rejects.toThrow(/at least 6 sectors/);
+  });
+
+  it('a reversal owed at settlement stays, and goes with the next settlement once acknowledged', async () => {
+    const flash = device();
+    const journal = await openJournal(flash, options);
+    await journal.raiseCounter('batch', 1);
+    await journal.begin(sale(1));
+    await journal.approve(1, APPROVAL);
+    await journal.begin(sale(2));
+    await journal.requireReversal(2, '98');
+    await journal.settle(1);
+    expect(journal.view().transactions.map((t) => [t.stan, t.status])).toEqual([[2, 'reversal-pending']]);
+    await journal.reversalAcked(2);
+    await journal.begin(sale(3, { batchNo: 2 }));
+    await journal.declined(3, '51');
+    await journal.settle(2);
+    expect(journal.view().transactions).toEqual([]);
+    expect((await openJournal(flash, options)).view()).toEqual({ counters: { stan: 0, voucher: 0, batch: 3 }, transactions: [] });
+  });
+
+  it('runs on the file image and comes back the same after closing', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'journal-file-'));
+    try {
+      const path = join(dir, 'journal.img');
+      const geometry = { size: 8 * 4096, sectorSize: 4096, programUnit: 16 };
+      const flash = await FileImageFlash.open({ path, ...geometry });
+      const journal = await openJournal(flash, options);
+      for (let stan = 1; stan <= 40; stan++) {
+        await journal.begin(sale(stan));
+        await journal.approve(stan, APPROVAL);
+        await journal.printed(stan);
+        if (stan % 15 === 0) await journal.settle(1);
+      }
+      const view = journal.view();
+      expect(flash.counters().syncs).toBe(flash.counters().programs + flash.counters().erases);
+      await flash.close();
+      const reopened = await FileImageFlash.open({ path, ...geometry });
+      expect((await openJournal(reopened, options)).view()).toEqual(view);
+      await reopened.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
