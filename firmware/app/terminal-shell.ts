@@ -16,6 +16,7 @@ import { getString } from '../iso8583/message.js';
 import { JournalFull, type Journal } from '../journal/journal.js';
 import { TransactionEngine } from './engine.js';
 import type { EngineEvent, EngineStep, EngineTime, HostOutcome, JournalCall, JournalOutcome, Notice, Operation } from './engine-io.js';
+import { JournalMirror } from './journal-mirror.js';
 import { hashPassword } from './passwords.js';
 import { defaultSettings, settingsProblems, type SettingsStore, type TerminalSettings } from './settings.js';
 import type { TerminalSecurity } from './terminal-security.js';
@@ -54,15 +55,17 @@ export class TerminalShell {
   private haltError: unknown;
   private readonly idleWaiters: (() => void)[] = [];
   private lastScreen: string[] = [];
+  private readonly mirror: JournalMirror;
 
   private constructor(
     private readonly o: TerminalShellOptions,
     settings: TerminalSettings,
   ) {
+    this.mirror = new JournalMirror(o.journal);
     this.engine = new TransactionEngine({
       settings,
       display: { cols: o.display.cols, rows: o.display.rows, chinese: o.display.chinese },
-      journal: { view: o.journal.view(), capacity: o.journal.capacity() },
+      journal: { view: this.mirror.view, capacity: o.journal.capacity() },
     });
   }
 
@@ -278,9 +281,9 @@ export class TerminalShell {
       }
     } catch (error) {
       if (isPowerLoss(error)) throw error;
-      return { ok: false, full: error instanceof JournalFull, detail: String(error), view: j.view(), capacity: j.capacity() };
+      return { ok: false, full: error instanceof JournalFull, detail: String(error), view: this.mirror.refresh(), capacity: j.capacity() };
     }
-    return { ok: true, value, view: j.view(), capacity: j.capacity() };
+    return { ok: true, value, view: this.mirror.afterSuccess(request, value), capacity: j.capacity() };
   }
 
   private async exchange(op: Extract<Operation, { op: 'host' }>): Promise<HostOutcome> {
