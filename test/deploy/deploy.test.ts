@@ -27,7 +27,11 @@ describe('pos deploy', () => {
     expect(remoteCalls).toEqual([]);
     expect(lines[0]).toMatch(/^\[1\/3\] checking board config/);
     const bundle = path.join(distDir, 'pos-terminal.cjs');
-    const help = execFileSync(process.execPath, [bundle, '--help'], { encoding: 'utf8' });
+    // On the board serialport is installed next to the bundle; here the checkout's node_modules stands in.
+    const help = execFileSync(process.execPath, [bundle, '--help'], {
+      encoding: 'utf8',
+      env: { ...process.env, NODE_PATH: path.join(root, 'node_modules') },
+    });
     expect(help).toContain('usage: pos <command>');
     expect(fs.readFileSync(path.join(distDir, 'pos-terminal.service'), 'utf8')).toContain('Restart=on-failure');
   });
