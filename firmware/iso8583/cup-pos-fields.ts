@@ -51,6 +51,7 @@ export const CUP_POS_FIELDS: FieldTable = fieldTable([
   text(49, 'currency code', 'an', 3),
   bytes(52, 'PIN data', 8),
   bcd(53, 'security related control information', 16),
+  text(54, 'additional amounts: account type, amount type, currency, C/D, balance', 'an', 20, 'lllvar'),
   bytes(55, 'IC card system related data', 255, 'lllvar'),
   bcd(60, 'reserved private: type, batch, network code', 17, 'lllvar'),
   bcd(61, 'original message data: batch, trace, date', 29, 'lllvar'),

@@ -45,6 +45,15 @@ describe('host simulator: sale and declines', () => {
     expect(fx.sim.ledger.standingDebits('10000159').map((e) => e.amountFen)).toEqual([8800]);
   });
 
+  it('answers a balance inquiry with the available balance in F54 and moves no money', async () => {
+    const reply = await fx.terminal.send(fx.terminal.financial('balance', CARD, 0));
+    expect(reply.responseCode).toBe('00');
+    const f54 = getString(reply.message, 54)!;
+    expect(f54).toMatch(/^1001156C\d{12}$/);
+    expect(Number(f54.slice(8))).toBe(fx.sim.ledger.availableFen(CARD.pan));
+    expect(fx.sim.ledger.entries()).toEqual([]);
+  });
+
   it.each([
     ['51', card('6212260000000000067', '3008'), 5000],
     ['54', card('6225880000000000077', '2101'), 100],

@@ -1,5 +1,4 @@
 import { encodeMessage } from '../../firmware/iso8583/codec.js';
-import { CUP_POS_FIELDS } from '../../firmware/iso8583/cup-pos-fields.js';
 import { parseField60 } from '../../firmware/iso8583/field60.js';
 import { parseField61 } from '../../firmware/iso8583/field61.js';
 import { getBytes, getString, type IsoMessage } from '../../firmware/iso8583/message.js';
@@ -167,8 +166,7 @@ export class Acquirer {
     const card = cardOf(request);
     if (!card) return this.finish(response, '14', macKey, [], 'no PAN');
     const result = this.options.issuer.balance(card.pan, this.pinCheck(request, card.pan, session));
-    // F54 (balance) joins the response once the codec's table carries it.
-    if (result.availableFen !== undefined && CUP_POS_FIELDS.has(54)) {
+    if (result.availableFen !== undefined) {
       response.fields[54] = '1001156C' + String(Math.max(0, result.availableFen)).padStart(12, '0');
     }
     return this.finish(response, result.code, macKey, []);
