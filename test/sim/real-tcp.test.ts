@@ -48,8 +48,7 @@ describe('the harness over real TCP: the host simulator server and the terminal 
     const off = server.on('applied', (event) => {
       if (event.mti === '0200') {
         off();
-        term.halted = new PowerCut(0);
-        term.shell.stop();
+        term.cutPower();
       }
     });
     await cashier.perform({ do: 'sale', amountFen: 3333, card: 2 });

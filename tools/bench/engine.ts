@@ -2,7 +2,7 @@
  * npm run bench:engine: bundles tools/bench/engine-run.ts with esbuild for Node 18 and runs it on
  * plain `node`, as a deployed terminal runs its bundle — no TypeScript loader in the process, so
  * rss_mb is the terminal's (plus the in-process host simulator's), not tsx's. Node runs with
- * --max-semi-space-size=2 --max-old-space-size=32 (MB), heap caps for a small board
+ * --max-semi-space-size=1 --max-old-space-size=32 (MB), heap caps for a small board
  * (`-- --default-heap` measures with V8's defaults instead). Prints its one line.
  */
 import { build } from 'esbuild';
@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
  * As a small board runs it: V8's heap capped (the terminal's live heap is about 10 MB; uncapped, V8
  * lets garbage pile up to 30 MB and more before a full collection, for throughput).
  */
-const NODE_FLAGS = process.argv.includes('--default-heap') ? [] : ['--max-semi-space-size=2', '--max-old-space-size=32'];
+const NODE_FLAGS = process.argv.includes('--default-heap') ? [] : ['--max-semi-space-size=1', '--max-old-space-size=32'];
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dir = mkdtempSync(path.join(tmpdir(), 'bench-engine-'));

@@ -8,6 +8,7 @@
 import { CupTerminalSecurity } from '../../../firmware/app/cup-terminal-security.js';
 import { MemorySettingsStore } from '../../../firmware/app/settings.js';
 import { TerminalShell } from '../../../firmware/app/terminal-shell.js';
+import { PowerCut } from '../../../firmware/drivers/flash/flash-device.js';
 import { SimulatedNorFlash } from '../../../firmware/drivers/flash/simulated-nor.js';
 import type { TextDisplay } from '../../../firmware/drivers/lcd/text-display.js';
 import type { ReceiptPrinter } from '../../../firmware/drivers/printer/print-job.js';
@@ -62,6 +63,7 @@ export class SimTerminal {
   private readonly display = new BlankDisplay();
   private readonly link: (() => HostLink) | undefined;
   private currentLink: HostLink | undefined;
+  private readonly haltWaiters: (() => void)[] = [];
   shell!: TerminalShell;
   journal!: FlashJournal;
   halted: unknown;
@@ -95,9 +97,17 @@ export class SimTerminal {
       randomBytes: (n) => this.random.bytes(n),
       onHalt: (error) => {
         this.halted = error;
+        for (const resolve of this.haltWaiters.splice(0)) resolve();
       },
     });
     await this.settle();
+  }
+
+  /** The power goes now (from a hook outside the terminal, e.g. the host simulator's): the shell stops as it stands. */
+  cutPower(): void {
+    this.halted = new PowerCut(0);
+    this.shell.stop();
+    for (const resolve of this.haltWaiters.splice(0)) resolve();
   }
 
   /** The power comes back after a cut: whatever the old shell was doing is gone. */
@@ -108,12 +118,25 @@ export class SimTerminal {
     await this.boot();
   }
 
-  /** Lets every device operation in flight finish (or the power go). */
+  /**
+   * Lets every device operation in flight finish (or the power go): resolves when the engine waits
+   * for the cashier again. A shell that neither gets there nor halts within 10 s of real time is a
+   * bug (or a link waiting on a virtual-clock timeout nobody advances): that is an error.
+   */
   async settle(): Promise<void> {
-    for (let i = 0; i < 100_000 && !this.shell.isIdle() && !this.shell.halted; i++) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
+    if (this.shell.isIdle() || this.shell.halted) return;
+    let guard: ReturnType<typeof setTimeout> | undefined;
+    try {
+      await Promise.race([
+        this.shell.idle(),
+        new Promise<void>((resolve) => this.haltWaiters.push(resolve)),
+        new Promise<never>((_, reject) => {
+          guard = setTimeout(() => reject(new Error(`terminal never settled (screen: ${this.screen})`)), 10_000);
+        }),
+      ]);
+    } finally {
+      clearTimeout(guard);
     }
-    if (!this.shell.isIdle() && !this.shell.halted) throw new Error(`terminal never settled (screen: ${this.screen})`);
   }
 
   get screen(): string {
