@@ -1,7 +1,7 @@
 import type { FlashDevice } from '../drivers/flash/flash-device.js';
 import type { PanCipher } from '../security/pan-at-rest.js';
 import { capacityModel, transactionsLeft, type CapacityModel } from './capacity.js';
-import { encodeFrame, frameBytes } from './frame.js';
+import { encodeFrame } from './frame.js';
 import {
   JournalError,
   JournalFull,
@@ -162,16 +162,6 @@ export class FlashJournal implements Journal {
     });
   }
 
-  /** Flash usage for tools: live bytes, free sectors, per-sector state. */
-  usage(): { liveBytes: number; usableBytes: number; freeSectors: number; sectors: readonly { index: number; state: string; eraseCount: number | undefined }[] } {
-    return {
-      liveBytes: this.state.liveBytes(),
-      usableBytes: this.capacityModel.usableBytes,
-      freeSectors: this.ring.freeSectors(),
-      sectors: this.ring.sectors.map((s) => ({ index: s.index, state: s.state, eraseCount: s.eraseCount })),
-    };
-  }
-
   private stanOnly(kind: 'reversal-acked' | 'reversal-failed' | 'outcome-unknown' | 'printed', stan: number): Promise<void> {
     return this.exclusive(async () => {
       this.existing(stan);
@@ -227,9 +217,4 @@ export class FlashJournal implements Journal {
 
 function checkCounterName(name: CounterName): void {
   if (!COUNTER_NAMES.includes(name)) throw new JournalError(`unknown counter ${String(name)}`);
-}
-
-/** Size of the frame a record would take (benchmarks and tests). */
-export function recordFrameBytes(record: JournalRecord, programUnit: number): number {
-  return frameBytes(encodeRecord(record).length, programUnit);
 }

@@ -90,11 +90,6 @@ export class LogRing {
     return ring;
   }
 
-  /** Bytes a record may use in one sector. */
-  get dataBytesPerSector(): number {
-    return this.sectorSize - dataStart(this.unit);
-  }
-
   /** Appends one frame durably (programmed, then synced), collecting garbage first when needed. */
   async append(frame: Uint8Array, seq: number, effect: RecordEffect): Promise<void> {
     await this.makeRoom(frame.length);

@@ -40,7 +40,7 @@ export type JournalRecord =
   | { kind: 'printed'; stan: number }
   | { kind: 'settle'; batchNo: number; nextBatch: number };
 
-export type RecordKind = JournalRecord['kind'];
+type RecordKind = JournalRecord['kind'];
 
 const KIND_CODES: readonly RecordKind[] = [
   'counter',

@@ -7,6 +7,7 @@ import { SimulatedNorFlash } from '../../firmware/drivers/flash/simulated-nor.js
 import type { Approval, Journal, NewTransaction } from '../../firmware/journal/journal.js';
 import { openJournal } from '../../firmware/journal/open-journal.js';
 import { createPanCipher } from '../../firmware/security/pan-at-rest.js';
+import { journalSale } from '../powerloss/journal-sale.js';
 
 /**
  * `npm run bench:journal [-- --dir <folder> --sales <n>]`: one JSON line.
@@ -32,28 +33,7 @@ async function wchar(): Promise<number> {
 }
 
 function saleOf(stan: number, batchNo: number): NewTransaction {
-  return {
-    type: 'sale',
-    stan,
-    voucherNo: stan,
-    batchNo,
-    amountFen: 8800 + stan,
-    operator: '01',
-    reversible: true,
-    request: {
-      mti: '0200',
-      processingCode: '000000',
-      amountFen: 8800 + stan,
-      stan,
-      localTime: '101530',
-      localDate: '1122',
-      entryMode: '022',
-      conditionCode: '00',
-      field60: '22' + String(batchNo).padStart(6, '0') + '000',
-      pan: '6222021234567890123',
-      expiry: '2912',
-    },
-  };
+  return journalSale(stan, batchNo, 8800 + stan);
 }
 
 interface Measure {

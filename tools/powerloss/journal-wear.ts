@@ -1,7 +1,7 @@
 import { SeededRandom } from '../../firmware/hal/seeded-random.js';
 import { SimulatedNorFlash } from '../../firmware/drivers/flash/simulated-nor.js';
-import type { NewTransaction } from '../../firmware/journal/journal.js';
 import { openJournal } from '../../firmware/journal/open-journal.js';
+import { journalSale } from './journal-sale.js';
 
 /**
  * Wear levelling: simulated sales (counters, pending, approved or declined, printed, settlement
@@ -37,7 +37,7 @@ export async function runWearTest(options: WearOptions): Promise<WearResult> {
       owed = undefined;
     }
     const stan = await journal.takeCounter('stan');
-    await journal.begin(saleOf(batchNo, stan, random.int(1, 200000)));
+    await journal.begin(journalSale(stan, batchNo, random.int(1, 200000)));
     const roll = random.next();
     if (roll < 0.9) {
       await journal.approve(stan, { authCode: '123456', rrn: String(stan).padStart(12, '0'), hostDate: '1122', hostTime: '120000' });
@@ -53,29 +53,4 @@ export async function runWearTest(options: WearOptions): Promise<WearResult> {
   const maxErases = Math.max(...perSector);
   const minErases = Math.min(...perSector);
   return { sales: options.sales, erases: flash.counters().erases, maxErases, minErases, ratio: maxErases / Math.max(1, minErases) };
-}
-
-function saleOf(batchNo: number, stan: number, amountFen: number): NewTransaction {
-  return {
-    type: 'sale',
-    stan,
-    voucherNo: stan,
-    batchNo,
-    amountFen,
-    operator: '01',
-    reversible: true,
-    request: {
-      mti: '0200',
-      processingCode: '000000',
-      amountFen,
-      stan,
-      localTime: '120000',
-      localDate: '1122',
-      entryMode: '022',
-      conditionCode: '00',
-      field60: '22' + String(batchNo).padStart(6, '0') + '000',
-      pan: '6222021234567890123',
-      expiry: '2912',
-    },
-  };
 }
