@@ -1,10 +1,10 @@
 /**
  * The measurement behind npm run bench:engine (tools/bench/engine.ts runs it bundled on plain Node,
- * as the terminal runs). Prints one JSON line:
+ * as the terminal runs, with the host simulator in its own process: `engine-run.mjs <port>`; with
+ * no port the host runs in-process and its CPU is measured and subtracted). Prints one JSON line:
  * - sale_cpu_ms: process CPU per approved sale (keys, swipe, PIN block, MAC, journal on simulated
- *   NOR, receipt layout of both copies) with the in-process host simulator's own CPU (request
- *   decoding, acquirer, issuer) measured and subtracted. The scripted cashier's few calls stay in:
- *   the figure errs high, not low.
+ *   NOR, receipt layout of both copies, the TCP connection and framing). The scripted cashier's few
+ *   calls stay in: the figure errs high, not low.
  * - boot_to_ready_ms: wall time from power-on to the idle screen with a nearly full 256 KiB journal
  *   (mount = read + scan + replay of the whole NOR image, shell start, boot recovery), median of 5.
  * - rss_mb: resident memory at the end.
@@ -12,6 +12,7 @@
 import { Cashier } from '../../test/sim/harness/cashier.js';
 import { PaperRollPrinter } from '../../test/sim/harness/paper-roll-printer.js';
 import { SimTerminal } from '../../test/sim/harness/sim-terminal.js';
+import { TcpHostLink } from '../../firmware/host/tcp-host-link.js';
 import type { JournalTransaction } from '../../firmware/journal/journal.js';
 
 const WARMUP_SALES = 20;
@@ -20,7 +21,15 @@ const MEASURED_SALES = 150;
 /** The largest journal of the board configs: raspi.json's 256 KiB image of 4 KiB sectors. */
 const JOURNAL_SECTORS = 64;
 
-const term = new SimTerminal({ seed: 42, printer: new PaperRollPrinter(), flashSectors: JOURNAL_SECTORS });
+/** With a port, the host simulator runs in another process and the terminal talks TCP to it. */
+const hostPort = process.argv[2] === undefined ? undefined : Number(process.argv[2]);
+
+const term: SimTerminal = new SimTerminal({
+  seed: 42,
+  printer: new PaperRollPrinter(),
+  flashSectors: JOURNAL_SECTORS,
+  ...(hostPort !== undefined ? { link: () => new TcpHostLink({ host: '127.0.0.1', port: hostPort, clock: term.clock }) } : {}),
+});
 const receipts: JournalTransaction[] = [];
 const cashier = new Cashier(term, () => receipts);
 await term.boot();

@@ -1,20 +1,22 @@
 /**
  * npm run bench:engine: bundles tools/bench/engine-run.ts with esbuild for Node 18 and runs it on
- * plain `node`, as a deployed terminal runs its bundle — no TypeScript loader in the process, so
- * rss_mb is the terminal's (plus the in-process host simulator's), not tsx's. Node runs with
- * --max-semi-space-size=1 --max-old-space-size=32 (MB), heap caps for a small board
- * (`-- --default-heap` measures with V8's defaults instead). Prints its one line.
+ * plain `node`, as a deployed terminal runs its bundle — no TypeScript loader in the process — with
+ * the host simulator in a process of its own over TCP, so sale_cpu_ms and rss_mb are the terminal's. Node runs with
+ * --max-semi-space-size=1 --max-old-space-size=32 (MB) and MALLOC_ARENA_MAX=2, the settings for a
+ * small board (`-- --default-heap` measures with Node's and glibc's defaults instead). Prints its one line.
  */
 import { build } from 'esbuild';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * As a small board runs it: V8's heap capped (the terminal's live heap is about 10 MB; uncapped, V8
- * lets garbage pile up to 30 MB and more before a full collection, for throughput).
+ * As a small board runs it: V8's heap capped (the terminal's live heap is about 13 MB; uncapped, V8
+ * lets garbage pile up to 30 MB and more before a full collection, for throughput), and glibc held
+ * to two malloc arenas (MALLOC_ARENA_MAX=2; by default it keeps one per core and the crypto churn
+ * of MACs, PIN blocks and sealed PANs leaves them fragmented).
  */
 const NODE_FLAGS = process.argv.includes('--default-heap') ? [] : ['--max-semi-space-size=1', '--max-old-space-size=32'];
 
@@ -35,7 +37,23 @@ try {
   });
   // The host simulator reads its card file beside its own module (import.meta.url): the bundle's dir.
   copyFileSync(path.join(root, 'tools/host-sim/cards.json'), path.join(dir, 'cards.json'));
-  process.stdout.write(execFileSync(process.execPath, [...NODE_FLAGS, outfile], { encoding: 'utf8' }).trim().split('\n').at(-1) + '\n');
+  const { child, port } = await startHostProcess();
+  try {
+    const env = process.argv.includes('--default-heap') ? process.env : { ...process.env, MALLOC_ARENA_MAX: '2' };
+    const output = execFileSync(process.execPath, [...NODE_FLAGS, outfile, String(port)], { encoding: 'utf8', env });
+    process.stdout.write(output.trim().split('\n').at(-1) + '\n');
+  } finally {
+    child.kill('SIGTERM');
+  }
 } finally {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/** The host simulator in its own process (tools/host-sim/child-process.ts), its port over IPC. */
+function startHostProcess(): Promise<{ child: ChildProcess; port: number }> {
+  const child = fork(path.join(root, 'tools/host-sim/child-process.ts'), ['1'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    child.once('message', (m) => resolve({ child, port: (m as { port: number }).port }));
+    child.once('exit', (code) => reject(new Error(`host simulator exited with ${code}`)));
+  });
 }
