@@ -2,6 +2,7 @@
 import type { FlashSection } from '../../hal/board-config.js';
 import type { Clock } from '../../hal/clock.js';
 import type { IoPlugin } from '../../hal/io-plugin.js';
+import { FileImageFlash } from './file-image.js';
 import type { FlashDevice } from './flash-device.js';
 import { EEPROM_PARTS, I2cEeprom, type EepromPartName } from './i2c-eeprom.js';
 import { SimulatedNorFlash } from './simulated-nor.js';
@@ -27,6 +28,6 @@ export async function openFlash(section: FlashSection, io: IoPlugin, clock: Cloc
       });
     }
     case 'file':
-      throw new Error(`flash.kind "file" (${section.path}): the file image backend is not in this build yet; use "simulated" or "i2c-eeprom"`);
+      return FileImageFlash.open({ path: section.path, size: section.size, sectorSize: section.sectorSize, programUnit: NOR_PROGRAM_UNIT });
   }
 }
