@@ -66,6 +66,24 @@ describe('the oracle catches what it must (worlds broken on purpose)', () => {
     expect(r.verdict.stanReuse).toEqual(['0200 000005']);
   });
 
+  it('a reversal out of tries is counted as manual, with its slip and its line in the settlement report', async () => {
+    const day: DayEvent[] = [
+      { action: { do: 'sign-in' } },
+      { action: { do: 'sale', amountFen: 777, card: 0 }, faults: ['drop', 'drop', 'delay', 'garble'] },
+      { action: { do: 'settle' } },
+    ];
+    const fine = await runDay(day, { seed: 5 });
+    expect(fine.verdict).toMatchObject({ oneSided: [], manual: 1, manualUnlisted: [] });
+    const slipLost = await runDay(day, {
+      seed: 5,
+      inspect: (term) => {
+        const print = term.printer.print.bind(term.printer);
+        term.printer.print = async (job) => (job.kind === 'reversal-failed' ? { ok: true } : print(job));
+      },
+    });
+    expect(slipLost.verdict.manualUnlisted).toEqual(['000001/000002']);
+  });
+
   it('a failure prints its seed and a shorter trace that still fails', async () => {
     const report = await describeFailure(shortDay(2), {
       seed: 4,

@@ -123,7 +123,7 @@ export async function runDay(events: readonly DayEvent[], options: DayOptions): 
   const approved = countBy(oracle.receipts().map((tx) => tx.type));
   return {
     approved,
-    verdict: oracle.check(term.host, printer.printed, term.journal.view()),
+    verdict: oracle.check(term.host, printer.printed, term.journal.view(), { cuts }),
     cuts,
     transactions,
     faults: term.host.faults.applied.length,

@@ -23,8 +23,9 @@ export interface OracleVerdict {
   /** Reversals that ran out of tries (printed slip, settlement report). */
   manual: number;
   /**
-   * Failed reversals the cashier cannot see: no 冲正不成功 slip printed, not in a printed settlement
-   * report, and no longer in the journal (where the next settlement would list them).
+   * Failed reversals not shown as R4 says: each needs its 冲正不成功 slip (a power cut may eat a
+   * slip: then the report must carry it), and a place in its batch's settlement report (or, when the
+   * batch is not settled yet, in the journal, for the report to come).
    */
   manualUnlisted: string[];
 }
@@ -65,6 +66,7 @@ export class LedgerOracle {
     host: { ledger: IssuerLedger; sent: readonly Pick<SentRequest, 'mti' | 'stan' | 'batch'>[] },
     printed: readonly PrintJob[],
     journal: JournalView,
+    options: { cuts: number },
   ): OracleVerdict {
     const entries = host.ledger.entries({ terminalId: TERMINAL_ID });
     const standing = new Set(entries.filter((e) => !e.reversed).map((e) => keyOf(e.batch, e.stan)));
@@ -84,12 +86,26 @@ export class LedgerOracle {
       if (seen.has(r.stan)) stanReuse.push(`${r.mti} ${r.stan}`);
       seen.add(r.stan);
     }
-    const listed = new Set(journal.transactions.filter((tx) => tx.status === 'reversal-failed').map((tx) => keyOf(tx.batchNo, tx.stan)));
-    for (const job of printed) {
-      if (job.kind === 'reversal-failed') listed.add(keyOf(job.batchNo, job.voucherNo));
-      if (job.kind === 'settlement') for (const f of job.failedReversals) listed.add(keyOf(job.batchNo, f.voucherNo));
-    }
-    const manualUnlisted = [...this.reversalFailed].filter((k) => !listed.has(k));
+    const manualUnlisted = this.unlistedFailures(printed, journal, options.cuts > 0);
     return { oneSided: [...new Set(oneSided)], lostApprovals, wrongReversals: [...wrong], stanReuse, manual: this.reversalFailed.size, manualUnlisted };
+  }
+
+  private unlistedFailures(printed: readonly PrintJob[], journal: JournalView, hadCuts: boolean): string[] {
+    const slips = new Set<string>();
+    const reported = new Set<string>();
+    const reportedBatches = new Set<string>();
+    for (const job of printed) {
+      if (job.kind === 'reversal-failed') slips.add(keyOf(job.batchNo, job.voucherNo));
+      if (job.kind === 'settlement') {
+        reportedBatches.add(keyOf(job.batchNo, 0).slice(0, 6));
+        for (const f of job.failedReversals) reported.add(keyOf(job.batchNo, f.voucherNo));
+      }
+    }
+    const kept = new Set(journal.transactions.filter((tx) => tx.status === 'reversal-failed').map((tx) => keyOf(tx.batchNo, tx.stan)));
+    return [...this.reversalFailed].filter((key) => {
+      const inReport = reportedBatches.has(key.slice(0, 6)) ? reported.has(key) : kept.has(key);
+      const slipOrExcused = slips.has(key) || (hadCuts && reported.has(key));
+      return !inReport || !slipOrExcused;
+    });
   }
 }
