@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FAULT_KINDS } from '../../tools/host-sim/fault-plan.js';
+import { runDay } from './harness/day-run.js';
 import { randomDay, soak } from './harness/soak.js';
 
 describe('soak (bounded): random days with host faults and power cuts', () => {
@@ -13,6 +14,14 @@ describe('soak (bounded): random days with host faults and power cuts', () => {
     expect(result.cuts).toBeGreaterThan(3);
     expect({ oneSided: result.oneSided, lostApprovals: result.lostApprovals, wrongReversals: result.wrongReversals, stanReuse: result.stanReuse, manualUnlisted: result.manualUnlisted, errors: result.errors })
       .toEqual({ oneSided: 0, lostApprovals: 0, wrongReversals: 0, stanReuse: 0, manualUnlisted: 0, errors: 0 });
+  });
+
+  it('a simulated day is deterministic: same seed, same requests, same books, same cuts', async () => {
+    const day = randomDay(5, 25);
+    const first = await runDay(day, { seed: 5 });
+    const again = await runDay(day, { seed: 5 });
+    expect(again).toEqual(first);
+    expect(first.cuts + first.faults).toBeGreaterThan(0);
   });
 
   it('a day is the same for the same seed and different for another', () => {
