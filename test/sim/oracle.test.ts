@@ -26,7 +26,7 @@ describe('the oracle catches what it must (worlds broken on purpose)', () => {
     expect((await runDay(shortDay(), { seed: 4 })).verdict.oneSided).toEqual([]);
     const cut = await runDay(shortDay(2), { seed: 4 });
     expect(cut.cuts).toBe(1);
-    expect(cut.verdict).toEqual({ oneSided: [], lostApprovals: [], wrongReversals: [], stanReuse: [], manual: 0, manualUnlisted: [] });
+    expect(cut.verdict).toEqual({ oneSided: [], lostApprovals: [], wrongReversals: [], stanReuse: [], manual: 0, manualUnlisted: [], receiptsWithoutDebit: [] });
   });
 
   it('a host that answers 0410 00 but never undoes the debit leaves a 单边帐: one-sided', async () => {
@@ -82,6 +82,14 @@ describe('the oracle catches what it must (worlds broken on purpose)', () => {
       },
     });
     expect(slipLost.verdict.manualUnlisted).toEqual(['000001/000002']);
+  });
+
+  it('a receipt printed for a transaction the issuer does not hold is caught (R2: record, then print)', async () => {
+    const r = await brokenDay((term) => {
+      const print = term.printer.print.bind(term.printer);
+      term.printer.print = async (job) => print(job.kind === 'transaction' && job.amountFen === 1002 ? { ...job, voucherNo: '000999' } : job);
+    });
+    expect(r.verdict.receiptsWithoutDebit).toEqual(['000001/000999']);
   });
 
   it('a failure prints its seed and a shorter trace that still fails', async () => {

@@ -7,7 +7,7 @@ describe('power-loss sweep over the scripted trading day (bounded: every 4th cut
   it('the clean day does what the script says: sales, declines, a void, a refund, a pre-auth and its completion, settlement', async () => {
     const day = tradingDay();
     const clean = await runDay(day, { seed: 1 });
-    expect(clean.verdict).toEqual({ oneSided: [], lostApprovals: [], wrongReversals: [], stanReuse: [], manual: 0, manualUnlisted: [] });
+    expect(clean.verdict).toEqual({ oneSided: [], lostApprovals: [], wrongReversals: [], stanReuse: [], manual: 0, manualUnlisted: [], receiptsWithoutDebit: [] });
     expect(clean.cuts).toBe(0);
     expect(day.filter((e) => e.action.do === 'sale')).toHaveLength(34);
     // Five sales decline (51, 54, 41, 43, 61); everything else is approved.
@@ -22,8 +22,8 @@ describe('power-loss sweep over the scripted trading day (bounded: every 4th cut
     expect(result.planned).toBeGreaterThan(170);
     // A cut only misses when an earlier cut of the run changed the day (e.g. reversed the sale a void needed).
     expect(result.cuts).toBeGreaterThanOrEqual(Math.floor(result.planned * 0.9));
-    expect({ oneSided: result.oneSided, lostApprovals: result.lostApprovals, wrongReversals: result.wrongReversals, stanReuse: result.stanReuse, manualUnlisted: result.manualUnlisted, errors: result.errors })
-      .toEqual({ oneSided: 0, lostApprovals: 0, wrongReversals: 0, stanReuse: 0, manualUnlisted: 0, errors: 0 });
+    expect({ oneSided: result.oneSided, lostApprovals: result.lostApprovals, wrongReversals: result.wrongReversals, stanReuse: result.stanReuse, manualUnlisted: result.manualUnlisted, receiptsWithoutDebit: result.receiptsWithoutDebit, errors: result.errors })
+      .toEqual({ oneSided: 0, lostApprovals: 0, wrongReversals: 0, stanReuse: 0, manualUnlisted: 0, receiptsWithoutDebit: 0, errors: 0 });
   });
 
   it('deals cut points into runs of one cut per zone, far apart, covering every point once', () => {

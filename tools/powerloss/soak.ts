@@ -30,6 +30,7 @@ console.log(`soak: ${result.days} days, ${result.requests} requests, ${(share * 
 console.log(`soak: approved ${Object.entries(result.approved).map(([type, n]) => `${type}=${n}`).join(' ')}`);
 if (result.failure) console.log(result.failure);
 if (result.manualUnlisted > 0) console.log(`soak: ${result.manualUnlisted} failed reversals were never printed, reported or kept`);
+if (result.receiptsWithoutDebit > 0) console.log(`soak: ${result.receiptsWithoutDebit} receipts were printed for transactions not standing approved at the issuer`);
 if (result.errors > 0) console.log(`soak: ${result.errors} days could not be driven to the end (see the trace above)`);
 const missingKinds = FAULT_KINDS.filter((k) => !result.faultsByKind[k]);
 if (transactions >= 200 && (share < 0.2 || missingKinds.length > 0)) console.log(`soak: too few faults (${(share * 100).toFixed(1)}%, missing: ${missingKinds.join(',') || 'none'})`);

@@ -31,6 +31,7 @@ const result = await sweepDay(day, {
 console.log(`powerloss: seed=${seed} day of ${day.length} events; clean run: ${result.flashOps} flash ops, ${result.messages} messages; ${result.planned} cut points in ${result.days} runs (${zones} per run)`);
 if (result.failure) console.log(result.failure);
 if (result.manualUnlisted > 0) console.log(`powerloss: ${result.manualUnlisted} failed reversals were never printed, reported or kept`);
+if (result.receiptsWithoutDebit > 0) console.log(`powerloss: ${result.receiptsWithoutDebit} receipts were printed for transactions not standing approved at the issuer`);
 if (result.errors > 0) console.log(`powerloss: ${result.errors} runs could not be driven to the end (see the trace above)`);
 console.log(
   `powerloss: cuts=${result.cuts} transactions=${result.transactions} one_sided=${result.oneSided} lost_approvals=${result.lostApprovals} ` +

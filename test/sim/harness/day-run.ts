@@ -22,6 +22,8 @@ export interface DayEvent {
   /** Faults for the action's requests in order (null: a clean exchange); later requests are clean. */
   faults?: (FaultKind | null)[];
   cut?: PowerCutPlan;
+  /** When `cut` struck: a second cut while the terminal recovers from it (counted from power-on). */
+  cutInRecovery?: PowerCutPlan;
 }
 
 /** What each event used, so a sweep can aim a cut at any flash operation or message of the day. */
@@ -70,11 +72,14 @@ export async function runDay(events: readonly DayEvent[], options: DayOptions): 
   const spans: EventSpan[] = [];
 
   /** After a cut: power back on, recovery, idle screen, the operator signed in again. */
+  let recoveryCut: PowerCutPlan | undefined;
   const recover = async (signIn: boolean): Promise<void> => {
     for (;;) {
       if (term.halted !== undefined) {
         cuts += 1;
-        await term.reboot();
+        const again = recoveryCut;
+        recoveryCut = undefined;
+        await term.reboot(() => again && arm(term, again));
       }
       oracle.observe(term.journal.view());
       if (!(await cashier.toIdle())) continue;
@@ -87,7 +92,12 @@ export async function runDay(events: readonly DayEvent[], options: DayOptions): 
         await cashier.perform({ do: 'settle' });
         await cashier.toIdle();
       }
-      if (term.halted === undefined) return;
+      if (term.halted === undefined) {
+        // A recovery cut that found nothing to cut must not strike the next action.
+        term.flash.disarmCut();
+        term.host.disarmCut();
+        return;
+      }
     }
   };
 
@@ -103,8 +113,7 @@ export async function runDay(events: readonly DayEvent[], options: DayOptions): 
     event.faults?.forEach((kind, i) => {
       if (kind) term.host.faults.add({ kind, requestIndex: requests0 + i });
     });
-    if (event.cut && 'flashOp' in event.cut) term.flash.armCut(ops0 + event.cut.flashOp, event.cut.mode);
-    else if (event.cut) term.host.armCut(requests0 + event.cut.request, event.cut.at);
+    if (event.cut) arm(term, event.cut);
     if (isTransaction(event.action)) transactions += 1;
     await cashier.perform(event.action);
     await cashier.toIdle();
@@ -112,6 +121,7 @@ export async function runDay(events: readonly DayEvent[], options: DayOptions): 
     term.flash.disarmCut();
     term.host.disarmCut();
     term.host.faults.clear();
+    if (term.halted !== undefined && event.cutInRecovery) recoveryCut = event.cutInRecovery;
     if (term.halted === undefined) oracle.observe(term.journal.view());
   }
   // Closing time: switched off for the night, boot recovery next morning.
@@ -131,6 +141,12 @@ export async function runDay(events: readonly DayEvent[], options: DayOptions): 
     requests: term.host.requestCount,
     spans,
   };
+}
+
+/** Arms a cut relative to now: the n-th flash operation from here, or the n-th request from here. */
+function arm(term: SimTerminal, cut: PowerCutPlan): void {
+  if ('flashOp' in cut) term.flash.armCut(term.flash.operationCount + cut.flashOp, cut.mode);
+  else term.host.armCut(term.host.requestCount + cut.request, cut.at);
 }
 
 function countBy(keys: readonly string[]): Record<string, number> {

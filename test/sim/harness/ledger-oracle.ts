@@ -7,7 +7,8 @@
  * - lost approval: approved on the terminal, nothing standing at the issuer;
  * - wrong reversal: a reversal sent for, or applied to, a transaction the terminal holds as approved;
  * - STAN reuse: two requests (reversals aside: they repeat their original's STAN) with one STAN;
- * - a failed reversal (manual handling) the cashier was never shown on paper or in the journal.
+ * - a failed reversal (manual handling) the cashier was never shown on paper or in the journal;
+ * - a receipt printed for a transaction that does not stand approved at the issuer (R2: record first).
  * Voucher no. = STAN on this terminal (cup-pos.md), so slips and reports are keyed the same way.
  */
 import type { PrintJob } from '../../../firmware/drivers/printer/print-job.js';
@@ -28,10 +29,12 @@ export interface OracleVerdict {
    * batch is not settled yet, in the journal, for the report to come).
    */
   manualUnlisted: string[];
+  /** Transaction receipts handed to a customer for what is not standing at the issuer as approved (R2). */
+  receiptsWithoutDebit: string[];
 }
 
 export function verdictFailed(v: OracleVerdict): boolean {
-  return v.oneSided.length + v.lostApprovals.length + v.wrongReversals.length + v.stanReuse.length + v.manualUnlisted.length > 0;
+  return v.oneSided.length + v.lostApprovals.length + v.wrongReversals.length + v.stanReuse.length + v.manualUnlisted.length + v.receiptsWithoutDebit.length > 0;
 }
 
 function keyOf(batch: number | string, stan: number | string): string {
@@ -87,7 +90,15 @@ export class LedgerOracle {
       seen.add(r.stan);
     }
     const manualUnlisted = this.unlistedFailures(printed, journal, options.cuts > 0);
-    return { oneSided: [...new Set(oneSided)], lostApprovals, wrongReversals: [...wrong], stanReuse, manual: this.reversalFailed.size, manualUnlisted };
+    const receiptsWithoutDebit = [
+      ...new Set(
+        printed
+          .filter((job) => job.kind === 'transaction')
+          .map((job) => keyOf(job.batchNo, job.voucherNo))
+          .filter((key) => !this.approved.has(key) || !standing.has(key)),
+      ),
+    ];
+    return { oneSided: [...new Set(oneSided)], lostApprovals, wrongReversals: [...wrong], stanReuse, manual: this.reversalFailed.size, manualUnlisted, receiptsWithoutDebit };
   }
 
   private unlistedFailures(printed: readonly PrintJob[], journal: JournalView, hadCuts: boolean): string[] {

@@ -20,6 +20,8 @@ export interface RunTotals {
   manual: number;
   /** Failed reversals never shown on a slip, a report or in the journal (see LedgerOracle). */
   manualUnlisted: number;
+  /** Receipts for transactions not standing approved at the issuer (see LedgerOracle). */
+  receiptsWithoutDebit: number;
   /** Days the harness could not drive to the end (thrown); each is a failure too. */
   errors: number;
   /** The first failing day: seed, finding and shortest trace. */
@@ -27,7 +29,7 @@ export interface RunTotals {
 }
 
 export function emptyTotals(): RunTotals {
-  return { days: 0, transactions: 0, requests: 0, faults: 0, faultsByKind: {}, approved: {}, cuts: 0, oneSided: 0, lostApprovals: 0, wrongReversals: 0, stanReuse: 0, manual: 0, manualUnlisted: 0, errors: 0 };
+  return { days: 0, transactions: 0, requests: 0, faults: 0, faultsByKind: {}, approved: {}, cuts: 0, oneSided: 0, lostApprovals: 0, wrongReversals: 0, stanReuse: 0, manual: 0, manualUnlisted: 0, receiptsWithoutDebit: 0, errors: 0 };
 }
 
 /** Runs one day and adds it to the totals; the first failure is shrunk and kept. */
@@ -48,6 +50,7 @@ export async function runAndTally(totals: RunTotals, events: readonly DayEvent[]
     totals.stanReuse += r.verdict.stanReuse.length;
     totals.manual += r.verdict.manual;
     totals.manualUnlisted += r.verdict.manualUnlisted.length;
+    totals.receiptsWithoutDebit += r.verdict.receiptsWithoutDebit.length;
     failed = verdictFailed(r.verdict);
   } catch {
     totals.errors += 1;

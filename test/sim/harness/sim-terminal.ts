@@ -79,11 +79,15 @@ export class SimTerminal {
     this.link = options.link;
   }
 
-  /** Mount + recover the journal, boot a fresh shell, run boot recovery until it waits for input. */
-  async boot(): Promise<void> {
+  /**
+   * Mount + recover the journal, boot a fresh shell, run boot recovery until it waits for input.
+   * `onPowerOn` runs as the power comes back, before anything else (a test arms the next cut there).
+   */
+  async boot(onPowerOn?: () => void): Promise<void> {
     this.halted = undefined;
     this.boots += 1;
     this.flash.reboot();
+    onPowerOn?.();
     this.journal = await openJournal(this.flash, { deviceKey: DEVICE_KEY, randomBytes: (n) => this.random.bytes(n) });
     this.shell = await TerminalShell.start({
       journal: this.journal,
@@ -111,11 +115,11 @@ export class SimTerminal {
   }
 
   /** The power comes back after a cut: whatever the old shell was doing is gone. */
-  async reboot(): Promise<void> {
+  async reboot(onPowerOn?: () => void): Promise<void> {
     this.shell.stop();
     // A real link's socket dies with the power; the in-process host lives on (it is the bank).
     if (this.currentLink !== this.host) await this.currentLink?.close();
-    await this.boot();
+    await this.boot(onPowerOn);
   }
 
   /**

@@ -2,7 +2,8 @@
  * Random trading days for `npm run soak`: each day signs in, trades (sales, declines, balance
  * inquiries, voids, refunds, pre-auths and completions, reprints, paper-outs) and settles. About a
  * third of the requests get one of the host simulator's faults (every kind), and about one event in
- * eight loses power somewhere inside (a flash operation in any cut mode, or a message boundary).
+ * eight loses power somewhere inside (a flash operation in any cut mode, or a message boundary);
+ * four in ten of those lose it again while the terminal recovers (boot reversal, sign-in).
  * Everything comes from the seed: day d of seed S is the same day on every machine.
  */
 import { CUT_MODES } from '../../../firmware/drivers/flash/simulated-nor.js';
@@ -18,6 +19,7 @@ const DECLINING = [5, 6, 7, 8, 9];
 /** Share of request slots that get a fault; reversals of faulted requests may be faulted too. */
 export const FAULT_RATE = 0.3;
 const CUT_RATE = 0.12;
+const RECOVERY_CUT_RATE = 0.4;
 
 function fen(rng: SeededRandom, used: Set<number>): number {
   for (;;) {
@@ -60,9 +62,16 @@ function randomFaults(rng: SeededRandom): (FaultKind | null)[] {
   return Array.from({ length: 8 }, () => (rng.chance(FAULT_RATE) ? rng.pick(FAULT_KINDS) : null));
 }
 
-function randomCut(rng: SeededRandom): PowerCutPlan | undefined {
-  if (!rng.chance(CUT_RATE)) return undefined;
-  return rng.chance(0.6) ? { flashOp: rng.int(1, 6), mode: rng.pick(CUT_MODES) } : { request: rng.int(0, 2), at: rng.pick(MESSAGE_BOUNDARIES) };
+function cutPlan(rng: SeededRandom, maxOp: number): PowerCutPlan {
+  return rng.chance(0.6) ? { flashOp: rng.int(1, maxOp), mode: rng.pick(CUT_MODES) } : { request: rng.int(0, 1), at: rng.pick(MESSAGE_BOUNDARIES) };
+}
+
+/** Sometimes a cut; of those, some strike again while the terminal recovers from the first. */
+function withRandomCut(rng: SeededRandom, event: DayEvent): DayEvent {
+  if (!rng.chance(CUT_RATE)) return event;
+  event.cut = cutPlan(rng, 6);
+  if (rng.chance(RECOVERY_CUT_RATE)) event.cutInRecovery = cutPlan(rng, 3);
+  return event;
 }
 
 /** One random day of about `transactions` cashier transactions. */
@@ -77,15 +86,9 @@ export function randomDay(seed: number, transactions: number): DayEvent[] {
   while (count < transactions) {
     const action = randomAction(rng, used, sales, preauths);
     if (!['reprint-last', 'paper-out'].includes(action.do)) count += 1;
-    const event: DayEvent = { action, faults: randomFaults(rng) };
-    const cut = randomCut(rng);
-    if (cut) event.cut = cut;
-    events.push(event);
+    events.push(withRandomCut(rng, { action, faults: randomFaults(rng) }));
   }
-  const settle: DayEvent = { action: { do: 'settle' }, faults: randomFaults(rng) };
-  const cut = randomCut(rng);
-  if (cut) settle.cut = cut;
-  events.push(settle);
+  events.push(withRandomCut(rng, { action: { do: 'settle' }, faults: randomFaults(rng) }));
   return events;
 }
 
