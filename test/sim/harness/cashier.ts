@@ -22,6 +22,10 @@ export type CashierAction =
   | { do: 'preauth'; amountFen: number; card: number }
   /** 预授权完成 of the approved pre-auth of this amount. */
   | { do: 'completion'; ofAmount: number; amountFen: number }
+  /** 预授权撤销 of the approved pre-auth of this amount. */
+  | { do: 'preauth-void'; ofAmount: number }
+  /** 完成撤销 of the approved completion of this amount. */
+  | { do: 'completion-void'; ofAmount: number }
   | { do: 'reprint-last' }
   /** The roll in the printer runs out after this many more lines. */
   | { do: 'paper-out'; afterLines: number }
@@ -29,7 +33,7 @@ export type CashierAction =
 
 /** Actions that make the terminal talk to the host about a card (counted as transactions). */
 export function isTransaction(action: CashierAction): boolean {
-  return ['sale', 'balance', 'void', 'refund', 'preauth', 'completion'].includes(action.do);
+  return ['sale', 'balance', 'void', 'refund', 'preauth', 'completion', 'preauth-void', 'completion-void'].includes(action.do);
 }
 
 export const SUPERVISOR_PASSWORD = '123456';
@@ -142,6 +146,32 @@ export class Cashier {
         await this.expect(/AMOUNT/);
         await this.type(String(action.amountFen), 'ENTER');
         await this.swipeAndConfirm(this.cardOf(original), true);
+        return;
+      }
+      case 'preauth-void': {
+        const original = this.receipt('preauth', action.ofAmount);
+        await this.menu('5', /1AUTH/);
+        await this.press('2');
+        await this.expect(/SUPERVISOR PWD/);
+        await this.type(SUPERVISOR_PASSWORD, 'ENTER');
+        await this.expect(/AUTH CODE/);
+        await this.type(original.approval!.authCode, 'ENTER');
+        await this.expect(/ORIG DATE/);
+        await this.type(original.approval!.hostDate, 'ENTER');
+        await this.expect(/AMOUNT/);
+        await this.type(String(original.amountFen), 'ENTER');
+        await this.swipeAndConfirm(this.cardOf(original), false);
+        return;
+      }
+      case 'completion-void': {
+        const original = this.receipt('completion', action.ofAmount);
+        await this.menu('5', /1AUTH/);
+        await this.press('4');
+        await this.expect(/SUPERVISOR PWD/);
+        await this.type(SUPERVISOR_PASSWORD, 'ENTER');
+        await this.expect(/VOUCHER NO/);
+        await this.type(String(original.voucherNo), 'ENTER');
+        await this.swipeAndConfirm(this.cardOf(original), false);
         return;
       }
       case 'reprint-last':

@@ -1,6 +1,7 @@
 /**
  * Random trading days for `npm run soak`: each day signs in, trades (sales, declines, balance
- * inquiries, voids, refunds, pre-auths and completions, reprints, paper-outs) and settles. About a
+ * inquiries, voids, refunds, pre-auths, their voids and completions, completion voids, reprints,
+ * paper-outs) and settles. About a
  * third of the requests get one of the host simulator's faults (every kind), and about one event in
  * eight loses power somewhere inside (a flash operation in any cut mode, or a message boundary);
  * four in ten of those lose it again while the terminal recovers (boot reversal, sign-in).
@@ -31,7 +32,7 @@ function fen(rng: SeededRandom, used: Set<number>): number {
   }
 }
 
-function randomAction(rng: SeededRandom, used: Set<number>, sales: number[], preauths: number[]): CashierAction {
+function randomAction(rng: SeededRandom, used: Set<number>, sales: number[], preauths: number[], completions: number[]): CashierAction {
   const roll = rng.next();
   if (roll < 0.5) {
     const amountFen = fen(rng, used);
@@ -52,8 +53,12 @@ function randomAction(rng: SeededRandom, used: Set<number>, sales: number[], pre
   }
   if (roll < 0.88 && preauths.length > 0) {
     const ofAmount = preauths.splice(rng.int(0, preauths.length - 1), 1)[0]!;
-    return { do: 'completion', ofAmount, amountFen: rng.int(1, ofAmount) };
+    if (rng.chance(0.3)) return { do: 'preauth-void', ofAmount };
+    const amountFen = fen(rng, used) % ofAmount || ofAmount;
+    completions.push(amountFen);
+    return { do: 'completion', ofAmount, amountFen };
   }
+  if (roll < 0.9 && completions.length > 0) return { do: 'completion-void', ofAmount: completions.splice(rng.int(0, completions.length - 1), 1)[0]! };
   if (roll < 0.94) return { do: 'reprint-last' };
   return { do: 'paper-out', afterLines: rng.int(0, 40) };
 }
@@ -81,10 +86,11 @@ export function randomDay(seed: number, transactions: number): DayEvent[] {
   const used = new Set<number>();
   const sales: number[] = [];
   const preauths: number[] = [];
+  const completions: number[] = [];
   const events: DayEvent[] = [{ action: { do: 'sign-in' }, faults: randomFaults(rng) }];
   let count = 0;
   while (count < transactions) {
-    const action = randomAction(rng, used, sales, preauths);
+    const action = randomAction(rng, used, sales, preauths, completions);
     if (!['reprint-last', 'paper-out'].includes(action.do)) count += 1;
     events.push(withRandomCut(rng, { action, faults: randomFaults(rng) }));
   }
