@@ -27,7 +27,7 @@ const result = await soak(seed, transactions, {}, (r) => {
 const share = result.requests > 0 ? result.faults / result.requests : 0;
 const kinds = FAULT_KINDS.map((k) => `${k}=${result.faultsByKind[k] ?? 0}`).join(' ');
 console.log(`soak: ${result.days} days, ${result.requests} requests, ${(share * 100).toFixed(1)}% faulted (${kinds})`);
-console.log(`soak: approved ${Object.entries(result.approved).map(([type, n]) => `${type}=${n}`).join(' ')}`);
+console.log(`soak: approved ${Object.entries(result.approved).map(([type, n]) => `${type}=${n}`).join(' ')}; journal full ${result.settlementsAsked} times`);
 if (result.failure) console.log(result.failure);
 if (result.manualUnlisted > 0) console.log(`soak: ${result.manualUnlisted} failed reversals were never printed, reported or kept`);
 if (result.receiptsWithoutDebit > 0) console.log(`soak: ${result.receiptsWithoutDebit} receipts were printed for transactions not standing approved at the issuer`);

@@ -46,6 +46,8 @@ class Abandoned extends Error {}
 
 export class Cashier {
   private swipes = 0;
+  /** The terminal said 请先结算 (journal full): the cashier settles before the next action. */
+  settleRequested = false;
 
   constructor(
     private readonly term: SimTerminal,
@@ -225,6 +227,7 @@ export class Cashier {
   }
 
   private async expect(screen: RegExp): Promise<void> {
+    if (/SETTLE FIRST/.test(this.term.screen)) this.settleRequested = true;
     if (this.term.halted !== undefined || !this.term.shell.isIdle() || !screen.test(this.term.screen)) {
       throw new Abandoned(`expected ${screen}, screen shows ${this.term.screen}`);
     }

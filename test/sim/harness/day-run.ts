@@ -40,6 +40,8 @@ export interface DayResult {
   faultsByKind: Record<string, number>;
   requests: number;
   spans: EventSpan[];
+  /** Times the terminal refused a transaction with 请先结算 (journal full) and the cashier settled. */
+  settlementsAsked: number;
   /** Approved transactions of the day by type (what the day really did). */
   approved: Record<string, number>;
 }
@@ -54,8 +56,6 @@ export interface DayOptions {
 }
 
 const SIGN_IN_TRIES = 4;
-/** Below this many free transaction slots the cashier settles before going on (请先结算). */
-const SETTLE_BELOW = 2;
 
 export async function runDay(events: readonly DayEvent[], options: DayOptions): Promise<DayResult> {
   const printer = new JobLog(options.printer?.() ?? new PaperRollPrinter());
@@ -69,6 +69,7 @@ export async function runDay(events: readonly DayEvent[], options: DayOptions): 
   const cashier = new Cashier(term, () => oracle.receipts());
   let cuts = 0;
   let transactions = 0;
+  let settlementsAsked = 0;
   const spans: EventSpan[] = [];
 
   /** After a cut: power back on, recovery, idle screen, the operator signed in again. */
@@ -88,7 +89,9 @@ export async function runDay(events: readonly DayEvent[], options: DayOptions): 
         await cashier.perform({ do: 'sign-in' });
         await cashier.toIdle();
       }
-      if (signIn && cashier.signedIn && term.journal.capacity().transactionsLeft < SETTLE_BELOW) {
+      if (signIn && cashier.signedIn && cashier.settleRequested) {
+        cashier.settleRequested = false;
+        settlementsAsked += 1;
         await cashier.perform({ do: 'settle' });
         await cashier.toIdle();
       }
@@ -132,6 +135,7 @@ export async function runDay(events: readonly DayEvent[], options: DayOptions): 
   term.shell.stop();
   const approved = countBy(oracle.receipts().map((tx) => tx.type));
   return {
+    settlementsAsked,
     approved,
     verdict: oracle.check(term.host, printer.printed, term.journal.view(), { cuts }),
     cuts,

@@ -13,6 +13,8 @@ export interface RunTotals {
   /** Transactions approved, by type. */
   approved: Record<string, number>;
   cuts: number;
+  /** Settlements the terminal asked for (journal full) before the end of the day. */
+  settlementsAsked: number;
   oneSided: number;
   lostApprovals: number;
   wrongReversals: number;
@@ -29,7 +31,7 @@ export interface RunTotals {
 }
 
 export function emptyTotals(): RunTotals {
-  return { days: 0, transactions: 0, requests: 0, faults: 0, faultsByKind: {}, approved: {}, cuts: 0, oneSided: 0, lostApprovals: 0, wrongReversals: 0, stanReuse: 0, manual: 0, manualUnlisted: 0, receiptsWithoutDebit: 0, errors: 0 };
+  return { days: 0, transactions: 0, requests: 0, faults: 0, faultsByKind: {}, approved: {}, cuts: 0, settlementsAsked: 0, oneSided: 0, lostApprovals: 0, wrongReversals: 0, stanReuse: 0, manual: 0, manualUnlisted: 0, receiptsWithoutDebit: 0, errors: 0 };
 }
 
 /** Runs one day and adds it to the totals; the first failure is shrunk and kept. */
@@ -44,6 +46,7 @@ export async function runAndTally(totals: RunTotals, events: readonly DayEvent[]
     for (const [kind, n] of Object.entries(r.faultsByKind)) totals.faultsByKind[kind] = (totals.faultsByKind[kind] ?? 0) + n;
     for (const [type, n] of Object.entries(r.approved)) totals.approved[type] = (totals.approved[type] ?? 0) + n;
     totals.cuts += r.cuts;
+    totals.settlementsAsked += r.settlementsAsked;
     totals.oneSided += r.verdict.oneSided.length;
     totals.lostApprovals += r.verdict.lostApprovals.length;
     totals.wrongReversals += r.verdict.wrongReversals.length;

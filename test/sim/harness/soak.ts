@@ -21,6 +21,8 @@ const DECLINING = [5, 6, 7, 8, 9];
 export const FAULT_RATE = 0.3;
 const CUT_RATE = 0.12;
 const RECOVERY_CUT_RATE = 0.4;
+/** 6 sectors of 4 KiB: room for about 25 transactions. */
+const SMALL_JOURNAL_SECTORS = 6;
 
 function fen(rng: SeededRandom, used: Set<number>): number {
   for (;;) {
@@ -105,7 +107,8 @@ export async function soak(seed: number, transactions: number, options: Omit<Day
   while (totals.transactions < transactions) {
     const daySeed = (seed * 7919 + totals.days) >>> 0;
     const events = randomDay(daySeed, Math.min(sizes.int(20, 40), transactions - totals.transactions));
-    await runAndTally(totals, events, { ...options, seed: daySeed });
+    // Every third day on a small journal: it fills up, the terminal asks for settlement (请先结算).
+    await runAndTally(totals, events, { ...(totals.days % 3 === 2 ? { flashSectors: SMALL_JOURNAL_SECTORS } : {}), ...options, seed: daySeed });
     onDay?.(totals);
   }
   return totals;
