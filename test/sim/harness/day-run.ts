@@ -72,8 +72,9 @@ export async function runDay(events: readonly DayEvent[], options: DayOptions): 
   let settlementsAsked = 0;
   const spans: EventSpan[] = [];
 
-  /** After a cut: power back on, recovery, idle screen, the operator signed in again. */
+  /** A second cut for the recovery from the cut that just struck (soak). */
   let recoveryCut: PowerCutPlan | undefined;
+  /** After a cut: power back on, recovery, idle screen, the operator signed in again (and settlement when asked). */
   const recover = async (signIn: boolean): Promise<void> => {
     for (;;) {
       if (term.halted !== undefined) {
