@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { FlashDevice } from '../drivers/flash/flash-device.js';
 import { createPanCipher } from '../security/pan-at-rest.js';
 import { frameBytes, MAX_PAYLOAD_BYTES } from './frame.js';
@@ -11,7 +10,7 @@ import { dataStart } from './sector-header.js';
 export interface JournalOptions {
   /** 32-byte AES-256 key that seals PANs at rest (security/device-key.ts loads it). */
   deviceKey: Uint8Array;
-  /** IV source for sealing; tests pass a seeded one. Defaults to node:crypto randomBytes. */
+  /** IV source for sealing; tests pass a seeded one. Defaults to node:crypto randomBytes (pooled). */
   randomBytes?: (n: number) => Uint8Array;
 }
 
@@ -31,7 +30,7 @@ export async function openJournal(device: FlashDevice, options: JournalOptions):
     throw new JournalError(`sector size ${g.sectorSize} is too small for journal records (program unit ${g.programUnit})`);
   }
   if (g.erasedValue !== 0xff) throw new JournalError(`journal needs an erased value of 0xFF, device has ${g.erasedValue}`);
-  const cipher = createPanCipher(options.deviceKey, options.randomBytes ?? randomBytes);
+  const cipher = createPanCipher(options.deviceKey, options.randomBytes);
   const image = await device.read(0, g.size);
   const replay = replayImage(image, g);
   const ring = LogRing.fromScan(device, replay.scan, replay.effects, (entry) => replay.state.isLive(entry.seq, entry.effect));

@@ -22,7 +22,7 @@ export class PanSealError extends Error {
   }
 }
 
-export function createPanCipher(deviceKey: Uint8Array, random: (n: number) => Uint8Array = randomBytes): PanCipher {
+export function createPanCipher(deviceKey: Uint8Array, random: (n: number) => Uint8Array = pooledRandomBytes()): PanCipher {
   if (deviceKey.length !== 32) throw new PanSealError(`device key must be 32 bytes (AES-256), got ${deviceKey.length}`);
   const key = Buffer.from(deviceKey);
   return {
@@ -46,6 +46,20 @@ export function createPanCipher(deviceKey: Uint8Array, random: (n: number) => Ui
         throw new PanSealError('sealed PAN failed authentication (wrong device key or damaged record)');
       }
     },
+  };
+}
+
+/** randomBytes drawn from a pool refilled 4 KiB at a time: one call per IV costs more than the seal. */
+function pooledRandomBytes(): (n: number) => Uint8Array {
+  let pool = Buffer.alloc(0);
+  let used = 0;
+  return (n) => {
+    if (used + n > pool.length) {
+      pool = randomBytes(Math.max(4096, n));
+      used = 0;
+    }
+    used += n;
+    return pool.subarray(used - n, used);
   };
 }
 

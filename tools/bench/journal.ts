@@ -14,7 +14,7 @@ import { journalSale } from '../powerloss/journal-sale.js';
  * A sale = pending -> approved -> printed, each durable before the call returns. The journal runs
  * on a 64 KiB file image (4 KiB sectors, 16-byte program unit); SQLite (better-sqlite3, WAL,
  * synchronous=FULL) does the same three transitions, one transaction each, on a database in the
- * same folder. Bytes are write-syscall bytes from /proc/self/io (wchar) around each transition;
+ * same folder, sale by sale alternating with the journal (both see the same machine load). Bytes are write-syscall bytes from /proc/self/io (wchar) around each transition;
  * settlement (every batch) happens outside the measured windows for both. Wear-out is projected
  * from a 20,000-sale run on a simulated 64 KiB NOR: 100,000 cycles on the most-erased sector.
  */
@@ -51,31 +51,32 @@ async function timed(measure: Measure, work: () => unknown): Promise<void> {
   measure.commits++;
 }
 
-async function benchJournal(dir: string, sales: number) {
+/** One side of the comparison: sells one sale (three timed commits) at a time. */
+interface SaleRig {
+  sale(measure: Measure): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface JournalRig extends SaleRig {
+  flash: FileImageFlash;
+  /** Settlements so far: each is one program and one sync outside the timed windows. */
+  settles(): number;
+}
+
+async function journalRig(dir: string): Promise<JournalRig> {
   const flash = await FileImageFlash.open({ path: join(dir, 'journal.img'), ...GEOMETRY });
   const journal = await openJournal(flash, { deviceKey: KEY });
   let batch = 1;
   let stan = 0;
-  const settleWhenFull = async (): Promise<number> => {
-    if (journal.capacity().transactionsLeft > 0) return 0;
-    await journal.settle(batch++);
-    return 1;
+  return {
+    flash,
+    settles: () => batch - 1,
+    async sale(measure) {
+      if (journal.capacity().transactionsLeft === 0) await journal.settle(batch++);
+      await saleOn(journal, ++stan, batch, measure);
+    },
+    close: () => flash.close(),
   };
-  for (let i = 0; i < 20; i++) {
-    await settleWhenFull();
-    await saleOn(journal, ++stan, batch, { ms: 0, bytes: 0, commits: 0 });
-  }
-  const measure: Measure = { ms: 0, bytes: 0, commits: 0 };
-  const before = flash.counters();
-  let settles = 0;
-  for (let i = 0; i < sales; i++) {
-    settles += await settleWhenFull();
-    await saleOn(journal, ++stan, batch, measure);
-  }
-  const after = flash.counters();
-  await flash.close();
-  // A settle record is one program and one sync outside the timed windows: not part of a sale.
-  return { measure, programs: after.programs - before.programs - settles, syncs: after.syncs - before.syncs - settles };
 }
 
 async function saleOn(journal: Journal, stan: number, batch: number, measure: Measure): Promise<void> {
@@ -84,7 +85,7 @@ async function saleOn(journal: Journal, stan: number, batch: number, measure: Me
   await timed(measure, () => journal.printed(stan));
 }
 
-async function benchSqlite(dir: string, sales: number) {
+async function sqliteRig(dir: string): Promise<SaleRig> {
   const db = new Database(join(dir, 'journal.sqlite'));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
@@ -97,19 +98,48 @@ async function benchSqlite(dir: string, sales: number) {
   const approve = db.prepare("UPDATE tx SET status = 'approved', auth_code = ?, rrn = ?, host_date = ?, host_time = ? WHERE stan = ?");
   const printed = db.prepare('UPDATE tx SET printed = 1 WHERE stan = ?');
   const settle = db.prepare('DELETE FROM tx WHERE batch = ?');
-  const sale = async (stan: number, measure: Measure): Promise<void> => {
-    const tx = saleOf(stan, 1 + Math.floor(stan / 100));
-    const { pan, ...request } = tx.request;
-    await timed(measure, () => insert.run(stan, tx.batchNo, tx.type, 'pending', tx.amountFen, JSON.stringify(request), cipher.seal(pan)));
-    await timed(measure, () => approve.run(APPROVAL.authCode, APPROVAL.rrn, APPROVAL.hostDate, APPROVAL.hostTime, stan));
-    await timed(measure, () => printed.run(stan));
-    if (stan % 100 === 99) settle.run(tx.batchNo);
+  let stan = 0;
+  return {
+    async sale(measure) {
+      stan++;
+      const tx = saleOf(stan, 1 + Math.floor(stan / 100));
+      const { pan, ...request } = tx.request;
+      await timed(measure, () => insert.run(stan, tx.batchNo, tx.type, 'pending', tx.amountFen, JSON.stringify(request), cipher.seal(pan)));
+      await timed(measure, () => approve.run(APPROVAL.authCode, APPROVAL.rrn, APPROVAL.hostDate, APPROVAL.hostTime, stan));
+      await timed(measure, () => printed.run(stan));
+      if (stan % 100 === 99) settle.run(tx.batchNo);
+    },
+    close: async () => void db.close(),
   };
-  for (let stan = 1; stan <= 20; stan++) await sale(stan, { ms: 0, bytes: 0, commits: 0 });
-  const measure: Measure = { ms: 0, bytes: 0, commits: 0 };
-  for (let stan = 21; stan < 21 + sales; stan++) await sale(stan, measure);
-  db.close();
-  return measure;
+}
+
+/** Both sides sale by sale, alternating, so that both see the same load on a shared machine. */
+async function benchCommits(dir: string, sales: number) {
+  const journal = await journalRig(dir);
+  const sqlite = await sqliteRig(dir);
+  const scratch = (): Measure => ({ ms: 0, bytes: 0, commits: 0 });
+  for (let i = 0; i < 20; i++) {
+    await journal.sale(scratch());
+    await sqlite.sale(scratch());
+  }
+  const journalMeasure = scratch();
+  const sqliteMeasure = scratch();
+  const before = journal.flash.counters();
+  const settlesBefore = journal.settles();
+  for (let i = 0; i < sales; i++) {
+    await journal.sale(journalMeasure);
+    await sqlite.sale(sqliteMeasure);
+  }
+  const after = journal.flash.counters();
+  const settles = journal.settles() - settlesBefore;
+  await journal.close();
+  await sqlite.close();
+  return {
+    journal: journalMeasure,
+    sqlite: sqliteMeasure,
+    programs: after.programs - before.programs - settles,
+    syncs: after.syncs - before.syncs - settles,
+  };
 }
 
 /** Fills a 64 KiB image until the journal refuses new transactions, then times open + mount. */
@@ -154,20 +184,19 @@ async function projectWearout(): Promise<number> {
 const sales = Number(option('sales', '300'));
 const dir = await mkdtemp(join(option('dir', tmpdir()), 'bench-journal-'));
 try {
-  const journal = await benchJournal(dir, sales);
-  const sqlite = await benchSqlite(dir, sales);
+  const commits = await benchCommits(dir, sales);
   const mountMs = await benchMount(dir);
   const wearout = await projectWearout();
   const round = (n: number, digits = 3): number => Number(n.toFixed(digits));
   console.log(
     JSON.stringify({
       bench: 'journal',
-      programs_per_sale: round(journal.programs / sales),
-      bytes_per_sale: round(journal.measure.bytes / sales, 1),
-      syncs_per_sale: round(journal.syncs / sales),
-      journal_commit_ms: round(journal.measure.ms / journal.measure.commits),
-      sqlite_commit_ms: round(sqlite.ms / sqlite.commits),
-      sqlite_bytes_per_sale: round(sqlite.bytes / sales, 1),
+      programs_per_sale: round(commits.programs / sales),
+      bytes_per_sale: round(commits.journal.bytes / sales, 1),
+      syncs_per_sale: round(commits.syncs / sales),
+      journal_commit_ms: round(commits.journal.ms / commits.journal.commits),
+      sqlite_commit_ms: round(commits.sqlite.ms / commits.sqlite.commits),
+      sqlite_bytes_per_sale: round(commits.sqlite.bytes / sales, 1),
       mount_ms_full_64k: round(mountMs),
       sales_to_wearout_64k_100k_cycles: wearout,
     }),

@@ -1,4 +1,4 @@
-import { constants } from 'node:fs';
+import { constants, write } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { crc32 } from './crc32.js';
@@ -141,10 +141,15 @@ export class FileImageFlash implements FlashDevice {
     await this.handle.close();
   }
 
-  /** One O_DSYNC write: returns when the bytes are durable (counted as a sync). */
+  /**
+   * One O_DSYNC write: resolves when the bytes are durable (counted as a sync). The callback form of
+   * fs.write on the handle's descriptor: a commit waits on this, and it costs less than FileHandle.write.
+   */
   private async writeDurably(bytes: Uint8Array, offset: number): Promise<void> {
-    const { bytesWritten } = await this.handle.write(bytes, 0, bytes.length, IMAGE_HEADER_BYTES + offset);
-    if (bytesWritten !== bytes.length) throw new FlashImageError(`short write to ${this.path}: ${bytesWritten} of ${bytes.length} bytes`);
+    const written = await new Promise<number>((resolve, reject) => {
+      write(this.handle.fd, bytes, 0, bytes.length, IMAGE_HEADER_BYTES + offset, (error, count) => (error ? reject(error) : resolve(count)));
+    });
+    if (written !== bytes.length) throw new FlashImageError(`short write to ${this.path}: ${written} of ${bytes.length} bytes`);
     this.stats.syncs++;
   }
 
