@@ -22,4 +22,12 @@ describe('journal power-loss (bounded sweep)', () => {
     expect(result.violations).toEqual([]);
     expect(result.cuts).toBeGreaterThanOrEqual(40);
   });
+
+  for (const [programUnit, like] of [[1, 'EEPROM-like'], [32, 'wide NOR']] as const) {
+    it(`survives 200 cuts on a ${programUnit}-byte program unit (${like}), seed 11`, async () => {
+      const result = await runRandomCuts({ geometry: { ...geometry, programUnit }, transactions: 120, seed: 11, cuts: 200 });
+      expect(result.violations).toEqual([]);
+      expect(result.cuts).toBeGreaterThanOrEqual(100);
+    });
+  }
 });
