@@ -51,6 +51,20 @@ async function timed(measure: Measure, work: () => unknown): Promise<void> {
   measure.commits++;
 }
 
+/**
+ * wchar counts every thread of the process, and tsx writes its compile cache from a worker thread
+ * for a while after start-up: wait until nothing writes before the timed windows start.
+ */
+async function waitForQuietWrites(): Promise<void> {
+  let last = await wchar();
+  for (let i = 0; i < 40; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const now = await wchar();
+    if (now === last) return;
+    last = now;
+  }
+}
+
 /** One side of the comparison: sells one sale (three timed commits) at a time. */
 interface SaleRig {
   sale(measure: Measure): Promise<void>;
@@ -122,6 +136,7 @@ async function benchCommits(dir: string, sales: number) {
     await journal.sale(scratch());
     await sqlite.sale(scratch());
   }
+  await waitForQuietWrites();
   const journalMeasure = scratch();
   const sqliteMeasure = scratch();
   const before = journal.flash.counters();
