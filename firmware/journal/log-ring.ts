@@ -8,7 +8,8 @@ import { dataStart, encodeRetireMark, encodeSectorHeader, headerSlotBytes } from
  * ordered by their header's sequence number; records are appended to the newest (the head). When the
  * head is full and only FREE_SECTORS_KEPT sectors are free, the oldest sector (the tail) is collected:
  * 1. copy each live record whose only instance is in the tail to the head, verbatim (same sequence
- *    number, so replay order does not change and a duplicate is recognised), and sync;
+ *    number, so replay order does not change and a duplicate is recognised), in one program call
+ *    per sector they land in, and sync;
  * 2. program the tail's retire slot (mount ignores a retired sector), sync;
  * 3. erase the tail, sync.
  * A cut at any step leaves either the tail still in the log (the copies are duplicates) or the
@@ -93,7 +94,7 @@ export class LogRing {
   /** Appends one frame durably (programmed, then synced), collecting garbage first when needed. */
   async append(frame: Uint8Array, seq: number, effect: RecordEffect): Promise<void> {
     await this.makeRoom(frame.length);
-    await this.write(frame, { seq, offset: 0, length: frame.length, effect });
+    await this.write([{ frame, entry: { seq, offset: 0, length: frame.length, effect } }]);
     await this.device.sync();
   }
 
@@ -130,15 +131,37 @@ export class LogRing {
     }
   }
 
-  /** Programs a frame at the head (opening a sector without collecting: GC's copies use this too). */
-  private async write(frame: Uint8Array, entry: LogEntry): Promise<void> {
-    if (!this.fitsHead(frame.length)) await this.openNextSector();
-    const head = this.head()!;
-    const offset = head.index * this.sectorSize + head.end;
-    await this.device.program(offset, frame);
-    head.end += frame.length;
-    head.entries.push({ ...entry, offset });
-    this.countInstance(entry.seq, 1);
+  /**
+   * Programs frames back to back at the head, as few program calls as the head allows (one when
+   * they fit), opening a sector without collecting when they do not: GC's copies use this too.
+   */
+  private async write(frames: readonly { frame: Uint8Array; entry: LogEntry }[]): Promise<void> {
+    let next = 0;
+    while (next < frames.length) {
+      if (!this.fitsHead(frames[next]!.frame.length)) await this.openNextSector();
+      const head = this.head()!;
+      const batch: { frame: Uint8Array; entry: LogEntry }[] = [];
+      let length = 0;
+      while (next < frames.length && head.end + length + frames[next]!.frame.length <= this.sectorSize) {
+        batch.push(frames[next]!);
+        length += frames[next++]!.frame.length;
+      }
+      const bytes = new Uint8Array(length);
+      let at = 0;
+      for (const { frame } of batch) {
+        bytes.set(frame, at);
+        at += frame.length;
+      }
+      const start = head.index * this.sectorSize + head.end;
+      await this.device.program(start, bytes);
+      at = 0;
+      for (const { frame, entry } of batch) {
+        head.entries.push({ ...entry, offset: start + at });
+        this.countInstance(entry.seq, 1);
+        at += frame.length;
+      }
+      head.end += length;
+    }
   }
 
   private async openNextSector(): Promise<void> {
@@ -162,12 +185,13 @@ export class LogRing {
   private async collectTail(): Promise<void> {
     const tail = this.tail()!;
     if (tail === this.head()) tail.appendable = false;
-    for (const entry of [...tail.entries]) {
+    const copies: { frame: Uint8Array; entry: LogEntry }[] = [];
+    for (const entry of tail.entries) {
       if (this.instances.get(entry.seq) === 1 && this.isLive(entry)) {
-        const frame = await this.device.read(entry.offset, entry.length);
-        await this.write(frame, entry);
+        copies.push({ frame: await this.device.read(entry.offset, entry.length), entry });
       }
     }
+    await this.write(copies);
     await this.device.sync();
     await this.device.program(tail.index * this.sectorSize + headerSlotBytes(this.unit), encodeRetireMark(this.unit));
     await this.device.sync();

@@ -14,7 +14,7 @@ import { journalSale } from '../powerloss/journal-sale.js';
  * A sale = pending -> approved -> printed, each durable before the call returns. The journal runs
  * on a 64 KiB file image (4 KiB sectors, 16-byte program unit); SQLite (better-sqlite3, WAL,
  * synchronous=FULL) does the same three transitions, one transaction each, on a database in the
- * same folder, sale by sale alternating with the journal (both see the same machine load). Bytes are write-syscall bytes from /proc/self/io (wchar) around each transition;
+ * same folder, commit by commit alternating with the journal (both see the same machine load). Bytes are write-syscall bytes from /proc/self/io (wchar) around each transition;
  * settlement (every batch) happens outside the measured windows for both. Wear-out is projected
  * from a 20,000-sale run on a simulated 64 KiB NOR: 100,000 cycles on the most-erased sector.
  */
@@ -65,9 +65,9 @@ async function waitForQuietWrites(): Promise<void> {
   }
 }
 
-/** One side of the comparison: sells one sale (three timed commits) at a time. */
+/** One side of the comparison: the three commits of the next sale (untimed housekeeping done first). */
 interface SaleRig {
-  sale(measure: Measure): Promise<void>;
+  nextSale(): Promise<Array<() => unknown>>;
   close(): Promise<void>;
 }
 
@@ -85,18 +85,16 @@ async function journalRig(dir: string): Promise<JournalRig> {
   return {
     flash,
     settles: () => batch - 1,
-    async sale(measure) {
+    async nextSale() {
       if (journal.capacity().transactionsLeft === 0) await journal.settle(batch++);
-      await saleOn(journal, ++stan, batch, measure);
+      return saleCommits(journal, ++stan, batch);
     },
     close: () => flash.close(),
   };
 }
 
-async function saleOn(journal: Journal, stan: number, batch: number, measure: Measure): Promise<void> {
-  await timed(measure, () => journal.begin(saleOf(stan, batch)));
-  await timed(measure, () => journal.approve(stan, APPROVAL));
-  await timed(measure, () => journal.printed(stan));
+function saleCommits(journal: Journal, stan: number, batch: number): Array<() => Promise<void>> {
+  return [() => journal.begin(saleOf(stan, batch)), () => journal.approve(stan, APPROVAL), () => journal.printed(stan)];
 }
 
 async function sqliteRig(dir: string): Promise<SaleRig> {
@@ -114,37 +112,45 @@ async function sqliteRig(dir: string): Promise<SaleRig> {
   const settle = db.prepare('DELETE FROM tx WHERE batch = ?');
   let stan = 0;
   return {
-    async sale(measure) {
+    async nextSale() {
       stan++;
       const tx = saleOf(stan, 1 + Math.floor(stan / 100));
+      if (stan % 100 === 0) settle.run(tx.batchNo - 1);
       const { pan, ...request } = tx.request;
-      await timed(measure, () => insert.run(stan, tx.batchNo, tx.type, 'pending', tx.amountFen, JSON.stringify(request), cipher.seal(pan)));
-      await timed(measure, () => approve.run(APPROVAL.authCode, APPROVAL.rrn, APPROVAL.hostDate, APPROVAL.hostTime, stan));
-      await timed(measure, () => printed.run(stan));
-      if (stan % 100 === 99) settle.run(tx.batchNo);
+      const id = stan;
+      return [
+        () => insert.run(id, tx.batchNo, tx.type, 'pending', tx.amountFen, JSON.stringify(request), cipher.seal(pan)),
+        () => approve.run(APPROVAL.authCode, APPROVAL.rrn, APPROVAL.hostDate, APPROVAL.hostTime, id),
+        () => printed.run(id),
+      ];
     },
     close: async () => void db.close(),
   };
 }
 
-/** Both sides sale by sale, alternating, so that both see the same load on a shared machine. */
+/**
+ * Both sides commit by commit, alternating (journal begin, SQLite insert, journal approve, ...), so
+ * that both see the same machine load and each commit follows one of the other side's.
+ */
 async function benchCommits(dir: string, sales: number) {
   const journal = await journalRig(dir);
   const sqlite = await sqliteRig(dir);
   const scratch = (): Measure => ({ ms: 0, bytes: 0, commits: 0 });
-  for (let i = 0; i < 20; i++) {
-    await journal.sale(scratch());
-    await sqlite.sale(scratch());
-  }
+  const alternate = async (journalMeasure: Measure, sqliteMeasure: Measure): Promise<void> => {
+    const ours = await journal.nextSale();
+    const theirs = await sqlite.nextSale();
+    for (let i = 0; i < ours.length; i++) {
+      await timed(journalMeasure, ours[i]!);
+      await timed(sqliteMeasure, theirs[i]!);
+    }
+  };
+  for (let i = 0; i < 20; i++) await alternate(scratch(), scratch());
   await waitForQuietWrites();
   const journalMeasure = scratch();
   const sqliteMeasure = scratch();
   const before = journal.flash.counters();
   const settlesBefore = journal.settles();
-  for (let i = 0; i < sales; i++) {
-    await journal.sale(journalMeasure);
-    await sqlite.sale(sqliteMeasure);
-  }
+  for (let i = 0; i < sales; i++) await alternate(journalMeasure, sqliteMeasure);
   const after = journal.flash.counters();
   const settles = journal.settles() - settlesBefore;
   await journal.close();
@@ -190,7 +196,7 @@ async function projectWearout(): Promise<number> {
   let batch = 1;
   for (let stan = 1; stan <= sales; stan++) {
     if (journal.capacity().transactionsLeft === 0) await journal.settle(batch++);
-    await saleOn(journal, ((stan - 1) % 999999) + 1, batch, { ms: 0, bytes: 0, commits: 0 });
+    for (const commit of saleCommits(journal, stan, batch)) await commit();
   }
   const worst = Math.max(...flash.counters().eraseCountPerSector);
   return Math.floor((100_000 * sales) / worst);
