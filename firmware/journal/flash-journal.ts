@@ -16,11 +16,10 @@ import {
 } from './journal.js';
 import { nextCounterValue, type JournalState, type RecordEffect, type TransactionEntry } from './journal-state.js';
 import type { LogRing } from './log-ring.js';
-import { COUNTER_NAMES, encodeRecord, type JournalRecord } from './record-codec.js';
+import { COUNTER_NAMES, encodeRecord, REVERSAL_REASONS, type JournalRecord } from './record-codec.js';
 import { checkApproval, checkCounterValue, checkNewTransaction, checkResponseCode, checkTries } from './transaction-check.js';
 
 const VOID_TYPES = new Set(['void', 'preauth-void', 'completion-void']);
-const REASONS = new Set(['98', '96', 'A0', '06']);
 
 /**
  * The Journal on a FlashDevice. Calls run one at a time; each encodes one record, appends it
@@ -116,7 +115,7 @@ export class FlashJournal implements Journal {
 
   requireReversal(stan: number, reason: ReversalReason): Promise<void> {
     return this.exclusive(async () => {
-      if (!REASONS.has(reason)) throw new JournalError(`unknown reversal reason ${String(reason)}`);
+      if (!REVERSAL_REASONS.includes(reason)) throw new JournalError(`unknown reversal reason ${String(reason)}`);
       this.existing(stan);
       await this.commit({ kind: 'require-reversal', stan, reason });
     });

@@ -65,7 +65,7 @@ export const FINANCIAL_TYPES: readonly FinancialType[] = [
   'completion',
   'completion-void',
 ];
-const REASONS: readonly ReversalReason[] = ['98', '96', 'A0', '06'];
+export const REVERSAL_REASONS: readonly ReversalReason[] = ['98', '96', 'A0', '06'];
 
 const cbor = new Encoder({ useRecords: false });
 
@@ -97,7 +97,7 @@ function encodeBody(r: JournalRecord): unknown[] {
     case 'declined':
       return [r.stan, r.responseCode];
     case 'require-reversal':
-      return [r.stan, REASONS.indexOf(r.reason)];
+      return [r.stan, REVERSAL_REASONS.indexOf(r.reason)];
     case 'reversal-tried':
       return [r.stan, r.tries];
     case 'reversal-acked':
@@ -166,7 +166,7 @@ export function decodeRecord(payload: Uint8Array): JournalRecord {
     case 'declined':
       return { kind, stan: f.int(0), responseCode: f.str(1) };
     case 'require-reversal':
-      return { kind, stan: f.int(0), reason: f.pick(1, REASONS) };
+      return { kind, stan: f.int(0), reason: f.pick(1, REVERSAL_REASONS) };
     case 'reversal-tried':
       return { kind, stan: f.int(0), tries: f.int(1) };
     case 'reversal-acked':

@@ -2,7 +2,7 @@ import { runJournalSweep } from './journal-sweep-run.js';
 import { runWearTest } from './journal-wear.js';
 
 /**
- * `npm run powerloss:journal [-- --seed N --transactions N]`: the full power-loss sweep (every
+ * `npm run powerloss:journal [-- --seed N --transactions N --sales N]`: the full power-loss sweep (every
  * operation x every cut mode, the rest of the day after each cut), then the 100,000-sale wear run.
  * Last line: `journal-powerloss: ops=<N> cuts=<N> violations=<N>`; exits non-zero on any violation.
  */
