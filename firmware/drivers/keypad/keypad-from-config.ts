@@ -13,7 +13,7 @@ import { J5KeypadSource, type J5KeypadEvents } from './j5-keypad-source.js';
 import { DEFAULT_MATRIX_TIMING, MatrixScanCore } from './matrix-scan-core.js';
 import type { KeyEvent } from './pos-keys.js';
 
-/** Firmata reports a column change a loop pass plus USB latency later; raspi-io reads at once. */
+/** Only for IOs without reportDigitalPin (Firmata reads each row back by a report round trip instead). */
 const DEFAULT_SETTLE_MS = 20;
 const DEFAULT_POLL_MS = 10;
 
