@@ -26,11 +26,20 @@ export class SystemClock implements Clock {
   }
   setTimer(ms: number, callback: () => void): TimerHandle {
     const id = this.nextId++;
-    const t = setTimeout(() => {
-      this.timers.delete(id);
-      callback();
-    }, Math.max(0, ms));
-    this.timers.set(id, t);
+    const deadline = this.now() + Math.max(0, ms);
+    const arm = (wait: number) => {
+      const t = setTimeout(() => {
+        // Node starts a timer from the event loop's cached time, so it can fire up to a millisecond
+        // before now() reaches the deadline; whoever compares now() with it (the engine's input
+        // timeouts) would take the timer for early and wait for one that never comes.
+        const left = deadline - this.now();
+        if (left > 0) return arm(left);
+        this.timers.delete(id);
+        callback();
+      }, wait);
+      this.timers.set(id, t);
+    };
+    arm(Math.max(0, ms));
     return { id };
   }
   clearTimer(handle: TimerHandle | undefined): void {
