@@ -29,6 +29,8 @@ const TRACKS = { track2: `${CARD.pan}=${CARD.expiry}2200000000000` };
 const MASKED_PAN = '621700*********0012';
 
 const language = readBoardConfig(hilConfigPath()).lcd.language;
+/** A journal on the board's EEPROM costs ~20 s of Firmata I2C reads per boot. */
+const RUNTIME_TEST_TIMEOUT_MS = process.env.HIL_JOURNAL === 'board' ? 300_000 : 120_000;
 const canRun = hilTargetKind() === 'real' || hasPty;
 const suiteName = `HIL on the ${hilTargetKind() === 'real' ? `board at ${process.env.HIL_PORT}` : 'Firmata emulator'}${canRun ? '' : ' (skipped: no python3 pty module for the emulator pty)'}`;
 
@@ -123,7 +125,7 @@ describe.skipIf(!canRun)(suiteName, () => {
     }
     expect(shown).toEqual(['0.01', '0.12', '1.23']);
     expect(target.jig.lcd!.violations()).toEqual([]);
-  });
+  }, RUNTIME_TEST_TIMEOUT_MS);
 
   const sale = needing('full sale from the keypad: swipe, PIN, host approval, receipt with the masked PAN on the printer', ['keys', 'lcd', 'reader', 'printer']);
   it.skipIf(sale.skip)(sale.name, async () => {
@@ -154,7 +156,7 @@ describe.skipIf(!canRun)(suiteName, () => {
     const debits = sim.ledger.entries({ terminalId: TERMINAL_ID });
     expect(debits.map((e) => [e.amountFen, e.reversed])).toEqual([[123, false]]);
     approvedFen.push(123);
-  });
+  }, RUNTIME_TEST_TIMEOUT_MS);
 
   const paper = needing('printer paper-out during a reprint -> PAPER OUT on the LCD, paper back + ENTER -> the receipt prints', ['keys', 'lcd', 'printer', 'paper']);
   it.skipIf(paper.skip)(paper.name, async () => {
@@ -173,7 +175,7 @@ describe.skipIf(!canRun)(suiteName, () => {
     const reprinted = target.jig.printer!.printed().slice(printedBefore).join('\n');
     expect(reprinted).toContain('1.23');
     expect(reprinted).toMatch(/621700\*+0012/);
-  });
+  }, RUNTIME_TEST_TIMEOUT_MS);
 
   const garbled = needing(`a garbled reader line -> ${language === 'zh' ? '请重刷' : 'SWIPE AGAIN'} (the config's screen language)`, ['keys', 'lcd', 'reader']);
   it.skipIf(garbled.skip)(garbled.name, async () => {
@@ -188,7 +190,7 @@ describe.skipIf(!canRun)(suiteName, () => {
     await cashier.expectScreen(language === 'zh' ? /请重刷/ : /SWIPE AGAIN/);
     await cashier.tap('CANCEL');
     await cashier.expectScreen(/READY/);
-  });
+  }, RUNTIME_TEST_TIMEOUT_MS);
 
   const kill = needing('SIGKILL right after a sale request leaves -> restart -> the reversal goes out first and the issuer ledger is clean', ['keys', 'lcd', 'reader']);
   it.skipIf(kill.skip)(kill.name, async () => {
@@ -231,5 +233,5 @@ describe.skipIf(!canRun)(suiteName, () => {
     // No 单边帐: every debit still standing is a sale the terminal approved and printed earlier.
     expect(sim.ledger.standingDebits(TERMINAL_ID).map((e) => e.amountFen)).toEqual(approvedFen);
     await cashier.expectScreen(/READY/, 30_000);
-  });
+  }, RUNTIME_TEST_TIMEOUT_MS);
 });

@@ -43,9 +43,15 @@ export class KeypadCashier {
     for (const key of keys) await this.tap(key);
   }
 
-  /** Waits for the glass to match; the error shows what it showed instead. */
+  /** Waits for the glass to match; the error shows the screens it went through instead. */
   async expectScreen(pattern: RegExp, timeoutMs = 15_000): Promise<void> {
-    await waitFor(() => pattern.test(this.screen), timeoutMs, () => `${pattern} on the LCD, which shows:\n${this.screen}`);
+    const seen: string[] = [];
+    const watch = () => {
+      const screen = this.screen;
+      if (seen[seen.length - 1] !== screen) seen.push(screen);
+      return pattern.test(screen);
+    };
+    await waitFor(watch, timeoutMs, () => `${pattern} on the LCD, which went through:\n${seen.slice(-8).join('\n--\n')}`);
   }
 
   /** Signs operator 01 in (password 0000) from the idle screen when it asks for it. */
