@@ -87,7 +87,7 @@ export type JigPart = keyof Jig;
 
 const PART_NAMES: Record<JigPart, string> = {
   keys: 'no key jig (HIL_JIG_PORT + HIL_JIG_KEYS)',
-  lcd: 'no LCD read-back',
+  lcd: 'no LCD read-back (HIL_LCD_SNIFFER)',
   reader: 'no reader injection (HIL_READER_TX)',
   printer: 'no printer tap (HIL_PRINTER_RX)',
   paper: 'no paper-sensor override',
@@ -100,6 +100,7 @@ export function fittedJigParts(env: NodeJS.ProcessEnv = process.env): Set<JigPar
   if (env.HIL_JIG_PORT && env.HIL_JIG_KEYS) parts.add('keys');
   if (env.HIL_READER_TX) parts.add('reader');
   if (env.HIL_PRINTER_RX) parts.add('printer');
+  if (env.HIL_LCD_SNIFFER) parts.add('lcd');
   return parts;
 }
 
