@@ -104,11 +104,17 @@ export function fittedJigParts(env: NodeJS.ProcessEnv = process.env): Set<JigPar
   return parts;
 }
 
-/** A test's name, with why it skips when the target lacks jig parts it needs. */
-export function needing(name: string, parts: readonly JigPart[], fitted = fittedJigParts()): { name: string; skip: boolean } {
+/**
+ * A test's name, with why it skips when the target lacks jig parts it needs, or (`runtime` false)
+ * the checkout lacks the `pos run` command the process tests start.
+ */
+export function needing(name: string, parts: readonly JigPart[], fitted = fittedJigParts(), runtime = true): { name: string; skip: boolean } {
   const missing = parts.filter((part) => !fitted.has(part));
-  if (missing.length === 0) return { name, skip: false };
-  return { name: `${name} (skipped: ${missing.map((part) => PART_NAMES[part]).join(', ')} on the HIL_PORT board)`, skip: true };
+  const reasons = [
+    ...(runtime ? [] : ['no pos run command in this checkout']),
+    ...(missing.length ? [`${missing.map((part) => PART_NAMES[part]).join(', ')} on the HIL_PORT board`] : []),
+  ];
+  return reasons.length === 0 ? { name, skip: false } : { name: `${name} (skipped: ${reasons.join('; ')})`, skip: true };
 }
 
 export const hasPty = spawnSync('python3', ['-c', 'import pty'], { stdio: 'ignore' }).status === 0;

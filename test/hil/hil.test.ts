@@ -18,9 +18,9 @@ import { PinMode } from '../../firmware/hal/io-plugin.js';
 import { startHostSimulator, type HostSimulator } from '../../tools/host-sim/server.js';
 import { pinsTheConfigNeeds } from './config-pins.js';
 import { readBoardConfig, type BoardConfig } from '../../firmware/hal/board-config.js';
-import { hasPty, hilConfigPath, hilTargetKind, needing, openHilTarget, type HilTarget } from './hil-target.js';
+import { fittedJigParts, hasPty, hilConfigPath, hilTargetKind, needing, openHilTarget, type HilTarget, type JigPart } from './hil-target.js';
 import { KeypadCashier } from './keypad-cashier.js';
-import { startRuntime, waitFor, type RuntimeProcess } from './runtime-process.js';
+import { posRunAvailable, startRuntime, waitFor, type RuntimeProcess } from './runtime-process.js';
 
 const TERMINAL_ID = '10000159';
 /** The host simulator's first test card (tools/host-sim/cards.json). */
@@ -31,6 +31,10 @@ const MASKED_PAN = '621700*********0012';
 const language = readBoardConfig(hilConfigPath()).lcd.language;
 /** A journal on the board's EEPROM costs ~20 s of Firmata I2C reads per boot. */
 const RUNTIME_TEST_TIMEOUT_MS = process.env.HIL_JOURNAL === 'board' ? 300_000 : 120_000;
+const fitted = fittedJigParts();
+const hasPosRun = posRunAvailable();
+/** A runtime test's name and skip: the jig parts it needs and `pos run`. */
+const runtimeTest = (name: string, parts: JigPart[]) => needing(name, parts, fitted, hasPosRun);
 const canRun = hilTargetKind() === 'real' || hasPty;
 const suiteName = `HIL on the ${hilTargetKind() === 'real' ? `board at ${process.env.HIL_PORT}` : 'Firmata emulator'}${canRun ? '' : ' (skipped: no python3 pty module for the emulator pty)'}`;
 
@@ -110,7 +114,7 @@ describe.skipIf(!canRun)(suiteName, () => {
     }
   });
 
-  const echo = needing('keypress -> LCD echo: the runtime signs in and echoes the sale amount as it is keyed', ['keys', 'lcd']);
+  const echo = runtimeTest('keypress -> LCD echo: the runtime signs in and echoes the sale amount as it is keyed', ['keys', 'lcd']);
   it.skipIf(echo.skip)(echo.name, async () => {
     await ensureRuntime();
     const cashier = new KeypadCashier(target.jig);
@@ -127,7 +131,7 @@ describe.skipIf(!canRun)(suiteName, () => {
     expect(target.jig.lcd!.violations()).toEqual([]);
   }, RUNTIME_TEST_TIMEOUT_MS);
 
-  const sale = needing('full sale from the keypad: swipe, PIN, host approval, receipt with the masked PAN on the printer', ['keys', 'lcd', 'reader', 'printer']);
+  const sale = runtimeTest('full sale from the keypad: swipe, PIN, host approval, receipt with the masked PAN on the printer', ['keys', 'lcd', 'reader', 'printer']);
   it.skipIf(sale.skip)(sale.name, async () => {
     await ensureRuntime();
     const cashier = new KeypadCashier(target.jig);
@@ -158,7 +162,7 @@ describe.skipIf(!canRun)(suiteName, () => {
     approvedFen.push(123);
   }, RUNTIME_TEST_TIMEOUT_MS);
 
-  const paper = needing('printer paper-out during a reprint -> PAPER OUT on the LCD, paper back + ENTER -> the receipt prints', ['keys', 'lcd', 'printer', 'paper']);
+  const paper = runtimeTest('printer paper-out during a reprint -> PAPER OUT on the LCD, paper back + ENTER -> the receipt prints', ['keys', 'lcd', 'printer', 'paper']);
   it.skipIf(paper.skip)(paper.name, async () => {
     await ensureRuntime();
     const cashier = new KeypadCashier(target.jig);
@@ -177,7 +181,7 @@ describe.skipIf(!canRun)(suiteName, () => {
     expect(reprinted).toMatch(/621700\*+0012/);
   }, RUNTIME_TEST_TIMEOUT_MS);
 
-  const garbled = needing(`a garbled reader line -> ${language === 'zh' ? '请重刷' : 'SWIPE AGAIN'} (the config's screen language)`, ['keys', 'lcd', 'reader']);
+  const garbled = runtimeTest(`a garbled reader line -> ${language === 'zh' ? '请重刷' : 'SWIPE AGAIN'} (the config's screen language)`, ['keys', 'lcd', 'reader']);
   it.skipIf(garbled.skip)(garbled.name, async () => {
     await ensureRuntime();
     const cashier = new KeypadCashier(target.jig);
@@ -192,7 +196,7 @@ describe.skipIf(!canRun)(suiteName, () => {
     await cashier.expectScreen(/READY/);
   }, RUNTIME_TEST_TIMEOUT_MS);
 
-  const kill = needing('SIGKILL right after a sale request leaves -> restart -> the reversal goes out first and the issuer ledger is clean', ['keys', 'lcd', 'reader']);
+  const kill = runtimeTest('SIGKILL right after a sale request leaves -> restart -> the reversal goes out first and the issuer ledger is clean', ['keys', 'lcd', 'reader']);
   it.skipIf(kill.skip)(kill.name, async () => {
     const first = await ensureRuntime();
     const cashier = new KeypadCashier(target.jig);

@@ -3,7 +3,7 @@
  * --port <board device>` with its own state directory (settings, device key, master key). The test
  * reads its JSON log lines and can kill it like a power cut (SIGKILL: no shutdown code runs).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BoardConfig } from '../../firmware/hal/board-config.js';
@@ -18,6 +18,12 @@ export interface RuntimeProcess {
   stderr(): string;
   readonly exited: Promise<number | null>;
   kill(signal: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Whether this checkout's CLI has `pos run` (the composition root's command the process tests drive). */
+export function posRunAvailable(): boolean {
+  const help = spawnSync(process.execPath, ['--import', 'tsx', 'tools/cli/main.ts', '--help'], { cwd: ROOT, encoding: 'utf8' });
+  return /^\s+run\s/m.test(`${help.stdout}${help.stderr}`);
 }
 
 /** Writes the state directory's master key and the board config, then starts `pos run`; resolves once it logged terminal.started. */
