@@ -83,7 +83,8 @@ describe.skipIf(!canRun)(suiteName, () => {
   }
 
   it('handshake: StandardFirmataPlus answers, and every pin the board config uses exists with the modes its driver needs', async () => {
-    const port = new SerialPort({ path: target.boardPort, baudRate: 57600, autoOpen: false });
+    const baudRate = target.config.board.kind === 'firmata' ? (target.config.board.baud ?? 57600) : 57600;
+    const port = new SerialPort({ path: target.boardPort, baudRate, autoOpen: false });
     await new Promise<void>((resolve, reject) => port.open((error) => (error ? reject(error) : resolve())));
     try {
       const io = (await openFirmataBoard(port, { reportVersionTimeoutMs: 2000 })) as unknown as {
