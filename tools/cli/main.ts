@@ -4,10 +4,20 @@
  */
 import { UsageError, type Command } from './command.js';
 import { deployCommand } from './deploy-command.js';
+import { hostSimCommand } from './host-sim-command.js';
+import { journalCommand } from './journal-command.js';
+import { portsCommand } from './ports-command.js';
+import { printTestCommand } from './print-test-command.js';
+import { runCommand } from './run-command.js';
 import { simCommand } from './sim-command.js';
 
 const COMMANDS: Record<string, Command> = {
   sim: simCommand,
+  run: runCommand,
+  'host-sim': hostSimCommand,
+  journal: journalCommand,
+  ports: portsCommand,
+  'print-test': printTestCommand,
   deploy: deployCommand,
 };
 

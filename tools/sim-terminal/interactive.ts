@@ -35,7 +35,7 @@ export async function runInteractive(sim: SimulatedTerminal, input: NodeJS.ReadS
       'test cards:',
       ...renderCardMenu(sim.cards, maskPan),
       '',
-      `last receipt (PNG copies in var/receipts/):`,
+      `last receipt (PNG copies in ${sim.receiptsDir}/):`,
       ...renderReceipt(sim.lastReceipt(), 28),
       '',
       `> ${status}`,

@@ -49,6 +49,7 @@ export class SimulatedTerminal {
   readonly cards: CardAccount[] = loadCardFile();
   readonly printer: VirtualHeadPrinter;
   readonly pump: TimePump;
+  readonly receiptsDir: string;
   /** Working keys live in battery-backed memory: a power cut does not force a new sign-in. */
   private readonly keys = new WorkingKeys('tdes');
   private host!: HostSimulator;
@@ -65,8 +66,10 @@ export class SimulatedTerminal {
 
   constructor(private readonly o: SimulatedTerminalOptions) {
     mkdirSync(`${o.varDir}/sim`, { recursive: true });
-    mkdirSync(`${o.varDir}/receipts`, { recursive: true });
-    this.printer = new VirtualHeadPrinter({ pngDir: `${o.varDir}/receipts` });
+    // Each session prints into its own folder: receipt numbers start from 1 every run.
+    this.receiptsDir = `${o.varDir}/receipts/${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    mkdirSync(this.receiptsDir, { recursive: true });
+    this.printer = new VirtualHeadPrinter({ pngDir: this.receiptsDir });
     this.pump = new TimePump(o.clock, () => this.running?.shell);
   }
 
@@ -77,6 +80,10 @@ export class SimulatedTerminal {
 
   get hostPort(): number {
     return this.host.port;
+  }
+
+  get imagePath(): string {
+    return `${this.o.varDir}/sim/journal.img`;
   }
 
   get cols(): number {
@@ -99,7 +106,14 @@ export class SimulatedTerminal {
         this.powerCuts++;
       }
     });
-    this.flash = await openFlash(this.o.config.flash, undefined as never, clock, false);
+    // The journal lives in a file image under var/, so it outlives power cuts and restarts alike.
+    const geometry = this.o.config.flash.kind === 'simulated' ? this.o.config.flash : { size: 65536, sectorSize: 4096 };
+    this.flash = await openFlash(
+      { kind: 'file', path: this.imagePath, size: geometry.size ?? 65536, sectorSize: geometry.sectorSize ?? 4096 },
+      undefined,
+      clock,
+      false,
+    );
     await this.boot();
   }
 
@@ -214,6 +228,7 @@ export class SimulatedTerminal {
     await this.running?.stop({ waitIdleMs: 5000 });
     this.running = undefined;
     await this.host.close();
+    await this.flash.close?.();
   }
 
   private noteApprovals(): void {

@@ -10,11 +10,12 @@ import { SimulatedNorFlash } from './simulated-nor.js';
 /** The program unit the journal is laid out for on NOR-like devices. */
 const NOR_PROGRAM_UNIT = 16;
 
-export async function openFlash(section: FlashSection, io: IoPlugin, clock: Clock, localBus: boolean): Promise<FlashDevice> {
+export async function openFlash(section: FlashSection, io: IoPlugin | undefined, clock: Clock, localBus: boolean): Promise<FlashDevice> {
   switch (section.kind) {
     case 'simulated':
       return new SimulatedNorFlash({ size: section.size ?? 65536, sectorSize: section.sectorSize ?? 4096, programUnit: NOR_PROGRAM_UNIT });
     case 'i2c-eeprom': {
+      if (!io) throw new Error('flash.kind "i2c-eeprom" needs a board');
       if (!(section.part in EEPROM_PARTS)) {
         throw new Error(`flash.part: unknown part ${section.part} (known: ${Object.keys(EEPROM_PARTS).join(', ')})`);
       }
