@@ -54,6 +54,8 @@ export interface TerminalOptions {
   host?: HostLink;
   /** IV and salt source; node:crypto by default. */
   randomBytes?: (length: number) => Uint8Array;
+  /** Told every screen the engine shows, as it hands it to the display (harnesses, screen logs). */
+  onScreen?: (lines: readonly string[]) => void;
   /** Told when the shell stopped on a power loss. */
   onHalt?: (error: unknown) => void;
 }
@@ -87,7 +89,8 @@ export async function startTerminal(config: BoardConfig, options: TerminalOption
   const localBus = config.board.kind === 'raspi-io' || config.board.kind === 'linux-io';
   const closers: (() => Promise<void> | void)[] = [() => board.close()];
   try {
-    const display = options.display ?? openDisplay(config.lcd, config.board.kind, board.io, clock);
+    const glass = options.display ?? openDisplay(config.lcd, config.board.kind, board.io, clock);
+    const display = options.onScreen ? tapDisplay(glass, options.onScreen) : glass;
     let printer = options.printer;
     if (!printer) {
       const opened = await openPrinter(config.printer, board.io, clock, options.receiptsDir);
@@ -174,6 +177,21 @@ async function initialSettings(
     await store.save(settings);
   }
   return settings;
+}
+
+/** The display, with every screen also handed to `onScreen`. */
+function tapDisplay(display: TextDisplay, onScreen: (lines: readonly string[]) => void): TextDisplay {
+  return {
+    cols: display.cols,
+    rows: display.rows,
+    chinese: display.chinese,
+    show(lines) {
+      onScreen(lines);
+      display.show(lines);
+    },
+    backlight: (on) => display.backlight(on),
+    flush: () => display.flush(),
+  };
 }
 
 async function idleWithin(shell: TerminalShell, clock: Clock, ms: number): Promise<boolean> {

@@ -1,55 +1,8 @@
 /**
- * `pos` — the one command for engineers and the test rig. Each subcommand lives in its own module;
- * every error ends as one line that says what to do, and a non-zero exit code.
+ * `pos` — the one command for engineers and the test rig. Each subcommand lives in its own module
+ * (see dispatch.ts); every error ends as one line that says what to do, and a non-zero exit code.
  */
-import { UsageError, type Command } from './command.js';
-import { deployCommand } from './deploy-command.js';
-import { hostSimCommand } from './host-sim-command.js';
-import { journalCommand } from './journal-command.js';
-import { portsCommand } from './ports-command.js';
-import { printTestCommand } from './print-test-command.js';
-import { runCommand } from './run-command.js';
-import { simCommand } from './sim-command.js';
-
-const COMMANDS: Record<string, Command> = {
-  sim: simCommand,
-  run: runCommand,
-  'host-sim': hostSimCommand,
-  journal: journalCommand,
-  ports: portsCommand,
-  'print-test': printTestCommand,
-  deploy: deployCommand,
-};
-
-function overview(): string {
-  const width = Math.max(...Object.keys(COMMANDS).map((k) => k.length));
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
-  return `usage: pos <command> [options]   (pos <command> --help for each)\n\ncommands:\n${lines.join('\n')}`;
-}
-
-export async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
-    console.log(overview());
-    return name ? 0 : 2;
-  }
-  const command = COMMANDS[name];
-  if (!command) {
-    console.error(`pos: unknown command "${name}"; run pos --help for the list`);
-    return 2;
-  }
-  if (rest.includes('--help') || rest.includes('-h')) {
-    console.log(command.usage);
-    return 0;
-  }
-  try {
-    return await command.run(rest);
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    console.error(`pos ${name}: ${message.split('\n')[0]}`);
-    return error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1;
-  }
-}
+import { main } from './dispatch.js';
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -8,6 +8,9 @@ import { renderLcd } from './render.js';
 import type { ScriptCommand, ScriptLine } from './script.js';
 import type { SimulatedTerminal } from './simulated-terminal.js';
 
+/** Commands after which expect-seen looks only at newer screens (wait and the checks do not reset it). */
+const STARTS_A_STEP = new Set<ScriptCommand['op']>(['key', 'swipe', 'power-cut', 'paper-out', 'paper-in']);
+
 export interface ScriptSummary {
   steps: number;
   expectsPassed: number;
@@ -21,6 +24,8 @@ export class ScriptRunner {
   private lastShown = '';
   /** Screens since the previous command, for expect-seen. */
   private seen: string[] = [];
+  /** Index into the engine's screen history where the current step began. */
+  private shownFrom = 0;
   private steps = 0;
   private passed = 0;
   private failed = 0;
@@ -40,7 +45,10 @@ export class ScriptRunner {
   async runLine(line: ScriptLine): Promise<void> {
     this.say(`> ${line.source}`);
     for (const command of line.commands) {
-      if (command.op !== 'expect') this.seen = [];
+      if (STARTS_A_STEP.has(command.op)) {
+        this.seen = [];
+        this.shownFrom = this.sim.screensShown.length;
+      }
       await this.run(command, line.line);
       this.watchScreen();
     }
@@ -102,8 +110,13 @@ export class ScriptRunner {
   }
 
   private check(text: string, scope: 'screen' | 'seen' | 'receipt', line: number): void {
+    const now = this.sim.screen().join('\n');
     const haystack =
-      scope === 'screen' ? [this.sim.screen().join('\n')] : scope === 'seen' ? [...this.seen, this.sim.screen().join('\n')] : [this.sim.lastReceipt().join('\n')];
+      scope === 'screen'
+        ? [now]
+        : scope === 'seen'
+          ? [...this.seen, ...this.sim.screensShown.slice(this.shownFrom), now]
+          : [this.sim.lastReceipt().join('\n')];
     if (haystack.some((h) => h.includes(text))) {
       this.passed++;
       this.say(`  ok: ${scope} shows "${text}"`);

@@ -14,7 +14,7 @@
  *                              answer arrives (the request has left: 冲正 at boot); boots again
  *   paper-out | paper-in       the paper roll ends / a new roll goes in
  *   expect <text>              the screen now shows <text> (else the run fails, exit 1)
- *   expect-seen <text>         some screen since the previous command showed <text>
+ *   expect-seen <text>         some screen since the last key, swipe, power cut or paper change showed <text>
  *   expect-receipt <text>      the last receipt printed contains <text>
  *   show-receipt               prints the text of the last receipt
  */

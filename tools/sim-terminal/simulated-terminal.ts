@@ -63,6 +63,8 @@ export class SimulatedTerminal {
   /** Every approval the terminal's journal has held this session (settlement drops them from its view). */
   private readonly approvals = new Map<string, boolean>();
   private cutAfterNextRequest = false;
+  /** Every screen the engine showed, in order (some flash by faster than the glass is read). */
+  readonly screensShown: string[] = [];
 
   constructor(private readonly o: SimulatedTerminalOptions) {
     mkdirSync(`${o.varDir}/sim`, { recursive: true });
@@ -135,6 +137,7 @@ export class SimulatedTerminal {
       printer: this.printer,
       host: domain.hostLink(link),
       ...(this.consoleDisplay ? { display: this.consoleDisplay } : {}),
+      onScreen: (lines) => this.screensShown.push(lines.join('\n')),
     });
     this.boots++;
     await this.pump.settle();
