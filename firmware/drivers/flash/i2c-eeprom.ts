@@ -1,11 +1,12 @@
 /**
  * FlashDevice on an I2C EEPROM or FRAM with a 2-byte memory address (AT24C256 / FM24C256 class),
  * over the IO-plugin I2C calls. No erase is needed (erase() writes 0xFF so callers need not care).
- * Writes never cross a page (the EEPROM would wrap inside the page) and fit Firmata's payload; after
- * each write the EEPROM's self-timed write cycle is waited out on the Clock, plus the wire time the
- * write still spends on its way, because the chip ignores the bus until the cycle ends. FRAM writes
- * at bus speed, so it skips the wait and the page limit. Reads are chunked to the Wire buffer. A
- * program resolves only once it reads back as written, so resolved means on the chip.
+ * Writes never cross a page (the EEPROM would wrap inside the page) and fit Firmata's payload. The
+ * EEPROM ignores the bus during its self-timed write cycle, so the next request must wait until the
+ * cycle has ended - counted from when the write reached the chip, not from when it was queued: on a
+ * shared Firmata wire other devices' traffic (the LCD) can hold a write back for many milliseconds.
+ * FRAM writes at bus speed, so it skips the wait and the page limit. Reads are chunked to the Wire
+ * buffer. A program resolves only once it reads back as written, so resolved means on the chip.
  */
 import type { Clock } from '../../hal/clock.js';
 import type { IoPlugin } from '../../hal/io-plugin.js';
@@ -124,10 +125,9 @@ export class I2cEeprom implements FlashDevice {
   }
 
   /**
-   * Writes, then reads the range back. Over Firmata a write is only queued when i2cWrite returns;
-   * the read-back is a barrier (the board answers in order, so the answer proves every write reached
-   * the chip) and a check (a write that arrived during a write cycle was NACKed and lost). Only then
-   * is the data durable and may the journal go on (R1). A failed check rewrites once, then gives up.
+   * Writes, then reads the range back: a write the chip NACKed (a part slower than its data sheet,
+   * a glitch on the bus) is lost silently, so only data that reads back as written is durable and
+   * lets the journal go on (R1). A failed check rewrites once, then gives up.
    */
   private async writeBytes(offset: number, data: Uint8Array): Promise<void> {
     for (let attempt = 1; ; attempt++) {
@@ -140,21 +140,48 @@ export class I2cEeprom implements FlashDevice {
 
   private async writeChunks(offset: number, data: Uint8Array): Promise<void> {
     const maxData = (this.options.maxWritePayload ?? FIRMATA_I2C_WRITE_MAX_PAYLOAD) - 2;
-    const msPerWireByte = this.options.msPerWireByte ?? FIRMATA_MS_PER_WIRE_BYTE;
-    const i2cMsPerByte = this.options.i2cMsPerByte ?? I2C_STANDARD_MODE_MS_PER_BYTE;
     for (let done = 0; done < data.length; ) {
       const at = offset + done;
       const pageLeft = this.part.pageSize - (at % this.part.pageSize);
       const chunk = data.subarray(done, done + Math.min(maxData, pageLeft, data.length - done));
-      this.options.io.i2cWrite(this.options.address, [at >> 8, at & 0xff, ...chunk]);
       done += chunk.length;
-      if (this.part.writeCycleMs > 0) {
-        // The chip's write cycle starts after the request has crossed the serial wire and the I2C bus.
-        const payload = chunk.length + 2;
-        const transitMs = firmataI2cWriteWireBytes(payload) * msPerWireByte + (1 + payload) * i2cMsPerByte;
-        await this.sleep(this.part.writeCycleMs + transitMs);
+      const bytes = [at >> 8, at & 0xff, ...chunk];
+      if (this.part.writeCycleMs === 0) {
+        this.options.io.i2cWrite(this.options.address, bytes);
+        continue;
       }
+      // A barrier read queued right before the write: its answer leaves the board only after the
+      // read ran, and the write's bytes follow it on the wire with nothing in between (both are
+      // queued in this same turn), so the write has reached the chip at most its own wire + bus
+      // time after the answer arrives, whatever traffic held both back. The chip is idle for the
+      // read: the previous write's cycle was waited out the same way.
+      const answered = this.barrierRead();
+      this.options.io.i2cWrite(this.options.address, bytes);
+      await answered;
+      await this.sleep(this.part.writeCycleMs + this.transitMs(bytes.length));
     }
+  }
+
+  /** The longest a write of `payload` bytes can take to cross the serial wire and the I2C bus. */
+  private transitMs(payload: number): number {
+    const msPerWireByte = this.options.msPerWireByte ?? FIRMATA_MS_PER_WIRE_BYTE;
+    const i2cMsPerByte = this.options.i2cMsPerByte ?? I2C_STANDARD_MODE_MS_PER_BYTE;
+    return firmataI2cWriteWireBytes(payload) * msPerWireByte + (1 + payload) * i2cMsPerByte;
+  }
+
+  /** A 1-byte current-address read (the next write sets the address pointer anyway); resolves on its answer. */
+  private barrierRead(): Promise<void> {
+    const { io, address, clock } = this.options;
+    const timeoutMs = this.options.readTimeoutMs ?? 1000;
+    return new Promise((resolve, reject) => {
+      const timer = clock.setTimer(timeoutMs, () =>
+        reject(new Error(`EEPROM 0x${address.toString(16)} did not answer the read that times its write cycle within ${timeoutMs} ms`)),
+      );
+      io.i2cReadOnce(address, 1, () => {
+        clock.clearTimer(timer);
+        resolve();
+      });
+    });
   }
 
   /** undefined when the range reads back as written, else what went wrong. */

@@ -53,7 +53,7 @@ describe('I2C EEPROM FlashDevice (AT24C256)', () => {
     expect(Array.from(await drive(eeprom.read(50, 200)))).toEqual(Array.from(data));
   });
 
-  it('waits out the 5 ms write cycle on the clock between writes, and longer for the wire time over Firmata', async () => {
+  it('waits out the 5 ms write cycle on the clock between writes, plus the write\'s own wire time over Firmata', async () => {
     const local = rig('AT24C256', 0);
     await local.drive(local.eeprom.program(0, new Uint8Array(60).fill(1)));
     expect(local.writeTimes).toEqual([0, 5, 10]);
@@ -64,12 +64,34 @@ describe('I2C EEPROM FlashDevice (AT24C256)', () => {
     expect(firmata.model.nacked).toBe(0);
   });
 
+  it('queues a 1-byte barrier read just before each write and times the write cycle from its answer', async () => {
+    const { io, clock, eeprom, model, drive, writeTimes } = rig();
+    // Other traffic on the wire holds the barrier's answer (and the write behind it) back by 7 ms.
+    const answerNow = io.i2cReadOnce.bind(io);
+    io.i2cReadOnce = ((address: number, length: number, callback: (bytes: number[]) => void) =>
+      answerNow(address, length, length === 1 ? (bytes) => clock.setTimer(7, () => callback(bytes)) : callback)) as typeof io.i2cReadOnce;
+    await drive(eeprom.program(0, new Uint8Array(60).fill(1)));
+    const ops = io.take().filter((t) => t.op === 'i2cReadOnce' || (t.op === 'i2cWrite' && t.bytes.length > 2));
+    expect(ops.slice(0, 6).map((t) => (t.op === 'i2cReadOnce' ? `read ${t.length}` : 'write'))).toEqual(['read 1', 'write', 'read 1', 'write', 'read 1', 'write']);
+    // the write queued at 0 could have reached the chip as late as 7: its cycle is waited out to 12
+    expect(writeTimes).toEqual([0, 12, 24]);
+    expect(model.nacked).toBe(0);
+  });
+
+  it('fails a program when the barrier read is never answered, naming it', async () => {
+    const { io, eeprom, drive } = rig();
+    io.respond = () => undefined;
+    await expect(drive(eeprom.program(0, new Uint8Array([1])))).rejects.toThrow(
+      /^EEPROM 0x50 did not answer the read that times its write cycle within 1000 ms$/,
+    );
+  });
+
   it('catches a write the chip NACKed (a part slower than its data sheet) instead of losing it silently', async () => {
     const { eeprom, model, drive } = rig();
     (model as unknown as { writeCycleMs: number }).writeCycleMs = 8;
-    // the read-back itself may land in a write cycle and go unanswered: either way the program fails
+    // a read may land in a write cycle and go unanswered on this dead-on-NACK rig: either way the program fails
     await expect(drive(eeprom.program(0, new Uint8Array(60).fill(0x42)))).rejects.toThrow(
-      /^EEPROM 0x50(: byte \d+ reads back 0x[0-9a-f]+ after writing 0x42| did not answer a \d+-byte read at \d+ within 1000 ms) \(after a rewrite\)$/,
+      /^EEPROM 0x50(: byte \d+ reads back 0x[0-9a-f]+ after writing 0x42 \(after a rewrite\)| did not answer a \d+-byte read at \d+ within 1000 ms \(after a rewrite\)| did not answer the read that times its write cycle within 1000 ms)$/,
     );
     expect(model.nacked).toBeGreaterThan(0);
   });
