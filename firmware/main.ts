@@ -91,6 +91,8 @@ export async function startTerminal(config: BoardConfig, options: TerminalOption
   try {
     const glass = options.display ?? openDisplay(config.lcd, config.board.kind, board.io, clock);
     const display = options.onScreen ? tapDisplay(glass, options.onScreen) : glass;
+    // The LCD driver finishes what it was drawing before the board goes (its steps run on timers).
+    closers.unshift(() => withinMs(clock, glass.flush(), 2000));
     let printer = options.printer;
     if (!printer) {
       const opened = await openPrinter(config.printer, board.io, clock, options.receiptsDir);
@@ -204,6 +206,14 @@ async function idleWithin(shell: TerminalShell, clock: Clock, ms: number): Promi
   const finished = await Promise.race([shell.idle().then(() => true), expired]);
   clock.clearTimer(timer);
   return finished;
+}
+
+function withinMs(clock: Clock, work: Promise<void>, ms: number): Promise<void> {
+  let timer: ReturnType<Clock['setTimer']> | undefined;
+  const expired = new Promise<void>((resolve) => {
+    timer = clock.setTimer(ms, resolve);
+  });
+  return Promise.race([work, expired]).finally(() => clock.clearTimer(timer));
 }
 
 async function closeAll(closers: (() => Promise<void> | void)[], logger: Logger): Promise<void> {

@@ -19,6 +19,11 @@ const KEYBOARD: Record<string, PosKey> = {
   '.': '00',
 };
 
+/** Splits what the terminal sent (several keys when typed fast or pasted) into keystrokes; arrows are one. */
+export function keystrokes(text: string): string[] {
+  return text.match(/\x1b\[[A-D]|[\s\S]/g) ?? [];
+}
+
 export async function runInteractive(sim: SimulatedTerminal, input: NodeJS.ReadStream, output: NodeJS.WriteStream): Promise<void> {
   let status = 'ready';
   let swipeDirection: 'forward' | 'backward' | undefined;
@@ -65,7 +70,9 @@ export async function runInteractive(sim: SimulatedTerminal, input: NodeJS.ReadS
       resolve();
     };
     const onData = (chunk: Buffer) => {
-      const text = chunk.toString('utf8');
+      for (const key of keystrokes(chunk.toString('utf8'))) onKeystroke(key);
+    };
+    const onKeystroke = (text: string) => {
       if (text === '\x03' || text === 'x') return quit();
       if (swipeDirection) {
         const direction = swipeDirection;

@@ -228,7 +228,13 @@ export class SimulatedTerminal {
 
   /** Stops the runtime cleanly (finishing the step under way) and the host simulator. */
   async quit(): Promise<void> {
-    await this.running?.stop({ waitIdleMs: 5000 });
+    if (this.running) {
+      // On a virtual clock the stop's waits (the step under way, the LCD's last steps) need time to pass.
+      let stopped = false;
+      const stopping = this.running.stop({ waitIdleMs: 5000 }).finally(() => (stopped = true));
+      while (!stopped) await this.pump.run(10);
+      await stopping;
+    }
     this.running = undefined;
     await this.host.close();
     await this.flash.close?.();
