@@ -169,7 +169,12 @@ export class I2cEeprom implements FlashDevice {
     return firmataI2cWriteWireBytes(payload) * msPerWireByte + (1 + payload) * i2cMsPerByte;
   }
 
-  /** A 1-byte current-address read (the next write sets the address pointer anyway); resolves on its answer. */
+  /**
+   * A 1-byte current-address read (the next write sets the address pointer anyway); resolves on its
+   * answer. Not acknowledge polling: StandardFirmataPlus answers a read the chip NACKed too, with
+   * stale buffer bytes (plus an "I2C: Too few bytes received" string), so the answer cannot tell
+   * busy from idle - only that the request has run.
+   */
   private barrierRead(): Promise<void> {
     const { io, address, clock } = this.options;
     const timeoutMs = this.options.readTimeoutMs ?? 1000;
