@@ -3,6 +3,7 @@
  * in firmware/ builds devices or reads configuration; everything below this file takes its
  * collaborators as arguments. `startTerminal` returns a running terminal; `stop()` releases it.
  */
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CupTerminalSecurity } from './app/cup-terminal-security.js';
 import { JsonFileSettingsStore } from './app/settings-file.js';
@@ -80,6 +81,7 @@ export interface RunningTerminal {
 export async function startTerminal(config: BoardConfig, options: TerminalOptions): Promise<RunningTerminal> {
   const clock = options.clock ?? new SystemClock();
   const logger = options.logger ?? new JsonLineLogger((line) => process.stdout.write(`${line}\n`));
+  await mkdir(options.stateDir, { recursive: true, mode: 0o700 });
   const masterKey = options.masterKey ?? (await loadMasterKey(options.masterKeyFile ?? join(options.stateDir, 'master.key')));
   const deviceKey = options.deviceKey ?? (await loadDeviceKey({ keyFile: join(options.stateDir, 'device.key') }));
   const settingsStore = new JsonFileSettingsStore(join(options.stateDir, 'settings.json'));

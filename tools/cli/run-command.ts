@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readBoardConfig, type BoardConfig } from '../../firmware/hal/board-config.js';
@@ -45,13 +46,22 @@ older file kept. SIGTERM or Ctrl-C finishes the current step, then closes the jo
       file.write(line);
       if (!values.quiet) process.stdout.write(`${line}\n`);
     });
+    const masterKeyFile = values['master-key'] ?? join(stateDir, 'master.key');
+    if (!existsSync(masterKeyFile)) {
+      throw new Error(`no terminal master key at ${masterKeyFile}: write the TMK from the key ceremony there as hex (chmod 600), or give --master-key <file>`);
+    }
     let terminal: RunningTerminal | undefined;
     const logger = new SettlementProgressLogger(base, () => terminal?.journal.view().transactions ?? [], (line) => process.stderr.write(`${line}\n`));
     terminal = await startTerminal(config, {
       stateDir,
       logger,
-      ...(values['master-key'] ? { masterKeyFile: values['master-key'] } : {}),
+      masterKeyFile,
       onHalt: (error) => logger.log('error', 'terminal.halted', { error: String(error) }),
+    }).catch((error: Error) => {
+      if (config.board.kind === 'firmata' && /cannot open Firmata board/.test(error.message)) {
+        throw new Error(`${error.message}; plug the board in or give --port <path> (pos ports lists them)`);
+      }
+      throw error;
     });
     const running = terminal;
     return new Promise<number>((resolve) => {
