@@ -5,7 +5,7 @@
  * printed receipts (text and PNG), the journal image, and the issuer ledger (no 单边帐).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -66,6 +66,13 @@ describe('pos sim --script: a trading day with a power cut mid-sale', () => {
     expect(sessions).toHaveLength(1);
     expect(readdirSync(join(varDir, 'receipts', sessions[0]!)).sort()).toEqual([1, 2, 3, 4, 5, 6, 7].map((n) => `receipt-${n}.png`).sort());
     expect(existsSync(join(varDir, 'sim', 'journal.img'))).toBe(true);
+
+    // Operations: settlement progress on the console; the JSON-line log has the cut and the reversal, no clear PAN.
+    expect(run.out).toContain('  settlement: batch 1 balanced');
+    const log = readFileSync(join(varDir, 'sim', 'terminal.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { level: string; event: string });
+    expect(log.map((l) => l.event)).toEqual(expect.arrayContaining(['sim.power-cut', 'shell.halted', 'reversal.cleared', 'settlement.done']));
+    expect(log.every((l) => ['debug', 'info', 'warn', 'error'].includes(l.level))).toBe(true);
+    expect(readFileSync(join(varDir, 'sim', 'terminal.log'), 'utf8')).not.toMatch(/6217000000000000012|6222020000000000034/);
 
     // The issuer ledger check is the summary's last line: nothing one-sided, no approval lost.
     expect(run.lines.filter(Boolean).at(-1)).toBe('ledger: approvals=2 one_sided=0 lost_approvals=0');

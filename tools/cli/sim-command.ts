@@ -9,7 +9,9 @@ import { runInteractive } from '../sim-terminal/interactive.js';
 import { parseScript, parseScriptLine, ScriptError, type ScriptLine } from '../sim-terminal/script.js';
 import { ScriptRunner } from '../sim-terminal/script-runner.js';
 import { SimulatedTerminal } from '../sim-terminal/simulated-terminal.js';
+import type { JournalTransaction } from '../../firmware/journal/journal.js';
 import { UsageError, type Command } from './command.js';
+import { SettlementProgressLogger } from './settlement-progress.js';
 
 export const simCommand: Command = {
   summary: 'the simulated terminal in the console (same as npm start)',
@@ -61,11 +63,18 @@ issuer holds a 单边帐.
 
     const tty = script === undefined && process.stdin.isTTY === true;
     const logFile = new RotatingLogFile(`${varDir}/sim/terminal.log`, 1024 * 1024);
-    const sim = new SimulatedTerminal({
+    // Settlement progress goes to the console (script output, or the status line on a TTY).
+    let sayProgress: (line: string) => void = () => undefined;
+    const logger = new SettlementProgressLogger(
+      new JsonLineLogger((line) => logFile.write(line), 'debug'),
+      (): readonly JournalTransaction[] => sim.terminal.journal.view().transactions,
+      (line) => sayProgress(line),
+    );
+    const sim: SimulatedTerminal = new SimulatedTerminal({
       config,
       varDir,
       clock: tty ? new SystemClock() : new VirtualClock(),
-      logger: new JsonLineLogger((line) => logFile.write(line), 'debug'),
+      logger,
       ...(values.lang ? { language: values.lang as 'zh' | 'en' } : {}),
     });
     await sim.start();
@@ -81,6 +90,7 @@ issuer holds a 单边帐.
       }
       return 0;
     }
+    sayProgress = (line) => console.log(`  ${line}`);
     const runner = new ScriptRunner(sim, (line) => console.log(line));
     runner.begin();
     try {
