@@ -76,6 +76,11 @@ describe('pos sim --script: a trading day with a power cut mid-sale', () => {
 
     // The issuer ledger check is the summary's last line: nothing one-sided, no approval lost.
     expect(run.lines.filter(Boolean).at(-1)).toBe('ledger: approvals=2 one_sided=0 lost_approvals=0');
+
+    // The next day on the same flash image (batch 2 now) against a freshly started host simulator.
+    const nextDay = await posSim(['--script', 'tools/sim-terminal/scripts/demo-day.txt', '--var', varDir]);
+    expect(nextDay.code, nextDay.out).toBe(0);
+    expect(shownReceipt(nextDay).join('\n')).toMatch(/批次号\(BATCH NO\.\): +000002/);
   }, 120_000);
 
   it('a failed expect exits 1 and names the line; a bad script line is one error, exit 2', async () => {
