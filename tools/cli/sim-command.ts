@@ -55,6 +55,8 @@ issuer holds a 单边帐.
         throw error;
       }
     }
+    // Receipts and F12/F13 use the terminal's local time; a CUP terminal keeps China time.
+    process.env.TZ ??= 'Asia/Shanghai';
     const config = readBoardConfig(values.board!);
     if (config.board.kind !== 'virtual') throw new UsageError(`${values.board} is a ${config.board.kind} board; pos sim needs board.kind "virtual" (use pos run for hardware)`);
     const varDir = values.var!;
