@@ -19,6 +19,11 @@ export interface HostCoreOptions {
   seed?: number;
   /** Host wall time for F12/F13 and card expiry. Default: the system clock. */
   now?: () => Date;
+  /**
+   * The batch every terminal's session starts on (6 digits). Default 000001. A host that remembers
+   * a terminal continues its batch; a terminal never steps its batch back.
+   */
+  firstBatch?: string;
   /** MAC algorithm the terminals use. Default 'cup-ecb'. */
   macScheme?: MacScheme;
   /** Default: the firmware's own MAC, PIN block and key-exchange code. */
@@ -51,7 +56,7 @@ export function createHostCore(options: HostCoreOptions = {}): HostCore {
     },
     now,
   );
-  const acquirer = new Acquirer({ issuer, security, masterKey, terminals: options.terminals ?? DEFAULT_TERMINALS, now });
+  const acquirer = new Acquirer({ issuer, security, masterKey, terminals: options.terminals ?? DEFAULT_TERMINALS, now, firstBatch: options.firstBatch });
   return { ledger, issuer, acquirer, security, rng };
 }
 

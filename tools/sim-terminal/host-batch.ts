@@ -2,14 +2,12 @@
  * The host simulator keeps its batches in memory, so a fresh one expects batch 000001, while the
  * simulated terminal's journal (a file image under var/) may be on a later batch after earlier runs
  * and settlements — and the engine never steps its batch back (it would reuse batch numbers), so
- * every request would be refused with 77. The host is set to the journal's batch instead, as a real
- * acquirer that remembers the terminal would be. (startHostSimulator has no option for this yet;
- * the Acquirer's firstBatch is not passed through HostCoreOptions, so the sessions are set here.)
+ * every request would be refused with 77. The host starts on the journal's batch instead
+ * (startHostSimulator's firstBatch), as a real acquirer that remembers the terminal would.
  */
 import { existsSync } from 'node:fs';
 import { FileImageFlash } from '../../firmware/drivers/flash/file-image.js';
 import { replayImage } from '../../firmware/journal/replay.js';
-import type { HostSimulator } from '../host-sim/server.js';
 
 /** The batch the journal in `imagePath` trades on (0 when there is no image or no batch yet). */
 export async function journalBatch(imagePath: string): Promise<number> {
@@ -21,10 +19,4 @@ export async function journalBatch(imagePath: string): Promise<number> {
   } finally {
     await flash.close();
   }
-}
-
-export function continueHostBatch(host: HostSimulator, batch: number): void {
-  if (batch <= 1) return;
-  const sessions = (host.acquirer as unknown as { sessions: Map<string, { batch: string }> }).sessions;
-  for (const session of sessions.values()) session.batch = String(batch).padStart(6, '0');
 }

@@ -23,7 +23,7 @@ import { startHostSimulator, type HostSimulator } from '../host-sim/server.js';
 import { TEST_TERMINAL_MASTER_KEY_HEX } from '../host-sim/terminals.js';
 import { swipeCard } from './card-swipe.js';
 import { ConsoleTextDisplay } from './console-display.js';
-import { continueHostBatch, journalBatch } from './host-batch.js';
+import { journalBatch } from './host-batch.js';
 import { PowerDomain } from './power-domain.js';
 import { TimePump } from './time-pump.js';
 
@@ -100,8 +100,11 @@ export class SimulatedTerminal {
   async start(): Promise<void> {
     const clock = this.o.clock;
     const batch = await journalBatch(this.imagePath);
-    this.host = await startHostSimulator({ port: 0, now: () => clock.wallTime() });
-    continueHostBatch(this.host, batch);
+    this.host = await startHostSimulator({
+      port: 0,
+      now: () => clock.wallTime(),
+      ...(batch > 1 ? { firstBatch: String(batch).padStart(6, '0') } : {}),
+    });
     this.host.on('applied', (event) => {
       // The power goes after the host applied a financial request and before its answer arrives.
       if (this.cutAfterNextRequest && event.mti !== '0800' && event.mti !== '0820') {
