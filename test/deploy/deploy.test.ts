@@ -60,7 +60,7 @@ describe('pos deploy', () => {
     const unit = renderSystemdUnit({ installDir: '/opt/p', user: 'pos', boardConfigName: 'raspi.json', nodePath: '/usr/bin/node' });
     expect(unit).toContain('User=pos');
     expect(unit).toContain('SupplementaryGroups=gpio i2c dialout');
-    expect(unit).toContain('ExecStart=/usr/bin/node --max-semi-space-size=1 --max-old-space-size=32 /opt/p/pos-terminal.cjs run --board /opt/p/raspi.json');
+    expect(unit).toContain('ExecStart=/usr/bin/node --max-semi-space-size=2 --max-old-space-size=24 /opt/p/pos-terminal.cjs run --board /opt/p/raspi.json');
     expect(unit).toContain('Environment=MALLOC_ARENA_MAX=2');
   });
 });

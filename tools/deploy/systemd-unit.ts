@@ -28,7 +28,7 @@ Environment=NODE_ENV=production
 Environment=POS_STATE_DIR=/var/lib/pos-terminal
 # The heap and malloc settings bench:engine measures resident memory with (<= 80 MB on the board).
 Environment=MALLOC_ARENA_MAX=2
-ExecStart=${o.nodePath} --max-semi-space-size=1 --max-old-space-size=32 ${o.installDir}/pos-terminal.cjs run --board ${o.installDir}/${o.boardConfigName}
+ExecStart=${o.nodePath} --max-semi-space-size=2 --max-old-space-size=24 ${o.installDir}/pos-terminal.cjs run --board ${o.installDir}/${o.boardConfigName}
 Restart=on-failure
 RestartSec=2
 KillSignal=SIGTERM
