@@ -14,6 +14,7 @@ import {
   type NewTransaction,
   type ReversalReason,
 } from '../../../firmware/journal/journal.js';
+import { nextCounterValue } from '../../../firmware/journal/journal-state.js';
 
 export class MemoryJournal implements Journal {
   private counters: Record<CounterName, number> = { stan: 0, voucher: 0, batch: 1 };
@@ -102,8 +103,9 @@ export class MemoryJournal implements Journal {
   }
   async settle(batchNo: number): Promise<void> {
     this.enter('settle');
-    this.transactions = this.transactions.filter((t) => t.batchNo !== batchNo);
-    this.counters.batch = Math.max(this.counters.batch, batchNo + 1);
+    // As the flash journal does: this batch and earlier ones go, except records still owing a reversal.
+    this.transactions = this.transactions.filter((t) => t.batchNo > batchNo || t.status === 'pending' || t.status === 'reversal-pending');
+    this.counters.batch = this.counters.batch > batchNo ? this.counters.batch : nextCounterValue(batchNo);
   }
   async close(): Promise<void> {}
 }
