@@ -36,7 +36,7 @@ export function* printTransactionCopies(ctx: EngineContext, tx: JournalTransacti
   const copies = receiptCopies(ctx.settings.receiptCopies);
   for (const [i, copy] of copies.entries()) {
     if (i > 0) {
-      show(ctx, 'tearOff', [t(ctx, 'tearOff'), t(ctx, 'pressEnterNextCopy')]);
+      show(ctx, reprint ? 'reprint' : 'approved', [t(ctx, 'tearOff'), t(ctx, 'pressEnterNextCopy')]);
       let skip = false;
       for (;;) {
         const ev = yield* waitInput(ctx.settings.idleTimeoutMs);
