@@ -4,34 +4,15 @@
  * simulation can drive it with a virtual clock, a scripted cashier and an in-process host.
  */
 import type { IsoMessage } from '../iso8583/message.js';
-import type {
-  Approval,
-  CounterName,
-  JournalCapacity,
-  JournalView,
-  NewTransaction,
-  ReversalReason,
-} from '../journal/journal.js';
+import type { JournalCapacity, JournalView } from '../journal/journal.js';
+import type { JournalCall } from '../journal/journal-call.js';
 import type { PosKey } from '../drivers/keypad/pos-keys.js';
 import type { SwipeResult } from '../drivers/magstripe/card-read.js';
 import type { PrintJob, PrintOutcome } from '../drivers/printer/print-job.js';
 import type { LogLevel } from '../hal/log.js';
 import type { TerminalSettings } from './settings.js';
 
-/** One durable journal call, as data. */
-export type JournalCall =
-  | { call: 'takeCounter'; name: CounterName }
-  | { call: 'raiseCounter'; name: CounterName; atLeast: number }
-  | { call: 'begin'; tx: NewTransaction }
-  | { call: 'approve'; stan: number; approval: Approval }
-  | { call: 'declined'; stan: number; responseCode: string }
-  | { call: 'requireReversal'; stan: number; reason: ReversalReason }
-  | { call: 'reversalTried'; stan: number; tries: number }
-  | { call: 'reversalAcked'; stan: number }
-  | { call: 'reversalFailed'; stan: number }
-  | { call: 'outcomeUnknown'; stan: number }
-  | { call: 'printed'; stan: number }
-  | { call: 'settle'; batchNo: number };
+export type { JournalCall };
 
 /** Operations the engine waits on; exactly one is outstanding whenever the engine is not done. */
 export type Operation =

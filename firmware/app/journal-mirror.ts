@@ -26,7 +26,7 @@ export class JournalMirror {
 
   /** Brings the copy up to date after `request` succeeded (`value`: what takeCounter returned). */
   afterSuccess(request: JournalCall, value: number | undefined): JournalView {
-    switch (request.call) {
+    switch (request.method) {
       case 'takeCounter':
         this.current = { ...this.current, counters: { ...this.current.counters, [request.name]: value! } };
         return this.current;

@@ -14,6 +14,7 @@ import type { PrintOutcome, ReceiptPrinter } from '../drivers/printer/print-job.
 import { HostError, type HostLink } from '../host/host-link.js';
 import { getString } from '../iso8583/message.js';
 import { JournalFull, type Journal } from '../journal/journal.js';
+import { invokeJournal } from '../journal/journal-call.js';
 import { TransactionEngine } from './engine.js';
 import type { EngineEvent, EngineStep, EngineTime, HostOutcome, JournalCall, JournalOutcome, Notice, Operation } from './engine-io.js';
 import { JournalMirror } from './journal-mirror.js';
@@ -241,44 +242,7 @@ export class TerminalShell {
     const j = this.o.journal;
     let value: number | undefined;
     try {
-      switch (request.call) {
-        case 'takeCounter':
-          value = await j.takeCounter(request.name);
-          break;
-        case 'raiseCounter':
-          await j.raiseCounter(request.name, request.atLeast);
-          break;
-        case 'begin':
-          await j.begin(request.tx);
-          break;
-        case 'approve':
-          await j.approve(request.stan, request.approval);
-          break;
-        case 'declined':
-          await j.declined(request.stan, request.responseCode);
-          break;
-        case 'requireReversal':
-          await j.requireReversal(request.stan, request.reason);
-          break;
-        case 'reversalTried':
-          await j.reversalTried(request.stan, request.tries);
-          break;
-        case 'reversalAcked':
-          await j.reversalAcked(request.stan);
-          break;
-        case 'reversalFailed':
-          await j.reversalFailed(request.stan);
-          break;
-        case 'outcomeUnknown':
-          await j.outcomeUnknown(request.stan);
-          break;
-        case 'printed':
-          await j.printed(request.stan);
-          break;
-        case 'settle':
-          await j.settle(request.batchNo);
-          break;
-      }
+      value = await invokeJournal(j, request);
     } catch (error) {
       if (isPowerLoss(error)) throw error;
       return { ok: false, full: error instanceof JournalFull, detail: String(error), view: this.mirror.refresh(), capacity: j.capacity() };

@@ -24,7 +24,7 @@ describe('JournalMirror', () => {
     const run = async (request: JournalCall) => {
       let value: number | undefined;
       const j = journal;
-      switch (request.call) {
+      switch (request.method) {
         case 'takeCounter': value = await j.takeCounter(request.name); break;
         case 'raiseCounter': await j.raiseCounter(request.name, request.atLeast); break;
         case 'begin': await j.begin(request.tx); break;
@@ -38,30 +38,30 @@ describe('JournalMirror', () => {
         case 'printed': await j.printed(request.stan); break;
         case 'settle': await j.settle(request.batchNo); break;
       }
-      expect(mirror.afterSuccess(request, value), request.call).toEqual(journal.view());
+      expect(mirror.afterSuccess(request, value), request.method).toEqual(journal.view());
     };
-    await run({ call: 'takeCounter', name: 'batch' });
-    await run({ call: 'raiseCounter', name: 'batch', atLeast: 1 });
+    await run({ method: 'takeCounter', name: 'batch' });
+    await run({ method: 'raiseCounter', name: 'batch', atLeast: 1 });
     for (let stan = 1; stan <= 4; stan++) {
-      await run({ call: 'takeCounter', name: 'stan' });
-      await run({ call: 'begin', tx: newTx('sale', stan) });
+      await run({ method: 'takeCounter', name: 'stan' });
+      await run({ method: 'begin', tx: newTx('sale', stan) });
     }
-    await run({ call: 'approve', stan: 1, approval });
-    await run({ call: 'printed', stan: 1 });
-    await run({ call: 'declined', stan: 2, responseCode: '51' });
-    await run({ call: 'requireReversal', stan: 3, reason: '98' });
-    await run({ call: 'reversalTried', stan: 3, tries: 1 });
-    await run({ call: 'reversalAcked', stan: 3 });
-    await run({ call: 'requireReversal', stan: 4, reason: 'A0' });
-    await run({ call: 'reversalFailed', stan: 4 });
-    await run({ call: 'begin', tx: newTx('void', 5, { voucherNo: 1, batchNo: 1 }) });
-    await run({ call: 'approve', stan: 5, approval });
+    await run({ method: 'approve', stan: 1, approval });
+    await run({ method: 'printed', stan: 1 });
+    await run({ method: 'declined', stan: 2, responseCode: '51' });
+    await run({ method: 'requireReversal', stan: 3, reason: '98' });
+    await run({ method: 'reversalTried', stan: 3, tries: 1 });
+    await run({ method: 'reversalAcked', stan: 3 });
+    await run({ method: 'requireReversal', stan: 4, reason: 'A0' });
+    await run({ method: 'reversalFailed', stan: 4 });
+    await run({ method: 'begin', tx: newTx('void', 5, { voucherNo: 1, batchNo: 1 }) });
+    await run({ method: 'approve', stan: 5, approval });
     expect(mirror.view.transactions.find((t) => t.stan === 1)!.voidedBy).toBeDefined();
-    await run({ call: 'begin', tx: { ...newTx('refund', 6), reversible: false } });
-    await run({ call: 'outcomeUnknown', stan: 6 });
-    await run({ call: 'settle', batchNo: 1 });
+    await run({ method: 'begin', tx: { ...newTx('refund', 6), reversible: false } });
+    await run({ method: 'outcomeUnknown', stan: 6 });
+    await run({ method: 'settle', batchNo: 1 });
     // STAN 4 (reversal failed) may still be held; a new record with a reused STAN replaces it.
-    await run({ call: 'begin', tx: { ...newTx('sale', 7), stan: 4 } });
+    await run({ method: 'begin', tx: { ...newTx('sale', 7), stan: 4 } });
     expect(mirror.view.transactions.at(-1)!.stan).toBe(4);
   });
 });

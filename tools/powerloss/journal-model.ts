@@ -1,28 +1,13 @@
-import type {
-  Approval,
-  CounterName,
-  Journal,
-  JournalTransaction,
-  NewTransaction,
-  ReversalReason,
-} from '../../firmware/journal/journal.js';
+import type { CounterName, JournalTransaction } from '../../firmware/journal/journal.js';
+import type { JournalCall } from '../../firmware/journal/journal-call.js';
+
+export type { JournalCall };
 
 /**
  * The power-loss oracle: what the journal must show after each call, written independently of the
  * journal's own record fold (a plain array of transactions changed call by call), so a wrong fold
  * and a lost or resurrected record both show up as a mismatch.
  */
-export type JournalCall =
-  | { method: 'takeCounter'; name: CounterName }
-  | { method: 'raiseCounter'; name: CounterName; atLeast: number }
-  | { method: 'begin'; tx: NewTransaction }
-  | { method: 'approve'; stan: number; approval: Approval }
-  | { method: 'declined'; stan: number; responseCode: string }
-  | { method: 'requireReversal'; stan: number; reason: ReversalReason }
-  | { method: 'reversalTried'; stan: number; tries: number }
-  | { method: 'reversalAcked' | 'reversalFailed' | 'outcomeUnknown' | 'printed'; stan: number }
-  | { method: 'settle'; batchNo: number };
-
 export interface ModelState {
   counters: Record<CounterName, number>;
   transactions: JournalTransaction[];
@@ -105,36 +90,6 @@ export function applyCall(state: ModelState, call: JournalCall, workloadTx?: num
       break;
   }
   return s;
-}
-
-export async function invoke(journal: Journal, call: JournalCall): Promise<void> {
-  switch (call.method) {
-    case 'takeCounter':
-      await journal.takeCounter(call.name);
-      return;
-    case 'raiseCounter':
-      return journal.raiseCounter(call.name, call.atLeast);
-    case 'begin':
-      return journal.begin(call.tx);
-    case 'approve':
-      return journal.approve(call.stan, call.approval);
-    case 'declined':
-      return journal.declined(call.stan, call.responseCode);
-    case 'requireReversal':
-      return journal.requireReversal(call.stan, call.reason);
-    case 'reversalTried':
-      return journal.reversalTried(call.stan, call.tries);
-    case 'reversalAcked':
-      return journal.reversalAcked(call.stan);
-    case 'reversalFailed':
-      return journal.reversalFailed(call.stan);
-    case 'outcomeUnknown':
-      return journal.outcomeUnknown(call.stan);
-    case 'printed':
-      return journal.printed(call.stan);
-    case 'settle':
-      return journal.settle(call.batchNo);
-  }
 }
 
 /** JSON with sorted keys and no undefined members: two views are equal exactly when these are. */

@@ -3,7 +3,8 @@ import { PowerCut } from '../../firmware/drivers/flash/flash-device.js';
 import { CUT_MODES, SimulatedNorFlash, type CutMode, type NorSnapshot } from '../../firmware/drivers/flash/simulated-nor.js';
 import type { FlashJournal } from '../../firmware/journal/flash-journal.js';
 import { openJournal } from '../../firmware/journal/open-journal.js';
-import { applyCall, canonical, emptyModel, invoke, modelView, type JournalCall, type ModelState } from './journal-model.js';
+import { invokeJournal } from '../../firmware/journal/journal-call.js';
+import { applyCall, canonical, emptyModel, modelView, type JournalCall, type ModelState } from './journal-model.js';
 import { resolveStep, tradingDay, type WorkloadStep } from './journal-workload.js';
 
 /**
@@ -69,7 +70,7 @@ export async function runJournalSweep(options: SweepOptions): Promise<SweepResul
     const journal = await mount(reference);
     if (canonical(journal.view()) !== modelView(model)) violations.push(`reference: mount before step ${index} differs from the oracle`);
     if (!call) continue;
-    await invoke(journal, call);
+    await invokeJournal(journal, call);
     model = applyCall(model, call, workloadTx(step));
     transitions++;
   }
@@ -99,7 +100,7 @@ export async function runJournalSweep(options: SweepOptions): Promise<SweepResul
     const after = applyCall(before, call, workloadTx(step));
     device.armCut(k - checkpoint.opsBefore, mode);
     try {
-      await invoke(await mount(device), call);
+      await invokeJournal(await mount(device), call);
       return 'the cut never happened';
     } catch (error) {
       if (!(error instanceof PowerCut)) return `the interrupted call failed with ${String(error)}`;
@@ -123,7 +124,7 @@ export async function runJournalSweep(options: SweepOptions): Promise<SweepResul
       const continued = checkpoints[i]!.call;
       if (!continued) continue;
       try {
-        await invoke(journal, continued);
+        await invokeJournal(journal, continued);
       } catch (error) {
         return `continuing at step ${i} (${continued.method}) failed: ${String(error)}`;
       }
@@ -173,7 +174,7 @@ export async function runRandomCuts(options: RandomCutOptions): Promise<SweepRes
       device.armCut(device.operationCount + random.int(1, 4), mode);
     }
     try {
-      await invoke(journal, call);
+      await invokeJournal(journal, call);
       device.disarmCut();
       model = after;
       transitions++;

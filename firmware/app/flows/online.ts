@@ -47,8 +47,8 @@ function* settleInterrupted(ctx: EngineContext): Flow<boolean> {
   const interrupted = ctx.journal.view.transactions.filter((tx) => tx.status === 'pending');
   for (const tx of interrupted) {
     const outcome = tx.reversible
-      ? yield* journalCall(ctx, { call: 'requireReversal', stan: tx.stan, reason: '98' })
-      : yield* journalCall(ctx, { call: 'outcomeUnknown', stan: tx.stan });
+      ? yield* journalCall(ctx, { method: 'requireReversal', stan: tx.stan, reason: '98' })
+      : yield* journalCall(ctx, { method: 'outcomeUnknown', stan: tx.stan });
     if (!outcome.ok) return false;
   }
   return true;
@@ -80,18 +80,18 @@ export function* reversalRound(ctx: EngineContext): Flow<RoundResult> {
       }
       cleared = isCleared(outcome);
       if (cleared) {
-        const done = yield* journalCall(ctx, { call: 'reversalAcked', stan: tx.stan });
+        const done = yield* journalCall(ctx, { method: 'reversalAcked', stan: tx.stan });
         if (!done.ok) return 'blocked';
         log(ctx, 'info', 'reversal.cleared', { stan: tx.stan, reason });
         show(ctx, TRANSACTION_KINDS[tx.type].title, [t(ctx, 'reversalDone')]);
       } else {
         tries += 1;
-        const noted = yield* journalCall(ctx, { call: 'reversalTried', stan: tx.stan, tries });
+        const noted = yield* journalCall(ctx, { method: 'reversalTried', stan: tx.stan, tries });
         if (!noted.ok) return 'blocked';
       }
     }
     if (!cleared) {
-      const failed = yield* journalCall(ctx, { call: 'reversalFailed', stan: tx.stan });
+      const failed = yield* journalCall(ctx, { method: 'reversalFailed', stan: tx.stan });
       if (!failed.ok) return 'blocked';
       log(ctx, 'error', 'reversal.failed', { stan: tx.stan, voucherNo: tx.voucherNo, maskedPan: maskPan(tx.request.pan), tries });
       show(ctx, TRANSACTION_KINDS[tx.type].title, [t(ctx, 'reversalFailed'), t(ctx, 'manualHandling')]);
@@ -111,13 +111,13 @@ export function* explainBlocked(ctx: EngineContext): Flow<void> {
 export function* currentBatch(ctx: EngineContext): Flow<number | undefined> {
   const batch = ctx.journal.view.counters.batch;
   if (batch > 0) return batch;
-  const taken = yield* journalCall(ctx, { call: 'takeCounter', name: 'batch' });
+  const taken = yield* journalCall(ctx, { method: 'takeCounter', name: 'batch' });
   return taken.ok ? taken.value : undefined;
 }
 
 /** Takes a fresh STAN from the journal (R6: advanced on flash before use). */
 export function* takeStan(ctx: EngineContext): Flow<number | undefined> {
-  const taken = yield* journalCall(ctx, { call: 'takeCounter', name: 'stan' });
+  const taken = yield* journalCall(ctx, { method: 'takeCounter', name: 'stan' });
   return taken.ok ? taken.value : undefined;
 }
 
@@ -181,7 +181,7 @@ export function* runFinancial(ctx: EngineContext, req: FinancialRequest): Flow<F
   });
   // R1: the reversal record is durable before the request leaves.
   const begun = yield* journalCall(ctx, {
-    call: 'begin',
+    method: 'begin',
     tx: {
       type: req.type,
       stan,
@@ -220,7 +220,7 @@ function* settleOutcome(ctx: EngineContext, type: FinancialType, stan: number, o
   let screen: 'noResponse' | 'macError' | 'badResponse';
   if (!outcome.ok) {
     if (outcome.kind === 'unreachable' && !outcome.requestSent) {
-      yield* journalCall(ctx, { call: 'declined', stan, responseCode: NOT_SENT_CODE });
+      yield* journalCall(ctx, { method: 'declined', stan, responseCode: NOT_SENT_CODE });
       yield* pause(ctx, title, [t(ctx, 'hostUnreachable')]);
       return 'not-sent';
     }
@@ -237,7 +237,7 @@ function* settleOutcome(ctx: EngineContext, type: FinancialType, stan: number, o
     } else if (code === '00') {
       return yield* recordApproval(ctx, type, stan, approvalOf(outcome.response, ctx.time.wall));
     } else {
-      const recorded = yield* journalCall(ctx, { call: 'declined', stan, responseCode: code });
+      const recorded = yield* journalCall(ctx, { method: 'declined', stan, responseCode: code });
       if (!recorded.ok) {
         // Still 'pending' on flash: the next round reverses it (harmless: the host declined it).
         yield* pause(ctx, title, [t(ctx, 'journalError')]);
@@ -249,7 +249,7 @@ function* settleOutcome(ctx: EngineContext, type: FinancialType, stan: number, o
     }
   }
   if (!kind.reversible) {
-    yield* journalCall(ctx, { call: 'outcomeUnknown', stan });
+    yield* journalCall(ctx, { method: 'outcomeUnknown', stan });
     log(ctx, 'warn', 'transaction.unknown', { type, stan });
     yield* pause(ctx, title, [t(ctx, screen), t(ctx, 'outcomeUnknown')], 5000);
     return 'unknown';
@@ -265,7 +265,7 @@ function* reverseNow(
   screen: 'noResponse' | 'macError' | 'badResponse' | 'journalError',
 ): Flow<FinancialResult> {
   const title = TRANSACTION_KINDS[type].title;
-  const owed = yield* journalCall(ctx, { call: 'requireReversal', stan, reason });
+  const owed = yield* journalCall(ctx, { method: 'requireReversal', stan, reason });
   if (!owed.ok) {
     // The record stays 'pending' on flash; boot or the next round reverses it with 98.
     yield* pause(ctx, title, [t(ctx, screen), t(ctx, 'journalError')]);
@@ -284,10 +284,10 @@ function* reverseNow(
 function* recordApproval(ctx: EngineContext, type: FinancialType, stan: number, approval: Approval): Flow<FinancialResult> {
   const title = TRANSACTION_KINDS[type].title;
   // R2: recorded (and the reversal cleared) before the screen or printer shows anything.
-  const recorded = yield* journalCall(ctx, { call: 'approve', stan, approval });
+  const recorded = yield* journalCall(ctx, { method: 'approve', stan, approval });
   if (!recorded.ok) {
     if (!TRANSACTION_KINDS[type].reversible) {
-      yield* journalCall(ctx, { call: 'outcomeUnknown', stan });
+      yield* journalCall(ctx, { method: 'outcomeUnknown', stan });
       yield* pause(ctx, title, [t(ctx, 'journalError'), t(ctx, 'outcomeUnknown')], 5000);
       return 'unknown';
     }

@@ -57,7 +57,7 @@ export function* journalCall(ctx: EngineContext, request: JournalCall): Flow<Jou
   const ev = yield { op: 'journal', request };
   if (ev.kind !== 'journal-result') throw new EngineProtocolError('journal-result', ev.kind);
   ctx.journal = { view: ev.outcome.view, capacity: ev.outcome.capacity };
-  if (!ev.outcome.ok) log(ctx, 'error', 'journal.failed', { call: request.call, full: ev.outcome.full, detail: ev.outcome.detail });
+  if (!ev.outcome.ok) log(ctx, 'error', 'journal.failed', { call: request.method, full: ev.outcome.full, detail: ev.outcome.detail });
   return ev.outcome;
 }
 

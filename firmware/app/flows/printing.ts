@@ -51,6 +51,6 @@ export function* printTransactionCopies(ctx: EngineContext, tx: JournalTransacti
     const status = reprint ? [t(ctx, 'reprint')] : [t(ctx, 'approved'), formatFen(tx.amountFen)];
     const ok = yield* printWithRecovery(ctx, transactionReceipt(tx, copy, reprint, ctx.settings, ctx.time.wall), status);
     if (!ok) return;
-    if (copy === 'merchant' && !tx.printed) yield* journalCall(ctx, { call: 'printed', stan: tx.stan });
+    if (copy === 'merchant' && !tx.printed) yield* journalCall(ctx, { method: 'printed', stan: tx.stan });
   }
 }

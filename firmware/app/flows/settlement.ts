@@ -74,6 +74,6 @@ export function* settlementFlow(ctx: EngineContext): Flow<void> {
   ctx.lastSettlement = report;
   show(ctx, 'settlement', [t(ctx, balanced ? 'settleBalanced' : 'settleUnbalanced'), t(ctx, 'printing')]);
   yield* printWithRecovery(ctx, report);
-  const settled = yield* journalCall(ctx, { call: 'settle', batchNo });
+  const settled = yield* journalCall(ctx, { method: 'settle', batchNo });
   yield* pause(ctx, 'settlement', [t(ctx, settled.ok ? 'settleDone' : 'journalError')]);
 }

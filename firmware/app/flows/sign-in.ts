@@ -51,10 +51,10 @@ function* followHostBatch(ctx: EngineContext, batchNo: number, hostBatchNo: numb
     });
     ctx.lastSettlement = report;
     yield* printWithRecovery(ctx, report);
-    const settled = yield* journalCall(ctx, { call: 'settle', batchNo });
+    const settled = yield* journalCall(ctx, { method: 'settle', batchNo });
     if (!settled.ok) return;
   }
-  yield* journalCall(ctx, { call: 'raiseCounter', name: 'batch', atLeast: hostBatchNo });
+  yield* journalCall(ctx, { method: 'raiseCounter', name: 'batch', atLeast: hostBatchNo });
 }
 
 /** Operator no. + password, then the online sign-in; the operator is signed in only when keys load. */

@@ -9,6 +9,7 @@ import type { PosKey } from '../../../firmware/drivers/keypad/pos-keys.js';
 import type { CardRead, SwipeResult } from '../../../firmware/drivers/magstripe/card-read.js';
 import type { PrintJob, PrintOutcome } from '../../../firmware/drivers/printer/print-job.js';
 import type { IsoMessage } from '../../../firmware/iso8583/message.js';
+import { invokeJournal } from '../../../firmware/journal/journal-call.js';
 import { MemoryJournal } from './memory-journal.js';
 
 export const CARD: CardRead = {
@@ -79,22 +80,10 @@ export class EngineDriver {
       const op = this.step.waiting;
       if (op.op === 'journal') {
         const j = this.journal;
-        const r = op.request;
         let value: number | undefined;
         let failure: unknown;
         try {
-          if (r.call === 'takeCounter') value = await j.takeCounter(r.name);
-          else if (r.call === 'raiseCounter') await j.raiseCounter(r.name, r.atLeast);
-          else if (r.call === 'begin') await j.begin(r.tx);
-          else if (r.call === 'approve') await j.approve(r.stan, r.approval);
-          else if (r.call === 'declined') await j.declined(r.stan, r.responseCode);
-          else if (r.call === 'requireReversal') await j.requireReversal(r.stan, r.reason);
-          else if (r.call === 'reversalTried') await j.reversalTried(r.stan, r.tries);
-          else if (r.call === 'reversalAcked') await j.reversalAcked(r.stan);
-          else if (r.call === 'reversalFailed') await j.reversalFailed(r.stan);
-          else if (r.call === 'outcomeUnknown') await j.outcomeUnknown(r.stan);
-          else if (r.call === 'printed') await j.printed(r.stan);
-          else await j.settle(r.batchNo);
+          value = await invokeJournal(j, op.request);
         } catch (error) {
           failure = error;
         }
