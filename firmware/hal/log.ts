@@ -10,7 +10,7 @@ export interface Logger {
 
 const FORBIDDEN_FIELDS = new Set(['pin', 'pinBlock', 'track1', 'track2', 'track3', 'pan', 'cvv', 'cvn']);
 
-export function scrubLogFields(fields: Record<string, unknown> | undefined): Record<string, unknown> {
+function scrubLogFields(fields: Record<string, unknown> | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (!fields) return out;
   for (const [k, v] of Object.entries(fields)) {
