@@ -8,8 +8,9 @@ import { Iso8583Error, type FieldValue, type IsoMessage } from './message.js';
  * Message body codec: MTI (2 bytes BCD) | primary bitmap (8 bytes) [| secondary bitmap] | fields.
  * The framing around it (length, TPDU, header) is in framing.ts.
  *
- * Every byte string decodeMessage accepts has exactly one encoding, and encodeMessage produces it:
- * filler nibbles must be 0, a secondary bitmap must name at least one field.
+ * Every byte string decodeMessage accepts re-encodes to exactly those bytes: a filler nibble is 0,
+ * or F recorded in `fillers`; an ans field that is not text is kept as bytes; a secondary bitmap must
+ * name at least one field.
  */
 
 const MTI_BYTES = 2;
@@ -41,7 +42,7 @@ export function encodeMessage(msg: IsoMessage, table: FieldTable = CUP_POS_FIELD
   const parts: Uint8Array[] = [];
   let offset = headerLength;
   for (const [field, value] of present) {
-    const encoded = encodeField(table.get(field)!, value, offset);
+    const encoded = encodeField(table.get(field)!, value, offset, msg.fillers?.[field] === 'F' ? 'F' : '0');
     parts.push(encoded);
     offset += encoded.length;
     bitmap[(field - 1) >> 3]! |= 0x80 >> ((field - 1) & 7);
@@ -83,17 +84,19 @@ export function decodeMessage(bytes: Uint8Array, table: FieldTable = CUP_POS_FIE
   offset += bitmapBytes;
 
   const fields: IsoMessage['fields'] = {};
+  let fillers: IsoMessage['fillers'];
   for (let field = 2; field <= bitmapBytes * 8; field++) {
     const byte = bytes[bitmapAt + ((field - 1) >> 3)]!;
     if ((byte & (0x80 >> ((field - 1) & 7))) === 0) continue;
     const spec = table.get(field);
     if (spec === undefined) throw new Iso8583Error('unknown-field', offset, field, 'bitmap names a field the table does not define');
-    const { value, next } = decodeField(spec, bytes, offset);
+    const { value, next, filler } = decodeField(spec, bytes, offset);
     fields[field] = value;
+    if (filler) (fillers ??= {})[field] = filler;
     offset = next;
   }
   if (offset !== bytes.length) {
     throw new Iso8583Error('trailing-bytes', offset, undefined, `${bytes.length - offset} bytes after the last field`);
   }
-  return { mti, fields };
+  return fillers ? { mti, fields, fillers } : { mti, fields };
 }

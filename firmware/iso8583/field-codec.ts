@@ -1,4 +1,4 @@
-import { bcdByteLength, readBcd, writeBcd } from './bcd.js';
+import { bcdByteLength, readBcd, writeBcd, type BcdFiller } from './bcd.js';
 import type { FieldSpec } from './field-spec.js';
 import { Iso8583Error, type FieldValue } from './message.js';
 
@@ -19,13 +19,16 @@ function dataByteLength(spec: FieldSpec, units: number): number {
   return spec.encoding === 'bcd' ? bcdByteLength(units) : units;
 }
 
-/** Encodes `value` for `spec`; `offset` is where it will sit in the message (for error reports). */
-export function encodeField(spec: FieldSpec, value: FieldValue, offset: number): Uint8Array {
+/**
+ * Encodes `value` for `spec`; `offset` is where it will sit in the message (for error reports);
+ * `filler` is the nibble that pads an odd-length BCD value (0 unless the message says F).
+ */
+export function encodeField(spec: FieldSpec, value: FieldValue, offset: number, filler: BcdFiller = '0'): Uint8Array {
   const fail = (reason: 'bad-value' | 'bad-length' | 'oversize', detail: string): never => {
     throw new Iso8583Error(reason, offset, spec.field, detail);
   };
   let units: number;
-  if (spec.type === 'b') {
+  if (spec.type === 'b' || (spec.type === 'ans' && value instanceof Uint8Array)) {
     if (!(value instanceof Uint8Array)) return fail('bad-value', `${spec.name} must be a Uint8Array`);
     units = value.length;
   } else {
@@ -49,13 +52,16 @@ export function encodeField(spec: FieldSpec, value: FieldValue, offset: number):
   let at = 0;
   if (prefixBytes > 0) at = writeBcd(String(units).padStart(prefixBytes * 2, '0'), 'left', out, 0);
   if (value instanceof Uint8Array) out.set(value, at);
-  else if (spec.encoding === 'bcd') writeBcd(value, spec.bcdPadding ?? 'right', out, at);
+  else if (spec.encoding === 'bcd') writeBcd(value, spec.bcdPadding ?? 'right', out, at, filler);
   else for (let i = 0; i < value.length; i++) out[at + i] = value.charCodeAt(i);
   return out;
 }
 
-/** Decodes the field starting at `bytes[offset]`; returns its value and the offset after it. */
-export function decodeField(spec: FieldSpec, bytes: Uint8Array, offset: number): { value: FieldValue; next: number } {
+/**
+ * Decodes the field starting at `bytes[offset]`; returns its value, the offset after it, and 'F'
+ * when an odd-length BCD value was padded with F.
+ */
+export function decodeField(spec: FieldSpec, bytes: Uint8Array, offset: number): { value: FieldValue; next: number; filler?: 'F' } {
   let at = offset;
   let units = spec.length;
   const prefixDigits = PREFIX_DIGITS[spec.lengthKind];
@@ -79,12 +85,16 @@ export function decodeField(spec: FieldSpec, bytes: Uint8Array, offset: number):
     throw new Iso8583Error('truncated', at, spec.field, `needs ${byteLength} bytes, ${bytes.length - at} left`);
   }
   let value: FieldValue;
+  const padded: { filler: BcdFiller } = { filler: '0' };
   if (spec.type === 'b') {
     value = bytes.slice(at, at + byteLength);
   } else if (spec.encoding === 'bcd') {
-    const text = readBcd(bytes, at, units, spec.bcdPadding ?? 'right', spec.type === 'z');
+    const text = readBcd(bytes, at, units, spec.bcdPadding ?? 'right', spec.type === 'z', (f) => (padded.filler = f));
     if (typeof text !== 'string') throw new Iso8583Error('bad-bcd', at + (text.nibble >> 1), spec.field, text.detail);
     value = text;
+  } else if (spec.type === 'ans' && !isText(bytes, at, byteLength)) {
+    // Hosts send binary in ans fields (F63 with TLV data): kept as the raw bytes it is.
+    value = bytes.slice(at, at + byteLength);
   } else {
     const allowed = ALLOWED[spec.type];
     let text = '';
@@ -97,7 +107,12 @@ export function decodeField(spec: FieldSpec, bytes: Uint8Array, offset: number):
     }
     value = text;
   }
-  return { value, next: at + byteLength };
+  return padded.filler === 'F' ? { value, next: at + byteLength, filler: 'F' } : { value, next: at + byteLength };
+}
+
+function isText(bytes: Uint8Array, at: number, length: number): boolean {
+  for (let i = 0; i < length; i++) if (!ALLOWED.ans(bytes[at + i]!)) return false;
+  return true;
 }
 
 function unitName(spec: FieldSpec): string {

@@ -11,6 +11,8 @@
  * - Fixed-length fields must have exactly their length (no implicit padding); the codec's field
  *   table is firmware/iso8583/cup-pos-fields.ts.
  * - b fields: a Uint8Array (F52 PIN block, F62 keys, F64 MAC).
+ * - ans fields whose bytes are not all text (a binary F63 from a host) decode to a Uint8Array of
+ *   the raw bytes, and an ans field may be given as raw bytes to encode.
  * Absent fields are simply not present.
  */
 export type FieldValue = string | Uint8Array;
@@ -19,6 +21,11 @@ export interface IsoMessage {
   /** Four digits, e.g. "0200". */
   mti: string;
   fields: { [field: number]: FieldValue | undefined };
+  /**
+   * Fields whose odd-length BCD value was (or is to be) padded with an F nibble instead of 0, as some
+   * hosts pad F2 and track data. Kept so that a decoded message re-encodes to the bytes it came from.
+   */
+  fillers?: { [field: number]: 'F' };
 }
 
 export type Iso8583ErrorReason =

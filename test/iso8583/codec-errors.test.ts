@@ -55,8 +55,8 @@ describe('decode errors name the reason, the field and the byte offset', () => {
       .toMatchObject({ reason: 'bad-bitmap', offset: 2 });
   });
 
-  it('unknown-field: the bitmap names a field the table does not define (F5)', () => {
-    expect(decodeError(fromHex('0200 0800000000000000 000000000001'))).toMatchObject({ reason: 'unknown-field', field: 5, offset: 10 });
+  it('unknown-field: the bitmap names a field the table does not define (F70, secondary bitmap)', () => {
+    expect(decodeError(fromHex('0200 8000000000000000 0400000000000000 0301'))).toMatchObject({ reason: 'unknown-field', field: 70, offset: 18 });
   });
 
   it('trailing-bytes: bytes after the last field', () => {
@@ -89,7 +89,7 @@ describe('encode errors', () => {
     expect(encodeError({ mti: '0200', fields: { 11: new Uint8Array(3) } })).toMatchObject({ reason: 'bad-value', field: 11 });
   });
   it('unknown-field: a field the table does not define', () => {
-    expect(encodeError({ mti: '0200', fields: { 5: '000000000001' } })).toMatchObject({ reason: 'unknown-field', field: 5 });
+    expect(encodeError({ mti: '0200', fields: { 70: '301' } })).toMatchObject({ reason: 'unknown-field', field: 70 });
   });
 });
 
