@@ -1,5 +1,5 @@
 /** The TerminalSecurity port on firmware/security: CUP MAC, format-0 PIN block, F62 key exchange. */
-import type { HostExchangeResult } from '../host/host-link.js';
+import type { HostExchangeResult } from '../iso8583/received-message.js';
 import type { IsoMessage } from '../iso8583/message.js';
 import { signMessage, verifyMac, type MacScheme } from '../security/message-mac.js';
 import { encryptPinBlock } from '../security/pin-block.js';

@@ -1,6 +1,6 @@
 /**
  * Settlement arithmetic on the terminal's side: which journal records stand in the batch, F48 of
- * the 0500 (computed by firmware/host/settlement-totals.ts, shared with the host simulator so that
+ * the 0500 (computed by firmware/iso8583/settlement-totals.ts, shared with the host simulator so that
  * "balanced" means both books agree), and the batch-upload records.
  */
 import {
@@ -10,7 +10,7 @@ import {
   parseSettlementField48,
   SettlementFieldError,
   type SettlementTotals,
-} from '../host/settlement-totals.js';
+} from '../iso8583/settlement-totals.js';
 import type { JournalTransaction } from '../journal/journal.js';
 import { amountField, pad } from './iso-requests.js';
 import { TRANSACTION_KINDS } from './transaction-kinds.js';

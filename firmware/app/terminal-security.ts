@@ -2,7 +2,7 @@
  * What the shell needs from security (MAC, PIN block, working keys), as a port: the composition root
  * adapts firmware/security to it, tests use doubles. Keys and PINs stay behind this interface.
  */
-import type { HostExchangeResult } from '../host/host-link.js';
+import type { HostExchangeResult } from '../iso8583/received-message.js';
 import type { IsoMessage } from '../iso8583/message.js';
 import type { KeyInstallOutcome } from './engine-io.js';
 

@@ -3,7 +3,7 @@ import { CUP_POS_FIELDS } from '../iso8583/cup-pos-fields.js';
 import type { FieldTable } from '../iso8583/field-spec.js';
 import { frame, type Frame } from '../iso8583/framing.js';
 import type { IsoMessage } from '../iso8583/message.js';
-import type { HostExchangeResult } from './host-link.js';
+import type { HostExchangeResult } from '../iso8583/received-message.js';
 
 /** Turns a message into a whole frame for the wire and a received frame back into a message. */
 export interface MessageFramer {

@@ -1,16 +1,11 @@
 import type { IsoMessage } from '../iso8583/message.js';
+import type { HostExchangeResult } from '../iso8583/received-message.js';
 
 /**
  * The terminal's link to the acquirer: one request in flight, the response matched by
  * MTI (request + 10) + STAN (F11) + terminal id (F41). Late, duplicate and unmatched responses are
  * discarded and logged, never returned.
  */
-export interface HostExchangeResult {
-  message: IsoMessage;
-  /** The received bytes from MTI to the end, exactly as they came (MAC verification needs them). */
-  body: Uint8Array;
-}
-
 /**
  * - `unreachable`: the connection could not be made; the request never left (no reversal needed).
  * - `timeout`: the request left and no matching response came in time (reversal reason 98).

@@ -4,7 +4,8 @@ import { silentLogger, type Logger } from '../hal/log.js';
 import { FrameDeframer, type Frame } from '../iso8583/framing.js';
 import { getString, type IsoMessage } from '../iso8583/message.js';
 import { cupMessageFramer, type MessageFramer } from './cup-message-framer.js';
-import { HostError, type HostExchangeResult, type HostLink } from './host-link.js';
+import { HostError, type HostLink } from './host-link.js';
+import type { HostExchangeResult } from '../iso8583/received-message.js';
 import { matchResponse } from './response-matching.js';
 
 export interface TcpHostLinkConfig {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getString } from '../../firmware/iso8583/message.js';
-import { computeTotals, formatSettlementField48, parseSettlementField48 } from '../../firmware/host/settlement-totals.js';
+import { computeTotals, formatSettlementField48, parseSettlementField48 } from '../../firmware/iso8583/settlement-totals.js';
 import { parseKeyExchange } from '../../firmware/security/key-exchange.js';
 import { CARD, FOREIGN_CARD, MASTER_KEY, startFixture, type SimFixture } from './sim-fixture.js';
 

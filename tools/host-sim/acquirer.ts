@@ -9,7 +9,7 @@ import {
   formatSettlementField48,
   parseSettlementField48,
   type SettlementTotals,
-} from '../../firmware/host/settlement-totals.js';
+} from '../../firmware/iso8583/settlement-totals.js';
 import { parseBatchUploadField48, type UploadedRecord } from './batch-upload.js';
 import type { Issuer, PinCheck, TransactionRecord } from './issuer.js';
 import { classifyRequest } from './request-kind.js';

@@ -1,4 +1,5 @@
-import type { HostExchangeResult, HostLink } from '../../firmware/host/host-link.js';
+import type { HostLink } from '../../firmware/host/host-link.js';
+import type { HostExchangeResult } from '../../firmware/iso8583/received-message.js';
 import { formatField60 } from '../../firmware/iso8583/field60.js';
 import { getBytes, getString, type IsoMessage } from '../../firmware/iso8583/message.js';
 import { parseKeyExchange, type WorkingKeySet } from '../../firmware/security/key-exchange.js';

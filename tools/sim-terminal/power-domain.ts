@@ -7,7 +7,8 @@
  */
 import { PowerCut, type FlashCounters, type FlashDevice, type FlashGeometry } from '../../firmware/drivers/flash/flash-device.js';
 import type { Clock, TimerHandle } from '../../firmware/hal/clock.js';
-import type { HostExchangeResult, HostLink } from '../../firmware/host/host-link.js';
+import type { HostLink } from '../../firmware/host/host-link.js';
+import type { HostExchangeResult } from '../../firmware/iso8583/received-message.js';
 import type { IsoMessage } from '../../firmware/iso8583/message.js';
 
 export class PowerDomain {

@@ -12,7 +12,8 @@ import { firmwareSecurity } from '../../../tools/host-sim/sim-security.js';
 import { DEFAULT_TERMINALS, TEST_TERMINAL_MASTER_KEY_HEX } from '../../../tools/host-sim/terminals.js';
 import { PowerCut } from '../../../firmware/drivers/flash/flash-device.js';
 import { SeededRandom } from '../../../firmware/hal/seeded-random.js';
-import { HostError, type HostExchangeResult, type HostLink } from '../../../firmware/host/host-link.js';
+import { HostError, type HostLink } from '../../../firmware/host/host-link.js';
+import type { HostExchangeResult } from '../../../firmware/iso8583/received-message.js';
 import { decodeMessage, encodeMessage } from '../../../firmware/iso8583/codec.js';
 import type { IsoMessage } from '../../../firmware/iso8583/message.js';
 

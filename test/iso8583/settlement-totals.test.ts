@@ -8,7 +8,7 @@ import {
   SettlementFieldError,
   totalsEqual,
   type SettledTransaction,
-} from '../../firmware/host/settlement-totals.js';
+} from '../../firmware/iso8583/settlement-totals.js';
 
 const t = (type: SettledTransaction['type'], amountFen: number, extra: Partial<SettledTransaction> = {}): SettledTransaction => ({
   type,
