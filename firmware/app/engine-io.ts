@@ -20,10 +20,11 @@ export type Operation =
   | { op: 'input'; timeoutMs?: number }
   | { op: 'journal'; request: JournalCall }
   /**
-   * Send a request and wait for its response. The shell sets F64 (MAC) when `mac` is true and
-   * F52 from `pin` (memory only, never logged), then verifies the response's MAC.
+   * Send a request and wait for its response. The shell encrypts F35/F36 under the TDK when
+   * `encryptTracks` (key mode 004), sets F52 from `pin` (memory only, never logged) and F64 (MAC)
+   * when `mac` is true, then verifies the response's MAC.
    */
-  | { op: 'host'; request: IsoMessage; mac: boolean; pin?: { pin: string; pan: string }; timeoutMs: number }
+  | { op: 'host'; request: IsoMessage; mac: boolean; encryptTracks?: boolean; pin?: { pin: string; pan: string }; timeoutMs: number }
   | { op: 'print'; job: PrintJob }
   /** Install working keys from a sign-in response's F62 (check values verified by security). */
   | { op: 'install-keys'; field62: Uint8Array; keyMode: '003' | '004' }

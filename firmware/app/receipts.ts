@@ -1,6 +1,7 @@
 /** Builds receipts and slips as PrintJob data from journal records (layout is the printer driver's). */
 import type { JournalTransaction } from '../journal/journal.js';
 import type {
+  OutcomeUnknownSlip,
   ReceiptCopy,
   ReversalFailedSlip,
   SettlementReport,
@@ -80,9 +81,9 @@ export function transactionReceipt(
   };
 }
 
-export function reversalFailedSlip(tx: JournalTransaction, settings: TerminalSettings, wall: Date): ReversalFailedSlip {
+/** The transaction a manual-handling slip is about. */
+function slipFields(tx: JournalTransaction, settings: TerminalSettings, wall: Date): Omit<OutcomeUnknownSlip, 'kind'> {
   return {
-    kind: 'reversal-failed',
     merchantName: settings.merchantName,
     merchantNo: settings.merchantNo,
     terminalId: settings.terminalId,
@@ -92,14 +93,24 @@ export function reversalFailedSlip(tx: JournalTransaction, settings: TerminalSet
     voucherNo: pad(tx.voucherNo, 6),
     dateTime: transactionDateTime(tx, wall.getFullYear()),
     amountFen: tx.amountFen,
-    reasonCode: tx.reversalReason ?? '98',
   };
+}
+
+export function reversalFailedSlip(tx: JournalTransaction, settings: TerminalSettings, wall: Date): ReversalFailedSlip {
+  return { kind: 'reversal-failed', ...slipFields(tx, settings, wall), reasonCode: tx.reversalReason ?? '98' };
+}
+
+/** 交易结果未知 请与收单行核实: a refund cut off after it left (the issuer may have applied it). */
+export function outcomeUnknownSlip(tx: JournalTransaction, settings: TerminalSettings, wall: Date): OutcomeUnknownSlip {
+  return { kind: 'outcome-unknown', ...slipFields(tx, settings, wall) };
 }
 
 export function settlementReport(p: {
   transactions: readonly JournalTransaction[];
   batchNo: number;
   balanced: boolean;
+  /** The batch was uploaded after an unbalanced 0500 (and settled on the terminal's books). */
+  uploaded: boolean;
   operator: string;
   settings: TerminalSettings;
   wall: Date;
@@ -124,6 +135,10 @@ export function settlementReport(p: {
       { type: { zh: '合计贷记', en: 'TOTAL CREDIT' }, count: both('creditCount'), amountFen: both('creditFen') },
     ],
     balanced: p.balanced,
+    uploaded: p.uploaded,
+    unknownOutcomes: p.transactions
+      .filter((tx) => tx.status === 'unknown')
+      .map((tx) => ({ voucherNo: pad(tx.voucherNo, 6), maskedPan: maskPan(tx.request.pan), amountFen: tx.amountFen })),
     failedReversals: p.transactions
       .filter((tx) => tx.status === 'reversal-failed')
       .map((tx) => ({

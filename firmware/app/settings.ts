@@ -25,8 +25,13 @@ export interface TerminalSettings {
   receiptCopies: number;
   /** Whether ENTER with no digits at the PIN prompt sends the request without a PIN. */
   pinBypassAllowed: boolean;
-  /** Sign-in key mode: 003 double-length PIK/MAK, 004 + TDK. */
+  /** Sign-in key mode: 003 double-length PIK/MAK, 004 + TDK (tracks travel encrypted under the TDK). */
   keyMode: '003' | '004';
+  /**
+   * A chip card (service code 2xx/6xx) swiped on this magstripe-only terminal: refused with 请插卡
+   * (nothing sent), or sent flagged as a fallback (F22 80x, 60.5 = 2) where the acquirer allows it.
+   */
+  chipCardSwipe: 'refuse' | 'fallback';
   language: ScreenLanguage;
   /** Operator no. -> salted password hash. */
   operators: Record<string, string>;
@@ -47,6 +52,7 @@ export function defaultSettings(): TerminalSettings {
     receiptCopies: 2,
     pinBypassAllowed: false,
     keyMode: '003',
+    chipCardSwipe: 'refuse',
     language: 'auto',
     operators: { '01': defaultPasswordHash('0000') },
     supervisorPasswordHash: defaultPasswordHash('123456'),
@@ -63,6 +69,8 @@ export function settingsProblems(s: TerminalSettings): string[] {
   if (!(s.hostTimeoutMs >= 1000 && s.hostTimeoutMs <= 120_000)) problems.push('hostTimeoutMs must be 1000..120000');
   if (!(s.idleTimeoutMs >= 5000 && s.idleTimeoutMs <= 600_000)) problems.push('idleTimeoutMs must be 5000..600000');
   if (!Number.isInteger(s.reversalTries) || s.reversalTries < 1 || s.reversalTries > 9) problems.push('reversalTries must be 1..9');
+  if (s.keyMode !== '003' && s.keyMode !== '004') problems.push('keyMode must be 003 or 004');
+  if (s.chipCardSwipe !== 'refuse' && s.chipCardSwipe !== 'fallback') problems.push('chipCardSwipe must be refuse or fallback');
   if (!Number.isInteger(s.receiptCopies) || s.receiptCopies < 1 || s.receiptCopies > 3) problems.push('receiptCopies must be 1..3');
   if (Object.keys(s.operators).some((no) => !/^(0[1-9]|[1-9][0-9])$/.test(no))) problems.push('operator numbers must be 01..99');
   return problems;

@@ -11,6 +11,11 @@ export interface TerminalSecurity {
   sign(request: IsoMessage): IsoMessage | undefined;
   /** Whether the response's F64 matches its bytes under the working MAC key. */
   verify(response: HostExchangeResult): boolean;
+  /**
+   * The request with F35/F36 encrypted under the working TDK (key mode 004); throws when no TDK is
+   * loaded, so that clear tracks are never sent by mistake.
+   */
+  encryptTracks(request: IsoMessage): IsoMessage;
   /** F52 for this PIN and PAN under the working PIN key (ISO 9564 format 0). */
   pinBlock(pin: string, pan: string): Uint8Array;
   /** Decrypts and checks the keys in a sign-in response's F62; keeps the old keys on failure. */

@@ -73,6 +73,8 @@ export class TerminalShell {
   /** Loads settings (defaults when none are stored or they are unusable) and boots the engine. */
   static async start(options: TerminalShellOptions): Promise<TerminalShell> {
     let settings = await options.settingsStore.load();
+    // Settings saved by an older firmware lack the newer keys: those take their defaults.
+    if (settings !== undefined) settings = { ...defaultSettings(), ...settings };
     if (settings === undefined || settingsProblems(settings).length > 0) {
       if (settings !== undefined) options.logger.log('error', 'settings.unusable', { problems: settingsProblems(settings) });
       settings = defaultSettings();
@@ -254,6 +256,7 @@ export class TerminalShell {
     const security = this.o.security;
     let request = op.request;
     try {
+      if (op.encryptTracks) request = security.encryptTracks(request);
       if (op.pin) request = { mti: request.mti, fields: { ...request.fields, 52: security.pinBlock(op.pin.pin, op.pin.pan) } };
       if (op.mac) {
         const signed = security.sign(request);

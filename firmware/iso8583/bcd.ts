@@ -2,7 +2,8 @@ import type { BcdPadding } from './field-spec.js';
 
 /**
  * Packed BCD: two nibbles per byte. Digits 0-9 are nibbles 0-9; in track data (type z) the field
- * separator '=' is nibble D (written 'D' or '=' by callers, always read back as '=').
+ * separator '=' is nibble D (written 'D' or '=' by callers, always read back as '='), and a track
+ * encrypted under the TDK uses every nibble: A B C E F are written and read as those letters.
  */
 
 /** Bytes needed for `digits` nibbles. */
@@ -11,7 +12,7 @@ export function bcdByteLength(digits: number): number {
 }
 
 const NIBBLE_OF: Record<string, number> = {
-  '0': 0, '1': 1, '2': 2, '3': 3, '4': 4, '5': 5, '6': 6, '7': 7, '8': 8, '9': 9, '=': 0xd, D: 0xd, d: 0xd, F: 0xf,
+  '0': 0, '1': 1, '2': 2, '3': 3, '4': 4, '5': 5, '6': 6, '7': 7, '8': 8, '9': 9, '=': 0xd, D: 0xd, d: 0xd, A: 0xa, B: 0xb, C: 0xc, E: 0xe, F: 0xf,
 };
 
 /**
@@ -26,6 +27,9 @@ export function writeBcd(text: string, padding: BcdPadding, out: Uint8Array, at:
   }
   return at;
 }
+
+/** Track nibbles A-F as text: D is the separator '='. */
+const TRACK_LETTERS = 'ABC=EF';
 
 /** Why a BCD read failed: the nibble index (from the start of the read) and what was wrong. */
 export interface BcdFault {
@@ -64,7 +68,7 @@ export function readBcd(
       continue;
     }
     if (nibble <= 9) text += String.fromCharCode(48 + nibble);
-    else if (track && nibble === 0xd) text += '=';
+    else if (track) text += TRACK_LETTERS[nibble - 10]!;
     else return { nibble: n, detail: `nibble ${nibble.toString(16).toUpperCase()} is not a ${track ? 'track' : 'decimal'} digit` };
   }
   return text;

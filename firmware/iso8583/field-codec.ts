@@ -6,7 +6,8 @@ import { Iso8583Error, type FieldValue } from './message.js';
 
 const ALLOWED: Record<Exclude<FieldSpec['type'], 'b'>, (code: number) => boolean> = {
   n: (c) => c >= 0x30 && c <= 0x39,
-  z: (c) => (c >= 0x30 && c <= 0x39) || c === 0x3d || c === 0x44,
+  // Track data: digits, the separator ('=' or 'D'), and A B C E F of a track encrypted under the TDK.
+  z: (c) => (c >= 0x30 && c <= 0x39) || c === 0x3d || (c >= 0x41 && c <= 0x46),
   an: (c) => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x20,
   // Printable ASCII, plus bytes 0x80-0xFF as latin1 characters so that GBK text (an issuer's name
   // in F63) passes through byte for byte.

@@ -54,8 +54,16 @@ export interface OriginalReference {
   date?: string;
 }
 
+/**
+ * How the card was read: a plain swipe of a magstripe card, or a chip card swiped as a fallback
+ * (F22 80x, 60.5 = 2; the setting chipCardSwipe allows it). Receipts print 刷卡 S / F from this.
+ */
+export type CardEntryMode = 'swipe' | 'fallback';
+
 export interface NewTransaction {
   type: FinancialType;
+  /** Absent on records written before fallback existed: a swipe. */
+  entryMode?: CardEntryMode;
   stan: number;
   voucherNo: number;
   batchNo: number;

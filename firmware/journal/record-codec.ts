@@ -140,6 +140,8 @@ function encodeBegin(tx: StoredNewTransaction): unknown[] {
     q.originalRrn ?? null,
     q.field61 ?? null,
     original,
+    // Appended after the original reference so that older records (no element 22) read as swipes.
+    tx.entryMode === 'fallback' ? 1 : null,
   ];
 }
 
@@ -213,6 +215,7 @@ function decodeBegin(f: Fields): StoredNewTransaction {
   };
   const original = f.optional(21, () => decodeOriginal(new Fields(f.array(21), 'original reference')));
   if (original !== undefined) tx.original = original;
+  if (f.optional(22, () => f.int(22)) === 1) tx.entryMode = 'fallback';
   return tx;
 }
 

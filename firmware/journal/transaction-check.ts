@@ -16,6 +16,7 @@ export function checkNewTransaction(tx: NewTransaction): void {
   checkAmount('amountFen', tx.amountFen);
   checkText('operator', tx.operator, 1, 8);
   if (typeof tx.reversible !== 'boolean') fail('reversible must be true or false');
+  if (tx.entryMode !== undefined && tx.entryMode !== 'swipe' && tx.entryMode !== 'fallback') fail('entryMode must be swipe or fallback');
   const q = tx.request;
   if (typeof q !== 'object' || q === null) fail('request is missing');
   checkDigits('request.mti', q.mti, 4, 4);

@@ -10,7 +10,7 @@ import { openJournal } from '../../firmware/journal/open-journal.js';
 import { CARD } from './doubles/engine-driver.js';
 
 function newTx(type: FinancialType, stan: number, original?: { voucherNo: number; batchNo: number }): NewTransaction {
-  const { reversal } = buildFinancialRequest({ type, amountFen: 100 + stan, stan, batchNo: 1, card: CARD, withPin: false, settings: defaultSettings(), wall: new Date(2026, 10, 22) });
+  const { reversal } = buildFinancialRequest({ entry: 'swipe', type, amountFen: 100 + stan, stan, batchNo: 1, card: CARD, withPin: false, settings: defaultSettings(), wall: new Date(2026, 10, 22) });
   return { type, stan, voucherNo: stan, batchNo: 1, amountFen: 100 + stan, operator: '01', reversible: true, request: reversal, ...(original ? { original } : {}) };
 }
 

@@ -13,7 +13,7 @@ import { CARD } from './doubles/engine-driver.js';
 const wall = new Date(2026, 10, 22, 9, 30, 5);
 
 function approvedSale(stan: number, amountFen: number, pan = CARD.pan): JournalTransaction {
-  const { reversal } = buildFinancialRequest({ type: 'sale', amountFen, stan, batchNo: 1, card: { ...CARD, pan }, withPin: true, settings: defaultSettings(), wall });
+  const { reversal } = buildFinancialRequest({ entry: 'swipe', type: 'sale', amountFen, stan, batchNo: 1, card: { ...CARD, pan }, withPin: true, settings: defaultSettings(), wall });
   return {
     type: 'sale', stan, voucherNo: stan, batchNo: 1, amountFen, operator: '01', reversible: true, request: reversal,
     status: 'approved', reversalTries: 0, printed: true,

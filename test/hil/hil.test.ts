@@ -23,9 +23,9 @@ import { KeypadCashier } from './keypad-cashier.js';
 import { posRunAvailable, startRuntime, waitFor, type RuntimeProcess } from './runtime-process.js';
 
 const TERMINAL_ID = '10000159';
-/** The host simulator's first test card (tools/host-sim/cards.json). */
+/** The host simulator's first test card (tools/host-sim/cards.json): magstripe only, service code 120. */
 const CARD = { pan: '6217000000000000012', expiry: '3012', pin: '123456' };
-const TRACKS = { track2: `${CARD.pan}=${CARD.expiry}2200000000000` };
+const TRACKS = { track2: `${CARD.pan}=${CARD.expiry}1200000000000` };
 const MASKED_PAN = '621700*********0012';
 
 const language = readBoardConfig(hilConfigPath()).lcd.language;
@@ -49,7 +49,8 @@ describe.skipIf(!canRun)(suiteName, () => {
 
   beforeAll(async () => {
     target = await openHilTarget();
-    sim = await startHostSimulator({ port: 0, host: '127.0.0.1', seed: 11 });
+    // The sale is tested against the demanding acquirer profile (issue 11).
+    sim = await startHostSimulator({ port: 0, host: '127.0.0.1', seed: 11, profile: 'strict-cup' });
     sim.on('request-received', (r) => {
       received.push({ mti: r.mti, stan: r.stan });
     });

@@ -10,9 +10,10 @@ import {
   parseSettlementField48,
   type SettlementTotals,
 } from '../../firmware/iso8583/settlement-totals.js';
-import { parseBatchUploadField48, type UploadedRecord } from './batch-upload.js';
+import { parseBatchUploadField48, parseUploadCount, type UploadedRecord } from './batch-upload.js';
 import type { Issuer, PinCheck, TransactionRecord } from './issuer.js';
-import { classifyRequest } from './request-kind.js';
+import { classifyRequest, type RequestKind } from './request-kind.js';
+import { decorateResponse, strictRefusal, type HostProfile } from './strict-cup.js';
 
 /** The clear working keys of one terminal's session, as the simulator issued them at sign-in. */
 export interface WorkingKeys {
@@ -29,6 +30,8 @@ export interface AcquirerSecurity {
   mac(macInput: Uint8Array, mak: Uint8Array): Uint8Array;
   /** The clear PIN in a format-0 PIN block, or undefined when the block does not decode. */
   pinFromBlock(pinBlock: Uint8Array, pan: string, pik: Uint8Array): string | undefined;
+  /** A track the terminal encrypted under the TDK (key mode 004), in the clear. */
+  decryptTrack(track: string, tdk: Uint8Array): string;
 }
 
 export interface TerminalConfig {
@@ -36,12 +39,14 @@ export interface TerminalConfig {
   merchantId: string;
 }
 
-interface TerminalSession extends TerminalConfig {
+export interface TerminalSession extends TerminalConfig {
   batch: string;
   keys?: WorkingKeys;
-  /** open -> (unbalanced settlement) awaiting-upload -> (upload end) uploaded -> settled on the next 0500. */
-  settlement: 'open' | 'awaiting-upload' | 'uploaded';
+  /** open -> (unbalanced settlement) awaiting-upload -> (upload end) settled on the terminal's books, open again. */
+  settlement: 'open' | 'awaiting-upload';
   uploaded: UploadedRecord[];
+  /** The totals of the unbalanced 0500 the upload follows. */
+  unbalancedTotals?: { terminalTotals: SettlementTotals; hostTotals: SettlementTotals };
   /** STANs of financial requests seen in the current batch (94 on a repeat). */
   seenStans: Set<string>;
 }
@@ -53,7 +58,7 @@ export interface SettlementOutcome {
   terminalTotals: SettlementTotals;
   hostTotals: SettlementTotals;
   balanced: boolean;
-  /** Closed on the terminal's batch upload after an unbalanced first attempt. */
+  /** Closed by the terminal's batch upload after an unbalanced 0500 (CUP: no second 0500). */
   afterUpload: boolean;
   /** STANs the host has approved but the terminal did not upload, and the reverse (after upload only). */
   hostOnlyStans: string[];
@@ -83,6 +88,8 @@ export interface AcquirerOptions {
   now: () => Date;
   /** First batch number of every terminal. Default "000001". */
   firstBatch?: string;
+  /** 'standard' (default) or 'strict-cup': a demanding acquirer (strict-cup.ts). */
+  profile?: HostProfile;
 }
 
 /**
@@ -92,8 +99,10 @@ export interface AcquirerOptions {
 export class Acquirer {
   private readonly sessions = new Map<string, TerminalSession>();
   readonly settlements: SettlementOutcome[] = [];
+  readonly profile: HostProfile;
 
   constructor(private readonly options: AcquirerOptions) {
+    this.profile = options.profile ?? 'standard';
     for (const t of options.terminals) {
       this.sessions.set(t.terminalId, { ...t, batch: options.firstBatch ?? '000001', settlement: 'open', uploaded: [], seenStans: new Set() });
     }
@@ -131,6 +140,16 @@ export class Acquirer {
       if (!session.keys) return this.finish(response, 'A0', undefined, [], 'MAC expected but the terminal is not signed in');
       if (!this.macVerifies(body, request, session.keys.mak)) return this.finish(response, 'A0', macKey, [], 'bad MAC');
     }
+    if (this.profile === 'strict-cup') {
+      const refusal = strictRefusal(request, kind, session, this.options.security);
+      if (refusal) return this.finish(response, refusal.code, macKey, [], `strict-cup: ${refusal.why}`);
+    }
+    return this.answer(request, response, session, kind, macKey);
+  }
+
+  private answer(request: IsoMessage, response: IsoMessage, session: TerminalSession, kind: RequestKind, macKey: Uint8Array | undefined): Handled {
+    const stan = getString(request, 11)!;
+    const terminalId = session.terminalId;
     switch (kind.kind) {
       case 'sign-in': {
         const { keys, field62 } = this.options.security.issueWorkingKeys(this.options.masterKey, kind.keyMode);
@@ -212,6 +231,7 @@ export class Acquirer {
     });
     response.fields[37] = record.rrn;
     if (record.responseCode === '00') response.fields[38] = record.authCode;
+    if (this.profile === 'strict-cup') decorateResponse(response, session);
     return this.finish(response, record.responseCode, macKey, record.responseCode === '00' ? [record] : []);
   }
 
@@ -231,33 +251,26 @@ export class Acquirer {
     const sideBalanced = (side: 'domestic' | 'foreign') =>
       JSON.stringify(hostTotals[side]) === JSON.stringify(terminalTotals[side]);
     const balanced = sideBalanced('domestic') && sideBalanced('foreign');
-    const afterUpload = session.settlement === 'uploaded';
-    const standing = approved.filter((r) => !r.reversed && r.operation !== 'preauth' && r.operation !== 'preauth-void');
-    const uploadedStans = new Set(session.uploaded.map((u) => u.stan));
-    const outcome: SettlementOutcome = {
-      terminalId: session.terminalId,
-      batch,
-      terminalTotals,
-      hostTotals,
-      balanced,
-      afterUpload,
-      hostOnlyStans: afterUpload ? standing.filter((r) => !uploadedStans.has(r.stan)).map((r) => r.stan) : [],
-      terminalOnlyStans: afterUpload ? session.uploaded.filter((u) => !standing.some((r) => r.stan === u.stan)).map((u) => u.stan) : [],
-    };
-    this.settlements.push(outcome);
-    if (balanced || afterUpload) {
-      // The batch is closed: on the terminal's books, after an upload (the terminal's record is the one settled).
+    if (balanced) {
+      this.settlements.push({ terminalId: session.terminalId, batch, terminalTotals, hostTotals, balanced, afterUpload: false, hostOnlyStans: [], terminalOnlyStans: [] });
       response.fields[48] = formatSettlementField48(terminalTotals, '1', '1');
-      session.batch = String((Number(batch) % 999999) + 1).padStart(6, '0');
-      session.settlement = 'open';
-      session.uploaded = [];
-      session.seenStans.clear();
-    } else {
-      response.fields[48] = formatSettlementField48(hostTotals, sideBalanced('domestic') ? '1' : '2', sideBalanced('foreign') ? '1' : '2');
-      session.settlement = 'awaiting-upload';
-      session.uploaded = [];
+      this.closeBatch(session);
+      return { ...this.finish(response, '00', macKey, []), settlement: this.settlements.at(-1)! };
     }
-    return { ...this.finish(response, '00', macKey, []), settlement: outcome };
+    response.fields[48] = formatSettlementField48(hostTotals, sideBalanced('domestic') ? '1' : '2', sideBalanced('foreign') ? '1' : '2');
+    session.settlement = 'awaiting-upload';
+    session.uploaded = [];
+    session.unbalancedTotals = { terminalTotals, hostTotals };
+    return this.finish(response, '00', macKey, []);
+  }
+
+  /** The batch is closed: the terminal's next transactions belong to the next batch. */
+  private closeBatch(session: TerminalSession): void {
+    session.batch = String((Number(session.batch) % 999999) + 1).padStart(6, '0');
+    session.settlement = 'open';
+    session.uploaded = [];
+    session.unbalancedTotals = undefined;
+    session.seenStans.clear();
   }
 
   private batchUpload(
@@ -269,13 +282,34 @@ export class Acquirer {
   ): Handled {
     if (session.settlement === 'open') return this.finish(response, '12', macKey, [], 'batch upload without an unbalanced settlement');
     const f48 = getString(request, 48);
-    if (f48 !== undefined && f48.length > 0) {
-      const records = parseBatchUploadField48(f48);
+    if (!last) {
+      const records = parseBatchUploadField48(f48 ?? '');
       if (!records) return this.finish(response, '30', macKey, [], 'batch upload F48 does not parse');
       session.uploaded.push(...records);
+      return this.finish(response, '00', macKey, []);
     }
-    if (last) session.settlement = 'uploaded';
-    return this.finish(response, '00', macKey, []);
+    // The end message (60.3 = 202/207): F48 is the count uploaded; the batch settles on the terminal's books.
+    const count = parseUploadCount(f48);
+    if (count !== undefined && count !== session.uploaded.length) {
+      return this.finish(response, '30', macKey, [], `batch upload end says ${count} records, ${session.uploaded.length} came`);
+    }
+    const approved = this.options.issuer.batchRecords(session.terminalId, session.batch).filter((r) => r.responseCode === '00');
+    const standing = approved.filter((r) => !r.reversed && r.operation !== 'preauth' && r.operation !== 'preauth-void');
+    const uploadedStans = new Set(session.uploaded.map((u) => u.stan));
+    const totals = session.unbalancedTotals;
+    this.settlements.push({
+      terminalId: session.terminalId,
+      batch: session.batch,
+      terminalTotals: totals?.terminalTotals ?? computeTotals([]),
+      hostTotals: totals?.hostTotals ?? computeTotals([]),
+      balanced: false,
+      afterUpload: true,
+      hostOnlyStans: standing.filter((r) => !uploadedStans.has(r.stan)).map((r) => r.stan),
+      terminalOnlyStans: session.uploaded.filter((u) => !standing.some((r) => r.stan === u.stan)).map((u) => u.stan),
+    });
+    const settlement = this.settlements.at(-1)!;
+    this.closeBatch(session);
+    return { ...this.finish(response, '00', macKey, []), settlement };
   }
 
   private pinCheck(request: IsoMessage, pan: string, session: TerminalSession): PinCheck {

@@ -25,3 +25,11 @@ export function parseBatchUploadField48(f48: string): UploadedRecord[] | undefin
   }
   return records.length <= 8 ? records : undefined;
 }
+
+/**
+ * F48 of the batch-upload end message (60.3 = 202 / 207): the number of records uploaded, n4.
+ * undefined when absent (the strict profile refuses that) or not four digits.
+ */
+export function parseUploadCount(f48: string | undefined): number | undefined {
+  return f48 !== undefined && /^\d{4}$/.test(f48) ? Number(f48) : undefined;
+}

@@ -11,8 +11,16 @@ export interface CardAccount {
   status: 'ok' | 'lost' | 'stolen' | 'expired';
   /** Largest amount one transaction may have (61 above it). */
   limitFen?: number;
+  /**
+   * Service code on the stripe (track 2 after the expiry). A first digit of 2 or 6 means the card
+   * carries a chip: swiped, it is refused (请插卡) or sent as a fallback. Default 120: magstripe only.
+   */
+  serviceCode: string;
   note?: string;
 }
+
+/** International, normal authorization, online PIN... and no chip: what a card without a service code gets. */
+export const MAGSTRIPE_SERVICE_CODE = '120';
 
 export const DEFAULT_CARDS_FILE = fileURLToPath(new URL('./cards.json', import.meta.url));
 
@@ -54,7 +62,11 @@ export function validateCards(list: readonly unknown[]): CardAccount[] {
       throw new CardFileError(where, 'status must be ok, lost, stolen or expired');
     }
     if (c.limitFen !== undefined && !isFen(c.limitFen)) throw new CardFileError(where, 'limitFen must be a non-negative integer');
-    const card: CardAccount = { pan, expiry: c.expiry, pin: c.pin, balanceFen: c.balanceFen as number, status: c.status };
+    if (c.serviceCode !== undefined && (typeof c.serviceCode !== 'string' || !/^\d{3}$/.test(c.serviceCode))) {
+      throw new CardFileError(where, 'serviceCode must be 3 digits');
+    }
+    const serviceCode = (c.serviceCode as string | undefined) ?? MAGSTRIPE_SERVICE_CODE;
+    const card: CardAccount = { pan, expiry: c.expiry, pin: c.pin, balanceFen: c.balanceFen as number, status: c.status, serviceCode };
     if (c.limitFen !== undefined) card.limitFen = c.limitFen as number;
     if (typeof c.note === 'string') card.note = c.note;
     return card;

@@ -5,12 +5,14 @@ import { loadCardFile, validateCards, type CardAccount } from './card-file.js';
 import { Issuer } from './issuer.js';
 import { IssuerLedger } from './issuer-ledger.js';
 import { firmwareSecurity } from './sim-security.js';
+import type { HostProfile } from './strict-cup.js';
 import { DEFAULT_TERMINALS, TEST_TERMINAL_MASTER_KEY_HEX } from './terminals.js';
 
 export interface HostCoreOptions {
   /** Cards from a JSON file (default tools/host-sim/cards.json), or given directly. */
   cardsFile?: string;
-  cards?: readonly CardAccount[];
+  /** A card without a service code is magstripe only (card-file.ts). */
+  cards?: readonly (Omit<CardAccount, 'serviceCode'> & { serviceCode?: string })[];
   /** Known terminals; default DEFAULT_TERMINALS. */
   terminals?: readonly TerminalConfig[];
   /** The terminal master key shared with every terminal: bytes or hex. Default TEST_TERMINAL_MASTER_KEY_HEX. */
@@ -28,6 +30,8 @@ export interface HostCoreOptions {
   macScheme?: MacScheme;
   /** Default: the firmware's own MAC, PIN block and key-exchange code. */
   security?: AcquirerSecurity;
+  /** 'standard' (default) or 'strict-cup' (strict-cup.ts). */
+  profile?: HostProfile;
 }
 
 export interface HostCore {
@@ -56,7 +60,7 @@ export function createHostCore(options: HostCoreOptions = {}): HostCore {
     },
     now,
   );
-  const acquirer = new Acquirer({ issuer, security, masterKey, terminals: options.terminals ?? DEFAULT_TERMINALS, now, firstBatch: options.firstBatch });
+  const acquirer = new Acquirer({ issuer, security, masterKey, terminals: options.terminals ?? DEFAULT_TERMINALS, now, firstBatch: options.firstBatch, profile: options.profile });
   return { ledger, issuer, acquirer, security, rng };
 }
 

@@ -3,10 +3,11 @@ import { JsonLineLogger } from '../../firmware/hal/log.js';
 import { MAC_SCHEMES, type MacScheme } from '../../firmware/security/message-mac.js';
 import { FAULT_KINDS, type FaultKind, type RandomFaults } from './fault-plan.js';
 import { startHostSimulator } from './server.js';
+import { HOST_PROFILES, type HostProfile } from './strict-cup.js';
 import { DEFAULT_TERMINALS, fleetTerminals, TEST_TERMINAL_MASTER_KEY_HEX } from './terminals.js';
 
 const USAGE = `usage: npm run host-sim -- [--port 5000] [--host 127.0.0.1] [--cards cards.json] [--seed 1]
-       [--fleet N] [--mac cup-ecb|x9.19] [--fault-rate 0.1 --fault-kinds drop,garble,...]
+       [--fleet N] [--mac cup-ecb|x9.19] [--profile standard|strict-cup] [--fault-rate 0.1 --fault-kinds drop,garble,...]
 Runs the acquirer + issuer simulator until Ctrl-C; logs one JSON line per request.
 Terminals: ${DEFAULT_TERMINALS.map((t) => t.terminalId).join(', ')} (merchant ${DEFAULT_TERMINALS[0]!.merchantId})
            plus 20000001.. on merchant 880210010210999 with --fleet N.
@@ -34,6 +35,7 @@ try {
       seed: { type: 'string' },
       fleet: { type: 'string' },
       mac: { type: 'string' },
+      profile: { type: 'string' },
       'fault-rate': { type: 'string' },
       'fault-kinds': { type: 'string' },
       help: { type: 'boolean' },
@@ -52,6 +54,8 @@ const seed = integer(args.seed, 'seed', 1, 0, 2 ** 32 - 1);
 const fleet = integer(args.fleet, 'fleet', 0, 0, 99_999);
 const macScheme = (args.mac ?? 'cup-ecb') as MacScheme;
 if (!MAC_SCHEMES.includes(macScheme)) fail(`--mac must be one of ${MAC_SCHEMES.join(', ')}`);
+const profile = (args.profile ?? 'standard') as HostProfile;
+if (!HOST_PROFILES.includes(profile)) fail(`--profile must be one of ${HOST_PROFILES.join(', ')}`);
 let random: RandomFaults | undefined;
 if (args['fault-rate'] !== undefined) {
   const rate = Number(args['fault-rate']);
@@ -69,11 +73,12 @@ try {
     cardsFile: args.cards,
     seed,
     macScheme,
+    profile,
     terminals: [...DEFAULT_TERMINALS, ...(fleet > 0 ? fleetTerminals(fleet) : [])],
     faults: random ? { random } : undefined,
     logger: new JsonLineLogger((line) => process.stdout.write(`${line}\n`)),
   });
-  process.stdout.write(`host-sim: listening on ${sim.host}:${sim.port} (seed ${seed}${random ? `, faults at rate ${random.rate}` : ''})\n`);
+  process.stdout.write(`host-sim: listening on ${sim.host}:${sim.port} (seed ${seed}, profile ${profile}${random ? `, faults at rate ${random.rate}` : ''})\n`);
   const stop = () => {
     void sim.close().then(() => {
       process.stdout.write(`host-sim: stopped after ${sim.stats.requests} requests\n`);

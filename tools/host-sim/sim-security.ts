@@ -2,6 +2,7 @@ import type { SeededRandom } from '../../firmware/hal/seeded-random.js';
 import { buildKeyExchangeField, type WorkingKeySet } from '../../firmware/security/key-exchange.js';
 import { computeMac, type MacScheme } from '../../firmware/security/message-mac.js';
 import { decryptPinBlock } from '../../firmware/security/pin-block.js';
+import { decryptTrack } from '../../firmware/security/track-encryption.js';
 import type { AcquirerSecurity } from './acquirer.js';
 
 /**
@@ -18,6 +19,7 @@ export function firmwareSecurity(rng: SeededRandom, macScheme: MacScheme = 'cup-
       return { keys, field62: buildKeyExchangeField(masterKey, keys, 'tdes') };
     },
     mac: (input, mak) => computeMac(macScheme, mak, input),
+    decryptTrack: (track, tdk) => decryptTrack(track, tdk, 'tdes'),
     pinFromBlock(pinBlock, pan, pik) {
       try {
         return decryptPinBlock(pinBlock, pan, pik, 'tdes');

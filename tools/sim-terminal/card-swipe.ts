@@ -11,7 +11,7 @@ import type { CardAccount } from '../host-sim/card-file.js';
 
 export function swipeCard(card: CardAccount, direction: SwipeDirection, seed: number): SwipeResult {
   const edges = syntheticSwipeEdges(
-    { pan: card.pan, expiry: card.expiry, serviceCode: '220', discretionary: '00000000' },
+    { pan: card.pan, expiry: card.expiry, serviceCode: card.serviceCode, discretionary: '00000000' },
     { direction, cmPerS: [18, 26, 32, 28], jitter: 0.03, random: new SeededRandom(seed) },
   );
   return decodeSwipeEdges(edges);

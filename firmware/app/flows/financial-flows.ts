@@ -3,31 +3,41 @@ import type { CardRead } from '../../drivers/magstripe/card-read.js';
 import { getString } from '../../iso8583/message.js';
 import type { FinancialType, JournalTransaction } from '../../journal/journal.js';
 import type { EngineContext } from '../engine-context.js';
+import { entryModeFor, type CardEntryMode } from '../card-entry.js';
 import { buildBalanceInquiry } from '../iso-requests.js';
 import { formatFen } from '../screens/screen-text.js';
 import { TRANSACTION_KINDS } from '../transaction-kinds.js';
 import { maskPan } from '../../security/pan-mask.js';
 import { confirmCard, enterAmount, enterNumber, enterPin, isValidMmdd, readCard } from './cashier-input.js';
 import { currentBatch, ensureRoom, explainBlocked, reversalRound, runFinancial, takeStan } from './online.js';
-import { hostExchange, pause, show, t, type Flow } from './primitives.js';
+import { hostExchange, log, pause, show, t, type Flow } from './primitives.js';
 import { supervisorApproves } from './sign-in.js';
 
-/** Card, confirmation and (optionally) PIN. undefined when the cashier gives up. */
+/**
+ * Card, confirmation and (optionally) PIN. undefined when the cashier gives up, or when a chip card
+ * was swiped and the terminal refuses chip swipes (请插卡 / USE CHIP CARD: nothing is sent).
+ */
 function* cardAndPin(
   ctx: EngineContext,
   type: FinancialType | 'balance',
   amountFen: number | undefined,
   needPin: boolean,
   preread?: CardRead,
-): Flow<{ card: CardRead; pin?: string } | undefined> {
+): Flow<{ card: CardRead; entry: CardEntryMode; pin?: string } | undefined> {
   const title = type === 'balance' ? 'balance' : TRANSACTION_KINDS[type].title;
   const card = yield* readCard(ctx, title, amountFen, preread);
   if (!card) return undefined;
+  const entry = entryModeFor(card.serviceCode, ctx.settings);
+  if (entry === 'refused') {
+    log(ctx, 'info', 'swipe.chip-card-refused', { serviceCode: card.serviceCode, maskedPan: maskPan(card.pan) });
+    yield* pause(ctx, title, [t(ctx, 'useChipCard')], 5000);
+    return undefined;
+  }
   if (!(yield* confirmCard(ctx, title, card, amountFen))) return undefined;
-  if (!needPin) return { card };
+  if (!needPin) return { card, entry };
   const pin = yield* enterPin(ctx, title, amountFen);
   if (pin === undefined) return undefined;
-  return pin === 'bypass' ? { card } : { card, pin };
+  return pin === 'bypass' ? { card, entry } : { card, entry, pin };
 }
 
 /** 1 消费, or a swipe at the idle screen (preread card). */
@@ -75,6 +85,7 @@ export function* voidFlow(ctx: EngineContext, voidType: 'void' | 'completion-voi
     type: voidType,
     amountFen: original.amountFen,
     card: entry.card,
+    entry: entry.entry,
     original: {
       voucherNo: original.voucherNo,
       batchNo: original.batchNo,
@@ -104,7 +115,7 @@ export function* refundFlow(ctx: EngineContext): Flow<void> {
   if (amountFen === undefined) return;
   const entry = yield* cardAndPin(ctx, 'refund', amountFen, false);
   if (!entry) return;
-  yield* runFinancial(ctx, { type: 'refund', amountFen, card: entry.card, original: { rrn, date } });
+  yield* runFinancial(ctx, { type: 'refund', amountFen, card: entry.card, entry: entry.entry, original: { rrn, date } });
 }
 
 /** 5-1 预授权. */
@@ -157,9 +168,10 @@ export function* balanceFlow(ctx: EngineContext): Flow<void> {
     return;
   }
   show(ctx, 'balance', [t(ctx, 'connecting')]);
-  const request = buildBalanceInquiry({ stan, batchNo, card: entry.card, withPin: entry.pin !== undefined, settings: ctx.settings });
+  const request = buildBalanceInquiry({ stan, batchNo, card: entry.card, entry: entry.entry, withPin: entry.pin !== undefined, settings: ctx.settings });
   const outcome = yield* hostExchange(ctx, request, {
     mac: true,
+    encryptTracks: ctx.settings.keyMode === '004',
     ...(entry.pin !== undefined ? { pin: { pin: entry.pin, pan: entry.card.pan } } : {}),
   });
   if (!outcome.ok) {

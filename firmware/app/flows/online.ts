@@ -13,10 +13,11 @@ import type {
   OriginalReference,
   ReversalReason,
 } from '../../journal/journal.js';
+import type { CardEntryMode } from '../card-entry.js';
 import type { EngineContext } from '../engine-context.js';
 import type { HostOutcome } from '../engine-io.js';
 import { buildFinancialRequest, buildReversal, localTimeAndDate } from '../iso-requests.js';
-import { reversalFailedSlip } from '../receipts.js';
+import { outcomeUnknownSlip, reversalFailedSlip } from '../receipts.js';
 import { formatFen } from '../screens/screen-text.js';
 import { TRANSACTION_KINDS } from '../transaction-kinds.js';
 import { maskPan } from '../../security/pan-mask.js';
@@ -46,11 +47,25 @@ function owedReversals(ctx: EngineContext): JournalTransaction[] {
 function* settleInterrupted(ctx: EngineContext): Flow<boolean> {
   const interrupted = ctx.journal.view.transactions.filter((tx) => tx.status === 'pending');
   for (const tx of interrupted) {
-    const outcome = tx.reversible
-      ? yield* journalCall(ctx, { method: 'requireReversal', stan: tx.stan, reason: '98' })
-      : yield* journalCall(ctx, { method: 'outcomeUnknown', stan: tx.stan });
-    if (!outcome.ok) return false;
+    if (tx.reversible) {
+      const owed = yield* journalCall(ctx, { method: 'requireReversal', stan: tx.stan, reason: '98' });
+      if (!owed.ok) return false;
+    } else if (!(yield* recordUnknown(ctx, tx.stan))) return false;
   }
+  return true;
+}
+
+/**
+ * A non-reversible request (refund) whose outcome cannot be known: recorded as 'unknown', logged,
+ * and a 交易结果未知 请与收单行核实 slip printed; the settlement report lists it too. false when the
+ * journal could not record it (it stays 'pending' and is settled the same way next time).
+ */
+function* recordUnknown(ctx: EngineContext, stan: number): Flow<boolean> {
+  const recorded = yield* journalCall(ctx, { method: 'outcomeUnknown', stan });
+  if (!recorded.ok) return false;
+  const tx = ctx.journal.view.transactions.find((r) => r.stan === stan);
+  log(ctx, 'warn', 'transaction.unknown', { type: tx?.type, stan });
+  if (tx) yield* printWithRecovery(ctx, outcomeUnknownSlip(tx, ctx.settings, ctx.time.wall));
   return true;
 }
 
@@ -125,6 +140,8 @@ export interface FinancialRequest {
   type: FinancialType;
   amountFen: number;
   card: CardRead;
+  /** Swipe, or a chip card sent as a fallback (card-entry.ts); kept on the journal record. */
+  entry: CardEntryMode;
   /** Memory only; never stored or logged. */
   pin?: string;
   original?: OriginalReference;
@@ -174,6 +191,7 @@ export function* runFinancial(ctx: EngineContext, req: FinancialRequest): Flow<F
     stan,
     batchNo,
     card: req.card,
+    entry: req.entry,
     withPin: req.pin !== undefined,
     ...(req.original ? { original: req.original } : {}),
     settings: ctx.settings,
@@ -184,6 +202,7 @@ export function* runFinancial(ctx: EngineContext, req: FinancialRequest): Flow<F
     method: 'begin',
     tx: {
       type: req.type,
+      ...(req.entry === 'fallback' ? { entryMode: req.entry } : {}),
       stan,
       // 凭证号 = STAN (cup-pos.md): F61.2 of a void names the original by it.
       voucherNo: stan,
@@ -203,9 +222,26 @@ export function* runFinancial(ctx: EngineContext, req: FinancialRequest): Flow<F
   show(ctx, title, [t(ctx, 'connecting'), formatFen(req.amountFen)]);
   const outcome = yield* hostExchange(ctx, message, {
     mac: true,
+    encryptTracks: ctx.settings.keyMode === '004',
     ...(req.pin !== undefined ? { pin: { pin: req.pin, pan: req.card.pan } } : {}),
   });
-  return yield* settleOutcome(ctx, req.type, stan, outcome);
+  return yield* settleOutcome(ctx, req.type, stan, outcome, message);
+}
+
+/** Fields a response must echo unchanged when it carries them (F2 only when the request had it). */
+const ECHOED_FIELDS = [2, 3, 4, 11, 41, 42] as const;
+
+/**
+ * The echoed fields that differ from the request: a MAC-valid 00 for another amount, card or
+ * merchant approves nothing the cashier asked for (DIALECT.md). A field the response leaves out
+ * is not compared (the link has already matched F11 and F41).
+ */
+export function echoMismatches(request: IsoMessage, response: IsoMessage): number[] {
+  return ECHOED_FIELDS.filter((f) => {
+    const sent = getString(request, f);
+    const got = getString(response, f);
+    return sent !== undefined && got !== undefined && got !== sent;
+  });
 }
 
 function expectedResponseMti(requestMti: string): string {
@@ -213,7 +249,7 @@ function expectedResponseMti(requestMti: string): string {
 }
 
 /** R2/R3: what the response (or its absence) means for the journal, then the cashier. */
-function* settleOutcome(ctx: EngineContext, type: FinancialType, stan: number, outcome: HostOutcome): Flow<FinancialResult> {
+function* settleOutcome(ctx: EngineContext, type: FinancialType, stan: number, outcome: HostOutcome, request: IsoMessage): Flow<FinancialResult> {
   const kind = TRANSACTION_KINDS[type];
   const title = kind.title;
   let reason: ReversalReason;
@@ -231,7 +267,11 @@ function* settleOutcome(ctx: EngineContext, type: FinancialType, stan: number, o
     screen = 'macError';
   } else {
     const code = getString(outcome.response, 39);
-    if (outcome.response.mti !== expectedResponseMti(kind.mti) || code === undefined || !/^[0-9A-Z]{2}$/.test(code)) {
+    const mismatched = echoMismatches(request, outcome.response);
+    if (mismatched.length > 0) {
+      log(ctx, 'error', 'host.echo-mismatch', { stan, fields: mismatched, responseCode: code });
+    }
+    if (outcome.response.mti !== expectedResponseMti(kind.mti) || code === undefined || !/^[0-9A-Z]{2}$/.test(code) || mismatched.length > 0) {
       reason = '06';
       screen = 'badResponse';
     } else if (code === '00') {
@@ -249,8 +289,8 @@ function* settleOutcome(ctx: EngineContext, type: FinancialType, stan: number, o
     }
   }
   if (!kind.reversible) {
-    yield* journalCall(ctx, { method: 'outcomeUnknown', stan });
-    log(ctx, 'warn', 'transaction.unknown', { type, stan });
+    show(ctx, title, [t(ctx, screen), t(ctx, 'outcomeUnknown')]);
+    yield* recordUnknown(ctx, stan);
     yield* pause(ctx, title, [t(ctx, screen), t(ctx, 'outcomeUnknown')], 5000);
     return 'unknown';
   }
@@ -287,7 +327,7 @@ function* recordApproval(ctx: EngineContext, type: FinancialType, stan: number, 
   const recorded = yield* journalCall(ctx, { method: 'approve', stan, approval });
   if (!recorded.ok) {
     if (!TRANSACTION_KINDS[type].reversible) {
-      yield* journalCall(ctx, { method: 'outcomeUnknown', stan });
+      yield* recordUnknown(ctx, stan);
       yield* pause(ctx, title, [t(ctx, 'journalError'), t(ctx, 'outcomeUnknown')], 5000);
       return 'unknown';
     }

@@ -64,10 +64,11 @@ export function* journalCall(ctx: EngineContext, request: JournalCall): Flow<Jou
 export function* hostExchange(
   ctx: EngineContext,
   request: IsoMessage,
-  options: { mac: boolean; pin?: { pin: string; pan: string } },
+  options: { mac: boolean; encryptTracks?: boolean; pin?: { pin: string; pan: string } },
 ): Flow<HostOutcome> {
   const op: Operation = { op: 'host', request, mac: options.mac, timeoutMs: ctx.settings.hostTimeoutMs };
   if (options.pin) op.pin = options.pin;
+  if (options.encryptTracks) op.encryptTracks = true;
   const ev = yield op;
   if (ev.kind !== 'host-result') throw new EngineProtocolError('host-result', ev.kind);
   const o = ev.outcome;

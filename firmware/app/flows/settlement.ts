@@ -1,13 +1,16 @@
 /**
  * 8 结算: owed reversals first, then the totals (0500 F48); when the host says unbalanced, batch
- * upload (0320) and settle again; then the report (with failed reversals), then a new batch.
+ * upload (0320 records, then the end message with the count) and the exchange ends there — CUP
+ * hosts settle an uploaded batch on the terminal's books, there is no second 0500. Then the report
+ * (not balanced + uploaded, failed reversals, results unknown), then a new batch. 0500 and 0320
+ * carry no MAC (DIALECT.md).
  */
 import { getString } from '../../iso8583/message.js';
 import type { EngineContext } from '../engine-context.js';
 import type { HostOutcome } from '../engine-io.js';
 import { buildBatchUpload, buildSettlement } from '../iso-requests.js';
 import { settlementReport } from '../receipts.js';
-import { batchTotals, batchUploadField48s, hostSaysBalanced, settlementField48 } from '../settlement-totals.js';
+import { batchTotals, batchUploadField48s, hostSaysBalanced, settledTransactions, settlementField48 } from '../settlement-totals.js';
 import { currentBatch, explainBlocked, reversalRound, takeStan } from './online.js';
 import { printWithRecovery } from './printing.js';
 import { hostExchange, journalCall, log, pause, show, t, type Flow } from './primitives.js';
@@ -17,7 +20,8 @@ type Step = { ok: true; response: HostOutcome & { ok: true } } | { ok: false; sc
 function* exchangeWithStan(ctx: EngineContext, build: (stan: number) => Parameters<typeof hostExchange>[1]): Flow<Step> {
   const stan = yield* takeStan(ctx);
   if (stan === undefined) return { ok: false, screen: 'journalError' };
-  const outcome = yield* hostExchange(ctx, build(stan), { mac: true });
+  // CUP terminals send 0500 and 0320 without a MAC, and the host answers without one.
+  const outcome = yield* hostExchange(ctx, build(stan), { mac: false });
   if (!outcome.ok) return { ok: false, screen: outcome.kind === 'malformed' ? 'badResponse' : 'noResponse' };
   if (!outcome.macOk) return { ok: false, screen: 'macError' };
   const code = getString(outcome.response, 39) ?? '';
@@ -48,25 +52,23 @@ export function* settlementFlow(ctx: EngineContext): Flow<void> {
   show(ctx, 'settlement', [t(ctx, 'connecting')]);
   let step = yield* exchangeWithStan(ctx, (stan) => buildSettlement({ stan, batchNo, operator, field48, settings: ctx.settings }));
   if (!step.ok) return yield* explain(ctx, step);
-  let balanced = hostSaysBalanced(getString(step.response.response, 48));
+  const balanced = hostSaysBalanced(getString(step.response.response, 48));
   if (!balanced) {
     show(ctx, 'settlement', [t(ctx, 'settleUnbalanced'), t(ctx, 'batchUpload')]);
-    const chunks = batchUploadField48s(ctx.journal.view.transactions);
-    for (const chunk of chunks) {
-      step = yield* exchangeWithStan(ctx, (stan) => buildBatchUpload({ stan, batchNo, field48: chunk, settings: ctx.settings }));
+    for (const records of batchUploadField48s(ctx.journal.view.transactions)) {
+      step = yield* exchangeWithStan(ctx, (stan) => buildBatchUpload({ stan, batchNo, records, settings: ctx.settings }));
       if (!step.ok) return yield* explain(ctx, step);
     }
-    step = yield* exchangeWithStan(ctx, (stan) => buildBatchUpload({ stan, batchNo, settings: ctx.settings }));
+    const uploadedCount = settledTransactions(ctx.journal.view.transactions).length;
+    step = yield* exchangeWithStan(ctx, (stan) => buildBatchUpload({ stan, batchNo, uploadedCount, settings: ctx.settings }));
     if (!step.ok) return yield* explain(ctx, step);
-    step = yield* exchangeWithStan(ctx, (stan) => buildSettlement({ stan, batchNo, operator, field48, settings: ctx.settings }));
-    if (!step.ok) return yield* explain(ctx, step);
-    balanced = hostSaysBalanced(getString(step.response.response, 48));
   }
-  log(ctx, 'info', 'settlement.done', { batchNo, balanced });
+  log(ctx, 'info', 'settlement.done', { batchNo, balanced, uploaded: !balanced });
   const report = settlementReport({
     transactions: ctx.journal.view.transactions,
     batchNo,
     balanced,
+    uploaded: !balanced,
     operator,
     settings: ctx.settings,
     wall: ctx.time.wall,

@@ -45,6 +45,7 @@ function* followHostBatch(ctx: EngineContext, batchNo: number, hostBatchNo: numb
       transactions,
       batchNo,
       balanced: true,
+      uploaded: false,
       operator: ctx.session.operator ?? SUPERVISOR,
       settings: ctx.settings,
       wall: ctx.time.wall,

@@ -27,6 +27,7 @@ export const EN: Record<keyof typeof ZH, string> = {
   amountZero: 'AMOUNT IS ZERO',
   swipeCard: 'SWIPE CARD',
   swipeAgain: 'SWIPE AGAIN',
+  useChipCard: 'USE CHIP CARD',
   cardMismatch: 'WRONG CARD',
   confirmCard: 'ENTER TO CONFIRM',
   enterPin: 'ENTER PIN:',

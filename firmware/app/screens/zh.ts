@@ -25,6 +25,7 @@ export const ZH = {
   amountZero: '金额不能为0',
   swipeCard: '请刷卡',
   swipeAgain: '请重刷',
+  useChipCard: '请插卡',
   cardMismatch: '卡号不符',
   confirmCard: '确认请按确认',
   enterPin: '请输入密码:',

@@ -33,8 +33,10 @@ export function validatePrintJob(job: unknown): asserts job is PrintJob {
       if (!Array.isArray(j.remarks)) throw new PrintJobError('remarks must be an array of strings');
       j.remarks.forEach((r, i) => text(r, `remarks[${i}]`));
       return;
+    case 'outcome-unknown':
     case 'reversal-failed':
-      texts(j, ['merchantName', 'merchantNo', 'terminalId', 'batchNo', 'voucherNo', 'dateTime', 'reasonCode']);
+      texts(j, ['merchantName', 'merchantNo', 'terminalId', 'batchNo', 'voucherNo', 'dateTime']);
+      if (j.kind === 'reversal-failed') text(j.reasonCode, 'reasonCode');
       maskedPan(j.maskedPan, 'maskedPan');
       transactionType(j.transactionType, 'transactionType');
       amount(j.amountFen, 'amountFen');
@@ -55,9 +57,18 @@ export function validatePrintJob(job: unknown): asserts job is PrintJob {
         maskedPan(f.maskedPan, `failedReversals[${i}].maskedPan`);
         amount(f.amountFen, `failedReversals[${i}].amountFen`);
       });
+      if (j.uploaded !== undefined && typeof j.uploaded !== 'boolean') throw new PrintJobError('uploaded must be true or false');
+      if (j.unknownOutcomes !== undefined) {
+        if (!Array.isArray(j.unknownOutcomes)) throw new PrintJobError('unknownOutcomes must be an array');
+        j.unknownOutcomes.forEach((f: Record<string, unknown>, i) => {
+          text(f.voucherNo, `unknownOutcomes[${i}].voucherNo`);
+          maskedPan(f.maskedPan, `unknownOutcomes[${i}].maskedPan`);
+          amount(f.amountFen, `unknownOutcomes[${i}].amountFen`);
+        });
+      }
       return;
     default:
-      throw new PrintJobError(`unknown kind ${JSON.stringify(j.kind)} (want transaction, reversal-failed or settlement)`);
+      throw new PrintJobError(`unknown kind ${JSON.stringify(j.kind)} (want transaction, reversal-failed, outcome-unknown or settlement)`);
   }
 }
 

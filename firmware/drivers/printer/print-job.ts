@@ -34,6 +34,23 @@ export interface TransactionReceipt {
   signatureLine: boolean;
 }
 
+/**
+ * Printed when a non-reversible request (a refund) was cut off after it left: the terminal cannot
+ * know whether the issuer applied it. 交易结果未知 请与收单行核实 / RESULT UNKNOWN - CALL ACQUIRER.
+ */
+export interface OutcomeUnknownSlip {
+  kind: 'outcome-unknown';
+  merchantName: string;
+  merchantNo: string;
+  terminalId: string;
+  maskedPan: string;
+  transactionType: { zh: string; en: string };
+  batchNo: string;
+  voucherNo: string;
+  dateTime: string;
+  amountFen: number;
+}
+
 /** Printed when a reversal ran out of tries: 冲正不成功 请人工处理. */
 export interface ReversalFailedSlip {
   kind: 'reversal-failed';
@@ -61,11 +78,15 @@ export interface SettlementReport {
   rows: { type: { zh: string; en: string }; count: number; amountFen: number }[];
   /** true when the host's totals matched the terminal's. */
   balanced: boolean;
+  /** Not balanced, so the batch was uploaded (批上送) and the host settled it on the terminal's books. */
+  uploaded?: boolean;
+  /** Requests whose outcome is unknown (refunds cut off after they left): each needs checking. */
+  unknownOutcomes?: { voucherNo: string; maskedPan: string; amountFen: number }[];
   /** Reversals that ran out of tries: each needs manual handling. */
   failedReversals: { voucherNo: string; maskedPan: string; amountFen: number; reasonCode: string }[];
 }
 
-export type PrintJob = TransactionReceipt | ReversalFailedSlip | SettlementReport;
+export type PrintJob = TransactionReceipt | ReversalFailedSlip | OutcomeUnknownSlip | SettlementReport;
 
 export type PrintOutcome =
   | { ok: true }

@@ -3,7 +3,7 @@
  * count two). Both the ESC/POS backend (printer's own font) and the raster backends (our bitmap font)
  * print exactly these lines, so `linesPrinted` means the same thing everywhere.
  */
-import type { PrintJob, ReceiptCopy, ReversalFailedSlip, SettlementReport, TransactionReceipt } from './print-job.js';
+import type { OutcomeUnknownSlip, PrintJob, ReceiptCopy, ReversalFailedSlip, SettlementReport, TransactionReceipt } from './print-job.js';
 import { validatePrintJob } from './print-job-validation.js';
 import { RECEIPT_COLUMNS, alignRight, centre, spread, textColumns, wrapColumns } from './text-columns.js';
 
@@ -40,6 +40,9 @@ export function layoutReceipt(job: PrintJob): string[] {
       break;
     case 'reversal-failed':
       lines = layoutReversalFailed(job);
+      break;
+    case 'outcome-unknown':
+      lines = layoutOutcomeUnknown(job);
       break;
     case 'settlement':
       lines = layoutSettlement(job);
@@ -107,10 +110,9 @@ function layoutTransaction(job: TransactionReceipt): string[] {
   return lines;
 }
 
-function layoutReversalFailed(job: ReversalFailedSlip): string[] {
+/** The lines a manual-handling slip shares: which transaction it is about. */
+function slipTransaction(job: ReversalFailedSlip | OutcomeUnknownSlip): string[] {
   return [
-    centre(REVERSAL_FAILED_TITLE),
-    centre('REVERSAL FAILED'),
     ...merchantFields(job.merchantName, job.merchantNo, job.terminalId),
     ...field('卡号', 'CARD NO.', job.maskedPan),
     ...field('交易类型', 'TRANS TYPE', `${job.transactionType.zh}/${job.transactionType.en}`),
@@ -118,9 +120,27 @@ function layoutReversalFailed(job: ReversalFailedSlip): string[] {
     ...field('凭证号', 'VOUCHER NO.', job.voucherNo),
     ...field('日期/时间', 'DATE/TIME', job.dateTime),
     ...amountField(job.amountFen),
+  ];
+}
+
+function layoutReversalFailed(job: ReversalFailedSlip): string[] {
+  return [
+    centre(REVERSAL_FAILED_TITLE),
+    centre('REVERSAL FAILED'),
+    ...slipTransaction(job),
     ...field('冲正原因', 'REASON', job.reasonCode),
     RULE,
     ...wrapColumns('请联系收单行人工处理，核实持卡人是否已扣款'),
+  ];
+}
+
+function layoutOutcomeUnknown(job: OutcomeUnknownSlip): string[] {
+  return [
+    centre('交易结果未知 请与收单行核实'),
+    centre('RESULT UNKNOWN - CALL ACQUIRER'),
+    ...slipTransaction(job),
+    RULE,
+    ...wrapColumns('发卡行可能已入账，请勿重复交易'),
   ];
 }
 
@@ -145,12 +165,22 @@ function layoutSettlement(job: SettlementReport): string[] {
     const both = `${row.type.zh}/${row.type.en}`;
     lines.push(...totalsRow(textColumns(both) <= 14 ? both : row.type.zh, String(row.count), formatFen(row.amountFen)));
   }
-  lines.push(RULE, job.balanced ? '对账平 BALANCED' : '对账不平 NOT BALANCED', RULE);
+  lines.push(RULE, job.balanced ? '对账平 BALANCED' : '对账不平 NOT BALANCED');
+  if (job.uploaded) lines.push('已批上送 BATCH UPLOADED');
+  lines.push(RULE);
   lines.push(`冲正失败 FAILED REVERSALS: ${job.failedReversals.length}`);
   for (const f of job.failedReversals) {
     lines.push(spread(`凭证号 ${f.voucherNo}`, `RMB ${formatFen(f.amountFen)}`) ?? `凭证号 ${f.voucherNo}`);
     lines.push(spread(`  ${f.maskedPan}`, `原因 ${f.reasonCode}`) ?? `  ${f.maskedPan}`);
   }
   if (job.failedReversals.length > 0) lines.push(...wrapColumns('以上冲正不成功 请人工处理'));
+  const unknown = job.unknownOutcomes ?? [];
+  if (unknown.length > 0) {
+    lines.push(`结果未知 RESULT UNKNOWN: ${unknown.length}`);
+    for (const u of unknown) {
+      lines.push(spread(`凭证号 ${u.voucherNo}`, `RMB ${formatFen(u.amountFen)}`) ?? `凭证号 ${u.voucherNo}`, `  ${u.maskedPan}`);
+    }
+    lines.push(...wrapColumns('以上交易结果未知 请与收单行核实'));
+  }
   return lines;
 }

@@ -16,8 +16,8 @@ export const CARD: CardRead = {
   ok: true,
   pan: '6222021234567890123',
   expiry: '3012',
-  serviceCode: '220',
-  track2: '6222021234567890123=30122200000000000',
+  serviceCode: '120',
+  track2: '6222021234567890123=30121200000000000',
   direction: 'forward',
 };
 

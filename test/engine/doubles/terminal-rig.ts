@@ -101,7 +101,7 @@ export class TerminalRig {
 
   card(index = 0): CardRead {
     const c = this.host.cards[index]!;
-    return { ok: true, pan: c.pan, expiry: c.expiry, serviceCode: '220', track2: `${c.pan}=${c.expiry}2200000000000`, direction: 'backward' };
+    return { ok: true, pan: c.pan, expiry: c.expiry, serviceCode: c.serviceCode, track2: `${c.pan}=${c.expiry}${c.serviceCode}0000000000`, direction: 'backward' };
   }
   pinOf(index = 0): string {
     return this.host.cards[index]!.pin;

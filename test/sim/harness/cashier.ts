@@ -220,7 +220,7 @@ export class Cashier {
   /** A swipe of a card from the host simulator's card file, through the real track parser. */
   private async swipe(index: number): Promise<void> {
     const c = this.term.host.cards[index]!;
-    const read = cardFromTracks({ track2: `${c.pan}=${c.expiry}2200000000000` }, this.swipes++ % 2 === 0 ? 'forward' : 'backward');
+    const read = cardFromTracks({ track2: `${c.pan}=${c.expiry}${c.serviceCode}0000000000` }, this.swipes++ % 2 === 0 ? 'forward' : 'backward');
     if (!read.ok) throw new Error(`card ${index} of the card file does not read: ${read.detail}`);
     this.term.shell.swipe(read satisfies CardRead);
     await this.term.settle();

@@ -21,7 +21,10 @@ export interface OracleVerdict {
   lostApprovals: string[];
   wrongReversals: string[];
   stanReuse: string[];
-  /** Reversals that ran out of tries (printed slip, settlement report). */
+  /**
+   * Transactions handed to a person: reversals that ran out of tries (printed slip, settlement
+   * report) and refunds whose outcome is unknown (交易结果未知 slip, settlement report).
+   */
   manual: number;
   /**
    * Failed reversals not shown as R4 says: each needs its 冲正不成功 slip (a power cut may eat a
@@ -98,7 +101,7 @@ export class LedgerOracle {
           .filter((key) => !this.approved.has(key) || !standing.has(key)),
       ),
     ];
-    return { oneSided: [...new Set(oneSided)], lostApprovals, wrongReversals: [...wrong], stanReuse, manual: this.reversalFailed.size, manualUnlisted, receiptsWithoutDebit };
+    return { oneSided: [...new Set(oneSided)], lostApprovals, wrongReversals: [...wrong], stanReuse, manual: this.reversalFailed.size + this.unknownRefunds.size, manualUnlisted, receiptsWithoutDebit };
   }
 
   private unlistedFailures(printed: readonly PrintJob[], journal: JournalView, hadCuts: boolean): string[] {

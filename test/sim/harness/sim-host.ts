@@ -14,6 +14,7 @@ import { FaultPlan, type FaultKind } from '../../../tools/host-sim/fault-plan.js
 import { Issuer } from '../../../tools/host-sim/issuer.js';
 import { IssuerLedger } from '../../../tools/host-sim/issuer-ledger.js';
 import { firmwareSecurity } from '../../../tools/host-sim/sim-security.js';
+import type { HostProfile } from '../../../tools/host-sim/strict-cup.js';
 import { DEFAULT_TERMINALS, TEST_TERMINAL_MASTER_KEY_HEX } from '../../../tools/host-sim/terminals.js';
 import { PowerCut } from '../../../firmware/drivers/flash/flash-device.js';
 import { SeededRandom } from '../../../firmware/hal/seeded-random.js';
@@ -58,6 +59,8 @@ export class SimHost implements HostLink {
   constructor(
     private readonly clock: VirtualClock,
     seed: number,
+    /** The whole-day run and the soak face the demanding acquirer by default (issue 11). */
+    profile: HostProfile = 'strict-cup',
   ) {
     const rng = new SeededRandom(seed);
     this.garbler = new SeededRandom(seed ^ 0x5eed);
@@ -68,7 +71,7 @@ export class SimHost implements HostLink {
       nextRrn: () => String(++rrn).padStart(12, '0'),
       nextAuthCode: () => String(rng.int(0, 999999)).padStart(6, '0'),
     }, now);
-    this.acquirer = new Acquirer({ issuer: this.issuer, security: firmwareSecurity(rng), masterKey: MASTER_KEY, terminals: DEFAULT_TERMINALS, now });
+    this.acquirer = new Acquirer({ issuer: this.issuer, security: firmwareSecurity(rng), masterKey: MASTER_KEY, terminals: DEFAULT_TERMINALS, now, profile });
   }
 
   /** Cuts the terminal's power at `at` of request number `request` (0-based over the host's life). */
