@@ -155,10 +155,10 @@ describe('cashier flows end to end', () => {
     expect(rig.journal.view().transactions).toHaveLength(0);
     expect(rig.journal.view().counters.batch).toBe(2);
     await saleDone(rig, 500);
-    expect(rig.host.requests.at(-1)!.fields[60]).toBe('22000002000');
+    expect(rig.host.requests.at(-1)!.fields[60]).toBe('22000002000200');
   });
 
-  it('reversal out of tries -> slip; settlement unbalanced -> batch upload -> settle again; report lists it', async () => {
+  it('reversal out of tries -> slip; settlement unbalanced -> batch upload with its count, no second 0500, no MAC; report says so', async () => {
     const rig = await signedIn();
     await saleDone(rig, 1000);
     rig.host.faults.push('lose-response', 'drop', 'drop', 'drop');
@@ -168,9 +168,15 @@ describe('cashier flows end to end', () => {
     expect(rig.printer.printed.some((j) => j.kind === 'reversal-failed')).toBe(true);
     await rig.press('8');
     await rig.toIdle();
-    const mtis = rig.host.requests.map((r) => `${r.mti}/${String(r.fields[60]).slice(8)}`);
-    expect(mtis.slice(-4)).toEqual(['0500/201', '0320/201', '0320/202', '0500/201']);
+    const mtis = rig.host.requests.map((r) => `${r.mti}/${String(r.fields[60]).slice(8, 11)}`);
+    expect(mtis.slice(-3)).toEqual(['0500/201', '0320/201', '0320/202']);
+    const settlementMessages = rig.host.requests.slice(-3);
+    // CUP practice (DIALECT.md): no MAC on 0500 / 0320; the upload end's F48 is the count uploaded, n4.
+    expect(settlementMessages.map((r) => r.fields[64])).toEqual([undefined, undefined, undefined]);
+    expect(settlementMessages[2]!.fields[48]).toBe('0001');
+    expect(settlementMessages[0]!.fields[60]).toBe('0000000120120');
     const report = rig.printer.printed.at(-1) as SettlementReport;
+    expect(report).toMatchObject({ balanced: false, uploaded: true });
     expect(report.failedReversals).toEqual([expect.objectContaining({ amountFen: 2500, reasonCode: '98', maskedPan: expect.stringMatching(/^\d{6}\*+\d{4}$/) })]);
     expect(rig.host.acquirer.settlements.at(-1)).toMatchObject({ afterUpload: true });
   });
@@ -365,6 +371,6 @@ describe('settlement response lost after the host closed the batch', () => {
     expect(rig.journal.view().counters.batch).toBe(2);
     expect(rig.printer.printed.at(-1)).toMatchObject({ kind: 'settlement', batchNo: '000001' });
     await saleDone(rig, 2000);
-    expect(rig.host.requests.at(-1)!.fields[60]).toBe('22000002000');
+    expect(rig.host.requests.at(-1)!.fields[60]).toBe('22000002000200');
   });
 });

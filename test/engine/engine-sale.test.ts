@@ -54,7 +54,7 @@ describe('engine: sale step by step (pure)', () => {
     expect(req.fields[3]).toBe('000000');
     expect(req.fields[4]).toBe('000000008800');
     expect(req.fields[22]).toBe('021');
-    expect(req.fields[60]).toBe('22000001000');
+    expect(req.fields[60]).toBe('22000001000200') // 60.4 = 2 magstripe, 60.5 = 0 not a fallback, 60.6 = 0;
     // R1: the record is durable (pending) while the request is out.
     const stan = Number(req.fields[11]);
     expect(d.journal.find(stan)?.status).toBe('pending');

@@ -62,9 +62,38 @@ describe('pure helpers', () => {
     const tx = approvedSale(42, 8800);
     const rev = buildReversal(tx, 'A0', defaultSettings());
     expect(rev.mti).toBe('0400');
-    expect(rev.fields).toMatchObject({ 2: CARD.pan, 3: '000000', 4: '000000008800', 11: '000042', 22: '021', 25: '00', 39: 'A0', 60: '22000001000' });
+    expect(rev.fields).toMatchObject({ 2: CARD.pan, 3: '000000', 4: '000000008800', 11: '000042', 22: '021', 25: '00', 39: 'A0', 60: '22000001000200' });
     expect(rev.fields[35]).toBeUndefined();
     expect(rev.fields[52]).toBeUndefined();
+  });
+
+  it("a void's reversal names the original by F61 and does not carry F37 (issue 11, point 3)", () => {
+    const original = approvedSale(42, 8800);
+    const { reversal } = buildFinancialRequest({
+      entry: 'swipe', type: 'void', amountFen: 8800, stan: 43, batchNo: 1, card: CARD, withPin: false, settings: defaultSettings(), wall,
+      original: { voucherNo: 42, batchNo: 1, rrn: original.approval!.rrn, authCode: original.approval!.authCode },
+    });
+    const voidTx: JournalTransaction = { ...original, type: 'void', stan: 43, voucherNo: 43, request: reversal, status: 'reversal-pending' };
+    const rev = buildReversal(voidTx, '98', defaultSettings());
+    expect(rev.fields[37]).toBeUndefined();
+    expect(rev.fields).toMatchObject({ 3: '200000', 38: original.approval!.authCode, 61: '000001000042', 60: '2300000100020' });
+    // A sale's reversal is unchanged: F37 is not part of it either (it had none), F60 the original's.
+    expect(buildReversal(original, '98', defaultSettings()).fields[37]).toBeUndefined();
+  });
+
+  it('a chip card sent as a fallback: F22 80x, 60.5 = 2, and entryMode on the journal record', () => {
+    const fallback = buildFinancialRequest({ entry: 'fallback', type: 'sale', amountFen: 100, stan: 7, batchNo: 1, card: { ...CARD, serviceCode: '220' }, withPin: true, settings: defaultSettings(), wall });
+    expect(fallback.message.fields).toMatchObject({ 22: '801', 60: '22000001000220' });
+    expect(fallback.reversal).toMatchObject({ entryMode: '801', field60: '22000001000220' });
+  });
+
+  it('key mode 004: F53 says the tracks are encrypted (third digit 1), with or without a PIN', () => {
+    const settings = { ...defaultSettings(), keyMode: '004' as const };
+    const withPin = buildFinancialRequest({ entry: 'swipe', type: 'sale', amountFen: 100, stan: 7, batchNo: 1, card: CARD, withPin: true, settings, wall });
+    const noPin = buildFinancialRequest({ entry: 'swipe', type: 'refund', amountFen: 100, stan: 8, batchNo: 1, card: CARD, withPin: false, settings, wall, original: { rrn: '000000000001', date: '1122' } });
+    expect(withPin.message.fields[53]).toBe('2610000000000000');
+    expect(noPin.message.fields[53]).toBe('0610000000000000');
+    expect(buildFinancialRequest({ entry: 'swipe', type: 'sale', amountFen: 100, stan: 9, batchNo: 1, card: CARD, withPin: true, settings: defaultSettings(), wall }).message.fields[53]).toBe('2600000000000000');
   });
 
   it('settlement F48 and the host verdict; batch upload records in chunks of 8', () => {

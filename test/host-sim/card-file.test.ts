@@ -9,7 +9,7 @@ const good = { pan: '6217000000000000012', expiry: '3012', pin: '123456', balanc
 describe('card file', () => {
   it('loads the default file: a dozen valid cards covering every decline path', () => {
     const cards = loadCardFile();
-    expect(cards.length).toBe(12);
+    expect(cards.length).toBe(14);
     expect(cards.every((c) => luhnValid(c.pan))).toBe(true);
     expect(cards.filter((c) => c.pan.startsWith('62')).length).toBeGreaterThanOrEqual(8);
     expect(cards.some((c) => /^[45]/.test(c.pan))).toBe(true);

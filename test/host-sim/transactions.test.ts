@@ -200,7 +200,7 @@ describe('host simulator: settlement', () => {
     expect((await sale(100)).responseCode).toBe('00');
   });
 
-  it('unbalanced totals answer 2; after a batch upload the next settlement closes the batch on the terminal books', async () => {
+  it('unbalanced totals answer 2; the batch-upload end (with its count) closes the batch on the terminal books', async () => {
     const saleRequest = fx.terminal.financial('sale', CARD, 8800);
     await fx.terminal.send(saleRequest);
     const wrong = computeTotals([{ type: 'sale', origin: 'domestic', amountFen: 9900, voided: false, reversed: false }]);
@@ -212,15 +212,16 @@ describe('host simulator: settlement', () => {
 
     const record = '00' + getString(saleRequest, 11) + CARD.pan.padStart(20, '0') + '000000009900';
     expect((await fx.terminal.send(fx.terminal.batchUpload('01' + record, false))).responseCode).toBe('00');
-    expect((await fx.terminal.send(fx.terminal.batchUpload('', true))).responseCode).toBe('00');
-    const second = await fx.terminal.send(fx.terminal.settlement(formatSettlementField48(wrong)));
-    expect(parseSettlementField48(getString(second.message, 48)!).domesticCode).toBe('1');
+    expect(fx.sim.acquirer.currentBatch('10000159')).toBe('000001');
+    // A count that disagrees with what came is refused; the right one closes the batch.
+    expect((await fx.terminal.send(fx.terminal.batchUpload('0002', true))).responseCode).toBe('30');
+    expect((await fx.terminal.send(fx.terminal.batchUpload('0001', true))).responseCode).toBe('00');
     expect(fx.sim.acquirer.currentBatch('10000159')).toBe('000002');
-    expect(fx.sim.acquirer.settlements.map((s) => [s.balanced, s.afterUpload])).toEqual([[false, false], [false, true]]);
+    expect(fx.sim.acquirer.settlements.map((s) => [s.balanced, s.afterUpload])).toEqual([[false, true]]);
   });
 
   it('refuses a batch upload with no unbalanced settlement (12) and unparsable totals (30)', async () => {
-    expect((await fx.terminal.send(fx.terminal.batchUpload('', true))).responseCode).toBe('12');
+    expect((await fx.terminal.send(fx.terminal.batchUpload('0000', true))).responseCode).toBe('12');
     expect((await fx.terminal.send(fx.terminal.settlement('12345'))).responseCode).toBe('30');
   });
 });

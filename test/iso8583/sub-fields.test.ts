@@ -15,7 +15,15 @@ describe('F60', () => {
   it('rejects bad parts', () => {
     expect(() => formatField60({ transactionType: '2', batchNumber: '000001', networkCode: '000' })).toThrow(/60.1/);
     expect(() => formatField60({ transactionType: '22', batchNumber: '000001', networkCode: '000', icCondition: '0' })).toThrow(/needs 60.4/);
-    expect(() => parseField60('2200')).toThrow(/11 to 13 digits/);
+    expect(() => parseField60('2200')).toThrow(/11 to 14 or 17 digits/);
+    expect(() => formatField60({ transactionType: '22', batchNumber: '000001', networkCode: '000', terminalCapability: '2', partialApproval: '0' })).toThrow(/needs 60.5/);
+  });
+  it('60.6 and 60.7 follow 60.5 (the public MaxWoods sale dump sends 14 digits: 22 000024 000 6 0 0)', () => {
+    expect(parseField60('22000024000600')).toEqual({
+      transactionType: '22', batchNumber: '000024', networkCode: '000', terminalCapability: '6', icCondition: '0', partialApproval: '0',
+    });
+    const seven = { transactionType: '22', batchNumber: '000001', networkCode: '000', terminalCapability: '2', icCondition: '0', partialApproval: '0', accountType: '000' };
+    expect(parseField60(formatField60(seven))).toEqual(seven);
   });
 });
 

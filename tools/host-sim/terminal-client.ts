@@ -21,6 +21,9 @@ export interface ClientCard {
 export type ClientTransaction = 'balance' | 'sale' | 'void' | 'refund' | 'preauth' | 'preauth-void' | 'completion' | 'completion-void';
 
 /** MTI, F3, F25 and 60.1 per transaction, from the message table in cup-pos.md. */
+/** Messages CUP terminals send without a MAC. */
+const UNSIGNED_MTIS = new Set(['0800', '0820', '0500', '0320']);
+
 const SHAPES: Record<ClientTransaction, { mti: string; f3: string; f25: string; type: string }> = {
   balance: { mti: '0200', f3: '310000', f25: '00', type: '01' },
   sale: { mti: '0200', f3: '000000', f25: '00', type: '22' },
@@ -112,7 +115,8 @@ export class TerminalClient {
       41: this.config.terminalId,
       42: this.config.merchantId,
       49: '156',
-      60: formatField60({ transactionType: shape.type, batchNumber: this.batch, networkCode: '000' }),
+      // 60.4 = 2 (magstripe reader), 60.5 = 0 (not a fallback), as the strict profile requires.
+      60: formatField60({ transactionType: shape.type, batchNumber: this.batch, networkCode: '000', terminalCapability: '2', icCondition: '0' }),
     };
     if (kind !== 'balance') fields[4] = String(amountFen).padStart(12, '0');
     if (card.pin !== undefined) {
@@ -136,7 +140,7 @@ export class TerminalClient {
   }
 
   settlement(field48: string): IsoMessage {
-    return this.management('0500', '00' + this.batch + '201', { 48: field48 });
+    return this.management('0500', '00' + this.batch + '20120', { 48: field48 });
   }
 
   batchUpload(field48: string, last: boolean): IsoMessage {
@@ -145,7 +149,8 @@ export class TerminalClient {
 
   /** Signs (when signed in and the message is not a sign-in), sends, and checks the response MAC. */
   async send(request: IsoMessage, options?: { timeoutMs?: number }): Promise<ClientReply> {
-    const signed = this.keys && request.mti !== '0800' && request.mti !== '0820' ? signMessage(request, this.keys, this.scheme) : request;
+    // Sign-in, sign-off/echo, settlement and batch upload go without a MAC (DIALECT.md).
+    const signed = this.keys && !UNSIGNED_MTIS.has(request.mti) ? signMessage(request, this.keys, this.scheme) : request;
     const result: HostExchangeResult = await this.config.link.exchange(signed, options);
     const macOk = getBytes(result.message, 64) ? !!this.keys && verifyMac(result.body, this.keys, this.scheme) : true;
     return { message: result.message, responseCode: getString(result.message, 39) ?? '', macOk };
