@@ -4,11 +4,12 @@
  * `faults` scripts what happens to the next exchanges: drop the request before the host sees it,
  * or apply it and lose the response (the 单边帐 case a reversal must repair).
  */
-import { Acquirer } from '../../../tools/host-sim/acquirer.js';
+import { Acquirer, signResponse } from '../../../tools/host-sim/acquirer.js';
 import { loadCardFile, type CardAccount } from '../../../tools/host-sim/card-file.js';
 import { Issuer } from '../../../tools/host-sim/issuer.js';
 import { IssuerLedger } from '../../../tools/host-sim/issuer-ledger.js';
 import { firmwareSecurity } from '../../../tools/host-sim/sim-security.js';
+import type { HostProfile } from '../../../tools/host-sim/strict-cup.js';
 import { DEFAULT_TERMINALS, TEST_TERMINAL_MASTER_KEY_HEX } from '../../../tools/host-sim/terminals.js';
 import { PowerCut } from '../../../firmware/drivers/flash/flash-device.js';
 import { SeededRandom } from '../../../firmware/hal/seeded-random.js';
@@ -20,9 +21,10 @@ import type { IsoMessage } from '../../../firmware/iso8583/message.js';
 /**
  * unreachable: refused, nothing left · drop: sent but never reached the host (timeout) ·
  * lose-response: applied by the host, response lost (timeout) · wrong-mac: response MAC corrupted ·
- * power-cut: the terminal loses power as the request is about to leave (it never does).
+ * power-cut: the terminal loses power as the request is about to leave (it never does) ·
+ * amount-times-ten: the host approves, and its MAC-valid response echoes ten times the amount.
  */
-export type ExchangeFault = 'unreachable' | 'drop' | 'lose-response' | 'wrong-mac' | 'power-cut';
+export type ExchangeFault = 'unreachable' | 'drop' | 'lose-response' | 'wrong-mac' | 'power-cut' | 'amount-times-ten';
 
 export const MASTER_KEY = Uint8Array.from(Buffer.from(TEST_TERMINAL_MASTER_KEY_HEX, 'hex'));
 
@@ -36,15 +38,19 @@ export class InProcessHost implements HostLink {
   /** Called after the host applied a request, before the response travels (power-cut point). */
   afterApply: ((request: IsoMessage) => void) | undefined;
 
-  constructor(now: () => Date, seed = 1) {
+  private readonly security;
+
+  /** The engine's tests face the demanding acquirer (strict-cup) unless told otherwise. */
+  constructor(now: () => Date, seed = 1, profile: HostProfile = 'strict-cup') {
     const rng = new SeededRandom(seed);
+    this.security = firmwareSecurity(rng);
     this.cards = loadCardFile();
     let rrn = 0;
     this.issuer = new Issuer(this.cards, this.ledger, {
       nextRrn: () => String(++rrn).padStart(12, '0'),
       nextAuthCode: () => String(rng.int(0, 999999)).padStart(6, '0'),
     }, now);
-    this.acquirer = new Acquirer({ issuer: this.issuer, security: firmwareSecurity(rng), masterKey: MASTER_KEY, terminals: DEFAULT_TERMINALS, now });
+    this.acquirer = new Acquirer({ issuer: this.issuer, security: this.security, masterKey: MASTER_KEY, terminals: DEFAULT_TERMINALS, now, profile });
   }
 
   /** While set, exchanges wait for it (a slow host: the test acts while a request is out). */
@@ -62,7 +68,12 @@ export class InProcessHost implements HostLink {
     const handled = this.acquirer.handle(decoded, body);
     this.afterApply?.(decoded);
     if (fault === 'lose-response' || !handled.responseBody) throw new HostError('timeout', true, 'scripted: no response');
-    const responseBody = handled.responseBody.slice();
+    let responseBody: Uint8Array = handled.responseBody.slice();
+    if (fault === 'amount-times-ten' && handled.response) {
+      const response = { ...handled.response, fields: { ...handled.response.fields } };
+      response.fields[4] = String(Number(response.fields[4]) * 10).padStart(12, '0');
+      responseBody = signResponse(response, this.acquirer.macKey(String(decoded.fields[41])), this.security);
+    }
     if (fault === 'wrong-mac' && handled.response?.fields[64] !== undefined) responseBody[responseBody.length - 1]! ^= 0xff;
     return { message: decodeMessage(responseBody), body: responseBody };
   }
