@@ -70,20 +70,7 @@ describe('cashier flows end to end', () => {
     const rig = await signedIn();
     await saleDone(rig, 10_000);
     const rrn = rig.journal.view().transactions[0]!.approval!.rrn;
-    const refund = async () => {
-      await rig.press('3');
-      await rig.type('123456');
-      await rig.press('ENTER');
-      await rig.type(rrn);
-      await rig.press('ENTER');
-      await rig.type('1122');
-      await rig.press('ENTER');
-      await rig.type('4000');
-      await rig.press('ENTER');
-      await rig.swipe(rig.card());
-      await rig.press('ENTER');
-      await rig.toIdle();
-    };
+    const refund = () => rig.refund({ rrn, mmdd: '1122' }, 4000);
     await refund();
     expect(rig.journal.view().transactions[1]).toMatchObject({ type: 'refund', status: 'approved', amountFen: 4000 });
     expect(rig.host.requests.at(-1)).toMatchObject({ mti: '0220', fields: { 37: rrn, 61: '0000000000001122' } });

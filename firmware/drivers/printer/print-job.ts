@@ -34,12 +34,8 @@ export interface TransactionReceipt {
   signatureLine: boolean;
 }
 
-/**
- * Printed when a non-reversible request (a refund) was cut off after it left: the terminal cannot
- * know whether the issuer applied it. 交易结果未知 请与收单行核实 / RESULT UNKNOWN - CALL ACQUIRER.
- */
-export interface OutcomeUnknownSlip {
-  kind: 'outcome-unknown';
+/** The transaction a slip for manual handling is about. */
+interface ManualHandlingSlip {
   merchantName: string;
   merchantNo: string;
   terminalId: string;
@@ -51,18 +47,17 @@ export interface OutcomeUnknownSlip {
   amountFen: number;
 }
 
+/**
+ * Printed when a non-reversible request (a refund) was cut off after it left: the terminal cannot
+ * know whether the issuer applied it. 交易结果未知 请与收单行核实 / RESULT UNKNOWN - CALL ACQUIRER.
+ */
+export interface OutcomeUnknownSlip extends ManualHandlingSlip {
+  kind: 'outcome-unknown';
+}
+
 /** Printed when a reversal ran out of tries: 冲正不成功 请人工处理. */
-export interface ReversalFailedSlip {
+export interface ReversalFailedSlip extends ManualHandlingSlip {
   kind: 'reversal-failed';
-  merchantName: string;
-  merchantNo: string;
-  terminalId: string;
-  maskedPan: string;
-  transactionType: { zh: string; en: string };
-  batchNo: string;
-  voucherNo: string;
-  dateTime: string;
-  amountFen: number;
   reasonCode: string;
 }
 

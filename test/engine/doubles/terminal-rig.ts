@@ -127,6 +127,22 @@ export class TerminalRig {
     await this.press('ENTER');
   }
 
+  /** 3 退货 up to the card confirmation (the 0220 goes out on that ENTER), then back to idle. */
+  async refund(original: { rrn: string; mmdd: string }, amountFen: number, cardIndex = 0): Promise<void> {
+    await this.press('3');
+    await this.type('123456');
+    await this.press('ENTER');
+    await this.type(original.rrn);
+    await this.press('ENTER');
+    await this.type(original.mmdd);
+    await this.press('ENTER');
+    await this.type(String(amountFen));
+    await this.press('ENTER');
+    await this.swipe(this.card(cardIndex));
+    await this.press('ENTER');
+    await this.toIdle();
+  }
+
   /**
    * What the issuer holds for this terminal against what the journal holds as approved, for the
    * batches not yet closed by a settlement (a settled batch has left the journal by design).
