@@ -11,9 +11,6 @@ import type { TerminalSettings } from './settings.js';
 import { TRANSACTION_KINDS } from './transaction-kinds.js';
 
 export const CURRENCY_CNY = '156';
-/** F53: PIN format 2 (ANSI X9.8), double-length key (6), no track encryption. */
-export const SECURITY_CONTROL_WITH_PIN = '2600000000000000';
-
 /**
  * F53 = PIN format (2 ANSI X9.8, 0 none) | algorithm (6 double-length 3DES) | track encryption
  * (1 = tracks encrypted under the TDK, key mode 004) | 13 zeros. undefined when there is nothing
