@@ -43,6 +43,12 @@ export interface TerminalShellOptions {
   onHalt?: (error: unknown) => void;
 }
 
+/**
+ * Refusals a host sends without a MAC because it has no key for this terminal: MAC error / not
+ * signed in (A0), terminal not registered (97), merchant does not match (03). DIALECT.md.
+ */
+const UNSIGNED_REFUSALS = new Set(['A0', '97', '03']);
+
 /** Errors that mean "the power is gone", not "the operation failed". */
 function isPowerLoss(error: unknown): boolean {
   return error instanceof Error && error.name === 'PowerCut';
@@ -279,12 +285,14 @@ export class TerminalShell {
   }
 
   /**
-   * A response with F64 must verify. One without is accepted only when it approves nothing
-   * (hosts leave the MAC off some declines); an approval without a MAC is treated as a MAC failure.
+   * A response with F64 must verify. One without is accepted only when the host could not have
+   * signed it (UNSIGNED_REFUSALS); any other response without a MAC is a MAC failure. Otherwise a
+   * garbled approval that lost its F64 and whose F39 changed would pass as a decline while the
+   * issuer holds the money (the decoder now accepts more of what hosts send, so the MAC is the guard).
    */
   private macOk(result: Parameters<TerminalSecurity['verify']>[0]): boolean {
     if (result.message.fields[64] !== undefined) return this.o.security.verify(result);
-    return getString(result.message, 39) !== '00';
+    return UNSIGNED_REFUSALS.has(getString(result.message, 39) ?? '');
   }
 
   private async print(job: Parameters<ReceiptPrinter['print']>[0]): Promise<PrintOutcome> {
