@@ -22,9 +22,10 @@ import type { IsoMessage } from '../../../firmware/iso8583/message.js';
  * unreachable: refused, nothing left · drop: sent but never reached the host (timeout) ·
  * lose-response: applied by the host, response lost (timeout) · wrong-mac: response MAC corrupted ·
  * power-cut: the terminal loses power as the request is about to leave (it never does) ·
- * amount-times-ten: the host approves, and its MAC-valid response echoes ten times the amount.
+ * amount-times-ten: the host approves, and its MAC-valid response echoes ten times the amount ·
+ * unsigned-decline: the host approves, and the response arrives without F64 and with F39 = 51.
  */
-export type ExchangeFault = 'unreachable' | 'drop' | 'lose-response' | 'wrong-mac' | 'power-cut' | 'amount-times-ten';
+export type ExchangeFault = 'unreachable' | 'drop' | 'lose-response' | 'wrong-mac' | 'power-cut' | 'amount-times-ten' | 'unsigned-decline';
 
 export const MASTER_KEY = Uint8Array.from(Buffer.from(TEST_TERMINAL_MASTER_KEY_HEX, 'hex'));
 
@@ -73,6 +74,9 @@ export class InProcessHost implements HostLink {
       const response = { ...handled.response, fields: { ...handled.response.fields } };
       response.fields[4] = String(Number(response.fields[4]) * 10).padStart(12, '0');
       responseBody = signResponse(response, this.acquirer.macKey(String(decoded.fields[41])), this.security);
+    }
+    if (fault === 'unsigned-decline' && handled.response) {
+      responseBody = signResponse({ ...handled.response, fields: { ...handled.response.fields, 39: '51' } }, undefined, this.security);
     }
     if (fault === 'wrong-mac' && handled.response?.fields[64] !== undefined) responseBody[responseBody.length - 1]! ^= 0xff;
     return { message: decodeMessage(responseBody), body: responseBody };
