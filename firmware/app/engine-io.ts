@@ -9,7 +9,7 @@ import type { JournalCall } from '../journal/journal-call.js';
 import type { PosKey } from '../drivers/keypad/pos-keys.js';
 import type { SwipeResult } from '../drivers/magstripe/card-read.js';
 import type { PrintJob, PrintOutcome } from '../drivers/printer/print-job.js';
-import type { LogLevel } from '../hal/log.js';
+import type { LogLevel } from '../ports/log.js';
 import type { TerminalSettings } from './settings.js';
 
 export type { JournalCall };

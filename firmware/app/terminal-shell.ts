@@ -5,8 +5,8 @@
  * store), so a simulation can run the real engine on a virtual clock with simulated devices.
  */
 import { randomBytes } from 'node:crypto';
-import type { Clock, TimerHandle } from '../hal/clock.js';
-import type { Logger } from '../hal/log.js';
+import type { Clock, TimerHandle } from '../ports/clock.js';
+import type { Logger } from '../ports/log.js';
 import type { TextDisplay } from '../drivers/lcd/text-display.js';
 import type { KeyEvent } from '../drivers/keypad/pos-keys.js';
 import type { SwipeResult } from '../drivers/magstripe/card-read.js';

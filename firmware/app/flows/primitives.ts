@@ -13,7 +13,7 @@ import type {
 import type { EngineContext } from '../engine-context.js';
 import type { IsoMessage } from '../../iso8583/message.js';
 import type { PrintJob, PrintOutcome } from '../../drivers/printer/print-job.js';
-import type { LogLevel } from '../../hal/log.js';
+import type { LogLevel } from '../../ports/log.js';
 import { layoutScreen, type TextKey } from '../screens/screen-text.js';
 
 export type Flow<T> = Generator<Operation, T, EngineEvent>;
