@@ -85,6 +85,22 @@ export function* printJob(job: PrintJob): Flow<PrintOutcome> {
   return ev.outcome;
 }
 
+/** Asks the printer for paper; undefined when it cannot say. */
+export function* askPaper(): Flow<boolean | undefined> {
+  const ev = yield { op: 'paper-check' };
+  if (ev.kind !== 'paper-status') throw new EngineProtocolError('paper-status', ev.kind);
+  return ev.present;
+}
+
+/** Shows a message until the cashier presses a key (swipes and paper events do not dismiss it). */
+export function* untilKey(ctx: EngineContext, title: TextKey | { raw: string }, body: readonly string[]): Flow<void> {
+  show(ctx, title, body);
+  for (;;) {
+    const ev = yield* waitInput(undefined);
+    if (ev.kind === 'key') return;
+  }
+}
+
 /** Shows a message until a key or `ms` passes (result screens the cashier may skip). */
 export function* pause(ctx: EngineContext, title: TextKey | { raw: string }, body: readonly string[], ms = 3000): Flow<void> {
   show(ctx, title, body);
