@@ -176,12 +176,12 @@ function layoutTransactionList(job: TransactionList): string[] {
     ...field('日期/时间', 'DATE/TIME', job.dateTime),
     RULE,
     spread('凭证号 类型', '金额(RMB)')!,
-    spread('  卡号 卡组织/方式', '结果')!,
+    spread('卡号 卡组织/方式', '结果')!,
     RULE,
   ];
   for (const row of job.rows) {
     lines.push(...spreadOrStack(`${row.voucherNo} ${row.transactionType.zh}`, formatFen(row.amountFen)));
-    lines.push(...spreadOrStack(`  ${row.maskedPan} ${row.card}`, `${row.status.zh} ${row.status.en}`));
+    lines.push(...spreadOrStack(`${row.maskedPan} ${row.card}`, `${row.status.zh} ${row.status.en}`));
   }
   lines.push(RULE, `共 ${job.rows.length} 笔 TOTAL ${job.rows.length}`);
   return lines;

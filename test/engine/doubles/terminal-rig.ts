@@ -4,6 +4,7 @@
  * a virtual clock, a recording display and printer. `reboot()` is a fresh shell on the same flash.
  */
 import { CupTerminalSecurity } from '../../../firmware/app/cup-terminal-security.js';
+import { MemoryLockoutStore } from '../../../firmware/app/password-lockout.js';
 import { MemorySettingsStore } from '../../../firmware/app/settings.js';
 import { TerminalShell } from '../../../firmware/app/terminal-shell.js';
 import { SimulatedNorFlash } from '../../../firmware/drivers/flash/simulated-nor.js';
@@ -27,6 +28,8 @@ export class TerminalRig {
   readonly display = new RecordingDisplay();
   readonly printer = new RecordingPrinter();
   readonly settingsStore = new MemorySettingsStore();
+  /** Survives reboot() as the state directory's lockouts.json does a power cut. */
+  readonly lockoutStore = new MemoryLockoutStore();
   readonly logger = new MemoryLogger();
   /** Working keys survive a reboot, as in a terminal's battery-backed secure memory. */
   keys = new WorkingKeys('tdes');
@@ -48,6 +51,7 @@ export class TerminalRig {
       clock: this.clock,
       logger: this.logger,
       settingsStore: this.settingsStore,
+      lockoutStore: this.lockoutStore,
       randomBytes: (n) => this.ivs.bytes(n),
       onHalt: (error) => {
         this.halted = error;
