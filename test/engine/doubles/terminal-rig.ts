@@ -86,9 +86,16 @@ export class TerminalRig {
     this.shell.swipe(card);
     await this.settle();
   }
-  /** Lets result screens and tear-off prompts time out until the idle screen shows. */
+  /**
+   * Lets result screens and tear-off prompts time out until the idle screen shows; 冲正成功 waits
+   * for a key (it does not time out), so it gets one, as the cashier would press.
+   */
   async toIdle(): Promise<void> {
     for (let i = 0; i < 10 && !this.atIdle(); i++) {
+      if (this.shell.isIdle() && this.screen.includes('REVERSAL DONE')) {
+        await this.press('ENTER');
+        continue;
+      }
       this.clock.advance(60_000);
       await this.settle();
     }
