@@ -1,6 +1,7 @@
 /** Builds receipts and slips as PrintJob data from journal records (layout is the printer driver's). */
 import type { JournalTransaction, TransactionStatus } from '../journal/journal.js';
 import type {
+  BatchReportHeader,
   ReceiptCopy,
   ReversalFailedSlip,
   SettlementReport,
@@ -100,22 +101,30 @@ const LIST_STATUS: Record<TransactionStatus, { zh: string; en: string }> = {
   unknown: { zh: '未知', en: 'UNKNOWN' },
 };
 
-/** 交易明细 of the records given, oldest first. */
-export function transactionList(p: {
+interface BatchReportInput {
   transactions: readonly JournalTransaction[];
   batchNo: number;
   operator: string;
   settings: TerminalSettings;
   wall: Date;
-}): TransactionList {
+}
+
+function batchReportHeader(p: BatchReportInput): BatchReportHeader {
   return {
-    kind: 'transaction-list',
     merchantName: p.settings.merchantName,
     merchantNo: p.settings.merchantNo,
     terminalId: p.settings.terminalId,
     operator: p.operator,
     batchNo: pad(p.batchNo, 6),
     dateTime: formatDateTime(p.wall),
+  };
+}
+
+/** 交易明细 of the records given, oldest first. */
+export function transactionList(p: BatchReportInput): TransactionList {
+  return {
+    kind: 'transaction-list',
+    ...batchReportHeader(p),
     rows: p.transactions.map((tx) => ({
       voucherNo: pad(tx.voucherNo, 6),
       transactionType: TRANSACTION_KINDS[tx.type].receiptName,
@@ -143,25 +152,13 @@ export function reversalFailedSlip(tx: JournalTransaction, settings: TerminalSet
   };
 }
 
-export function settlementReport(p: {
-  transactions: readonly JournalTransaction[];
-  batchNo: number;
-  balanced: boolean;
-  operator: string;
-  settings: TerminalSettings;
-  wall: Date;
-}): SettlementReport {
+export function settlementReport(p: BatchReportInput & { balanced: boolean }): SettlementReport {
   const totals = batchTotals(p.transactions);
   const both = (k: 'debitFen' | 'debitCount' | 'creditFen' | 'creditCount') => totals.domestic[k] + totals.foreign[k];
   return {
     kind: 'settlement',
     reprint: false,
-    merchantName: p.settings.merchantName,
-    merchantNo: p.settings.merchantNo,
-    terminalId: p.settings.terminalId,
-    operator: p.operator,
-    batchNo: pad(p.batchNo, 6),
-    dateTime: formatDateTime(p.wall),
+    ...batchReportHeader(p),
     rows: [
       { type: { zh: '内卡借记', en: 'DOMESTIC DEBIT' }, count: totals.domestic.debitCount, amountFen: totals.domestic.debitFen },
       { type: { zh: '内卡贷记', en: 'DOMESTIC CREDIT' }, count: totals.domestic.creditCount, amountFen: totals.domestic.creditFen },

@@ -63,7 +63,12 @@ export class KeypadCashier {
     await this.type('0', '1', 'ENTER');
     await this.expectScreen(/PASSWORD/);
     await this.type('0', '0', '0', '0', 'ENTER');
-    await this.expectScreen(/READY/, 30_000);
+    // An owed reversal goes out at sign-in; its 冲正成功 screen waits for a key.
+    await this.expectScreen(/READY|REVERSAL DONE/, 30_000);
+    if (/REVERSAL DONE/.test(this.screen)) {
+      await this.tap('ENTER');
+      await this.expectScreen(/READY/, 30_000);
+    }
   }
 
   /** Takes every copy of a receipt (ENTER for the next one) until the idle screen is back. */

@@ -53,15 +53,19 @@ export interface ReversalFailedSlip {
   reasonCode: string;
 }
 
-export interface SettlementReport {
-  kind: 'settlement';
-  reprint: boolean;
+/** The head of a batch report (settlement report, transaction list). */
+export interface BatchReportHeader {
   merchantName: string;
   merchantNo: string;
   terminalId: string;
   operator: string;
   batchNo: string;
   dateTime: string;
+}
+
+export interface SettlementReport extends BatchReportHeader {
+  kind: 'settlement';
+  reprint: boolean;
   rows: { type: { zh: string; en: string }; count: number; amountFen: number }[];
   /** true when the host's totals matched the terminal's. */
   balanced: boolean;
@@ -70,14 +74,8 @@ export interface SettlementReport {
 }
 
 /** 交易明细: the batch's records, one entry each, as counter terminals print them from the menu. */
-export interface TransactionList {
+export interface TransactionList extends BatchReportHeader {
   kind: 'transaction-list';
-  merchantName: string;
-  merchantNo: string;
-  terminalId: string;
-  operator: string;
-  batchNo: string;
-  dateTime: string;
   rows: {
     voucherNo: string;
     transactionType: { zh: string; en: string };
