@@ -33,6 +33,12 @@ export interface TerminalSettings {
    */
   chipCardSwipe: 'refuse' | 'fallback';
   language: ScreenLanguage;
+  /** N: wrong passwords in a row that lock an operator (or the supervisor). */
+  passwordTries: number;
+  /** M: how long such a lock lasts, unless the supervisor lifts it sooner (9-6). */
+  lockoutMinutes: number;
+  /** The merchant's per-transaction limit in fen, refused locally; 0 = no limit. */
+  amountLimitFen: number;
   /** Operator no. -> salted password hash. */
   operators: Record<string, string>;
   supervisorPasswordHash: string;
@@ -54,6 +60,9 @@ export function defaultSettings(): TerminalSettings {
     keyMode: '003',
     chipCardSwipe: 'refuse',
     language: 'auto',
+    passwordTries: 5,
+    lockoutMinutes: 30,
+    amountLimitFen: 0,
     operators: { '01': defaultPasswordHash('0000') },
     supervisorPasswordHash: defaultPasswordHash('123456'),
   };
@@ -72,6 +81,9 @@ export function settingsProblems(s: TerminalSettings): string[] {
   if (s.keyMode !== '003' && s.keyMode !== '004') problems.push('keyMode must be 003 or 004');
   if (s.chipCardSwipe !== 'refuse' && s.chipCardSwipe !== 'fallback') problems.push('chipCardSwipe must be refuse or fallback');
   if (!Number.isInteger(s.receiptCopies) || s.receiptCopies < 1 || s.receiptCopies > 3) problems.push('receiptCopies must be 1..3');
+  if (!Number.isInteger(s.passwordTries) || s.passwordTries < 1 || s.passwordTries > 20) problems.push('passwordTries must be 1..20');
+  if (!Number.isInteger(s.lockoutMinutes) || s.lockoutMinutes < 1 || s.lockoutMinutes > 1440) problems.push('lockoutMinutes must be 1..1440');
+  if (!Number.isSafeInteger(s.amountLimitFen) || s.amountLimitFen < 0) problems.push('amountLimitFen must be 0 (no limit) or a positive number of fen');
   if (Object.keys(s.operators).some((no) => !/^(0[1-9]|[1-9][0-9])$/.test(no))) problems.push('operator numbers must be 01..99');
   return problems;
 }

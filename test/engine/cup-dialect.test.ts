@@ -129,6 +129,7 @@ describe('a refund whose outcome is unknown (point 7)', () => {
     expect(lines).toContain('交易结果未知 请与收单行核实');
     expect(lines).toContain('RESULT UNKNOWN - CALL ACQUIRER');
     await rig.press('8');
+    await rig.press('ENTER'); // the totals are confirmed before anything is sent
     await rig.toIdle();
     const report = rig.printer.printed.filter((j) => j.kind === 'settlement').at(-1) as SettlementReport;
     expect(report.unknownOutcomes).toEqual([expect.objectContaining({ voucherNo, amountFen: 4000 })]);
