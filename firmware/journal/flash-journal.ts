@@ -55,6 +55,11 @@ export class FlashJournal implements Journal {
     return { transactionsLeft: transactionsLeft(this.capacityModel, this.state.liveBytes(), this.state.transactions.size) };
   }
 
+  /** Records GC copied forward since mount. */
+  gcCopies(): number {
+    return this.ring.copiedRecords;
+  }
+
   find(stan: number): JournalTransaction | undefined {
     const entry = this.state.findByStan(stan);
     return entry ? this.clearTransaction(entry) : undefined;
@@ -148,6 +153,11 @@ export class FlashJournal implements Journal {
   settle(batchNo: number): Promise<void> {
     return this.exclusive(async () => {
       checkCounterValue('batchNo', batchNo);
+      const settled = this.state.lastSettle?.batchNo ?? 0;
+      if (batchNo < settled) {
+        // The newest settle record must remove everything earlier ones removed (FORMAT.md, "Removal").
+        throw new JournalError(`batch ${batchNo} is older than batch ${settled}, already settled`);
+      }
       const current = this.state.counters.batch;
       const nextBatch = current > batchNo ? current : nextCounterValue(batchNo);
       await this.commit({ kind: 'settle', batchNo, nextBatch });

@@ -41,6 +41,14 @@ export interface RingSector {
   entries: LogEntry[];
 }
 
+/** What GC asks the journal's state about a record before it retires the record's sector. */
+export interface RecordLiveness {
+  /** The record can still change the state: copy it. */
+  isLive(entry: LogEntry): boolean;
+  /** Removed transactions whose status this dead record decides (copy it while their begin survives). */
+  decidesRemovedStatus(entry: LogEntry): number[];
+}
+
 /** GC went a full lap without freeing a sector: live data exceeds what capacity() promised. */
 export class RingExhausted extends Error {
   constructor() {
@@ -51,13 +59,15 @@ export class RingExhausted extends Error {
 
 export class LogRing {
   private readonly instances = new Map<number, number>();
+  /** Records GC has copied forward since mount (the sweeps report it to show the copy path ran). */
+  copiedRecords = 0;
   private readonly sectorSize: number;
   private readonly unit: number;
 
   private constructor(
     private readonly device: FlashDevice,
     readonly sectors: RingSector[],
-    private readonly isLive: (entry: LogEntry) => boolean,
+    private readonly liveness: RecordLiveness,
   ) {
     this.sectorSize = device.geometry.sectorSize;
     this.unit = device.geometry.programUnit;
@@ -69,7 +79,7 @@ export class LogRing {
     device: FlashDevice,
     scan: ImageScan,
     effects: ReadonlyMap<number, RecordEffect>,
-    isLive: (entry: LogEntry) => boolean,
+    liveness: RecordLiveness,
   ): LogRing {
     const sectors: RingSector[] = scan.sectors.map((s) => ({
       index: s.index,
@@ -84,7 +94,7 @@ export class LogRing {
       const effect = effects.get(frame.seq);
       if (effect) sectors[frame.sector]!.entries.push({ seq: frame.seq, offset: frame.offset, length: frame.length, effect });
     }
-    const ring = new LogRing(device, sectors, isLive);
+    const ring = new LogRing(device, sectors, liveness);
     // Only the newest sector is appended to, from where its erased tail starts.
     const head = ring.head();
     if (head) head.appendable = true;
@@ -187,17 +197,30 @@ export class LogRing {
     if (tail === this.head()) tail.appendable = false;
     const copies: { frame: Uint8Array; entry: LogEntry }[] = [];
     for (const entry of tail.entries) {
-      if (this.instances.get(entry.seq) === 1 && this.isLive(entry)) {
+      if (this.instances.get(entry.seq) === 1 && this.mustCarry(entry, tail)) {
         copies.push({ frame: await this.device.read(entry.offset, entry.length), entry });
       }
     }
     await this.write(copies);
+    this.copiedRecords += copies.length;
     await this.device.sync();
     await this.device.program(tail.index * this.sectorSize + headerSlotBytes(this.unit), encodeRetireMark(this.unit));
     await this.device.sync();
     for (const entry of tail.entries) this.countInstance(entry.seq, -1);
     Object.assign(tail, { state: 'dirty', entries: [], appendable: false });
     await this.eraseSector(tail);
+  }
+
+  /**
+   * A live record, or a status tombstone: a dead record deciding the status of a removed
+   * transaction whose begin record has an instance outside `sector` (FORMAT.md, "Removal").
+   */
+  private mustCarry(entry: LogEntry, sector: RingSector): boolean {
+    if (this.liveness.isLive(entry)) return true;
+    return this.liveness.decidesRemovedStatus(entry).some((beginSeq) => {
+      const inSector = sector.entries.filter((e) => e.seq === beginSeq).length;
+      return (this.instances.get(beginSeq) ?? 0) > inSector;
+    });
   }
 
   private async eraseSector(sector: RingSector): Promise<void> {

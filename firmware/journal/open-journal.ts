@@ -33,6 +33,9 @@ export async function openJournal(device: FlashDevice, options: JournalOptions):
   const cipher = createPanCipher(options.deviceKey, options.randomBytes);
   const image = await device.read(0, g.size);
   const replay = replayImage(image, g);
-  const ring = LogRing.fromScan(device, replay.scan, replay.effects, (entry) => replay.state.isLive(entry.seq, entry.effect));
+  const ring = LogRing.fromScan(device, replay.scan, replay.effects, {
+    isLive: (entry) => replay.state.isLive(entry.seq, entry.effect),
+    decidesRemovedStatus: (entry) => replay.state.decidesRemovedStatus(entry.effect),
+  });
   return new FlashJournal(device, replay.state, ring, cipher, replay.lastSeq + 1);
 }
