@@ -48,7 +48,8 @@ export interface SweepResult {
 }
 
 interface Checkpoint {
-  image: NorSnapshot;
+  /** Kept every IMAGE_EVERY steps (memory); other steps are rebuilt by replaying from the last one. */
+  image: NorSnapshot | undefined;
   model: ModelState;
   opsBefore: number;
   /** The call this step made in the reference run (undefined: the step did not apply). */
@@ -56,6 +57,7 @@ interface Checkpoint {
 }
 
 const DEVICE_KEY = new Uint8Array(32).fill(0x5a);
+const IMAGE_EVERY = 16;
 
 export async function runJournalSweep(options: SweepOptions): Promise<SweepResult> {
   const steps = options.steps ?? tradingDay(options.transactions, options.seed);
@@ -73,7 +75,7 @@ export async function runJournalSweep(options: SweepOptions): Promise<SweepResul
   let transitions = 0;
   let gcCopies = 0;
   for (const [index, step] of steps.entries()) {
-    const image = reference.snapshot();
+    const image = index % IMAGE_EVERY === 0 ? reference.snapshot() : undefined;
     const opsBefore = reference.operationCount;
     const journal = await mount(reference);
     const call = resolveStep(step, model, isFull(journal));
@@ -86,7 +88,7 @@ export async function runJournalSweep(options: SweepOptions): Promise<SweepResul
     transitions++;
   }
   const totalOps = reference.operationCount;
-  checkpoints.push({ image: reference.snapshot(), model, opsBefore: totalOps, call: undefined });
+  checkpoints.push({ image: undefined, model, opsBefore: totalOps, call: undefined });
 
   let cuts = 0;
   let stepIndex = 0;
@@ -101,15 +103,26 @@ export async function runJournalSweep(options: SweepOptions): Promise<SweepResul
   }
   return { transitions, ops: totalOps, cuts, violations, erases: reference.counters().erases, gcCopies };
 
+  /** Puts the device in the reference's state before `stepIndex`: the nearest image, then the calls since. */
+  async function rebuild(device: SimulatedNorFlash, stepIndex: number): Promise<void> {
+    let base = stepIndex;
+    while (!checkpoints[base]!.image) base--;
+    device.restore(checkpoints[base]!.image!);
+    for (let i = base; i < stepIndex; i++) {
+      const call = checkpoints[i]!.call;
+      if (call) await invokeJournal(await mount(device), call);
+    }
+  }
+
   async function cutAndRecover(stepIndex: number, k: number, mode: CutMode, modeIndex: number): Promise<string | undefined> {
     const checkpoint = checkpoints[stepIndex]!;
     const device = newDevice(options.seed * 31 + k * 4 + modeIndex);
-    device.restore(checkpoint.image);
+    await rebuild(device, stepIndex);
     const step = steps[stepIndex]!;
     const call = checkpoint.call!;
     const before = checkpoint.model;
     const after = applyCall(before, call, workloadTx(step));
-    device.armCut(k - checkpoint.opsBefore, mode);
+    device.armCut(device.operationCount + k - checkpoint.opsBefore, mode);
     try {
       await invokeJournal(await mount(device), call);
       return 'the cut never happened';
