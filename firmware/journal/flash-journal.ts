@@ -9,6 +9,7 @@ import {
   type CounterName,
   type Journal,
   type JournalCapacity,
+  type JournalHealth,
   type JournalTransaction,
   type JournalView,
   type NewTransaction,
@@ -40,6 +41,7 @@ export class FlashJournal implements Journal {
     private readonly ring: LogRing,
     private readonly cipher: PanCipher,
     private nextSeq: number,
+    private readonly mountHealth: JournalHealth = { findings: [], countersAdvanced: {} },
   ) {
     this.capacityModel = capacityModel(device.geometry);
   }
@@ -53,6 +55,11 @@ export class FlashJournal implements Journal {
 
   capacity(): JournalCapacity {
     return { transactionsLeft: transactionsLeft(this.capacityModel, this.state.liveBytes(), this.state.transactions.size) };
+  }
+
+  /** What mount found damaged (empty findings on a healthy image). */
+  health(): JournalHealth {
+    return { findings: [...this.mountHealth.findings], countersAdvanced: { ...this.mountHealth.countersAdvanced } };
   }
 
   /** Records GC copied forward since mount. */

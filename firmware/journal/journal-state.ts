@@ -171,6 +171,26 @@ export class JournalState {
   }
 
   /**
+   * After damage that may have destroyed up to `recordsLost` records (mount's bound), the STAN and
+   * voucher counters may be behind what was handed out. Each record advances a counter by at most
+   * one, so every value handed out since this counter's surviving writer is within
+   * (lastSeq - writer) + recordsLost of it: jump past that, and past every number still in the
+   * journal, so a number is never handed out twice. In memory only; the next takeCounter writes it.
+   * Returns the counters it moved, with their old values.
+   */
+  advanceAfterLoss(lastSeq: number, recordsLost: number): Partial<Record<CounterName, number>> {
+    const moved: Partial<Record<CounterName, number>> = {};
+    for (const name of ['stan', 'voucher'] as const) {
+      const inJournal = Math.max(0, ...[...this.transactions.values()].map((e) => (name === 'stan' ? e.tx.stan : e.tx.voucherNo)));
+      const margin = Math.min(STAN_MAX - 2, lastSeq - (this.counterWriters[name] ?? 0) + recordsLost + 1);
+      const from = Math.max(this.counters[name], inJournal);
+      moved[name] = this.counters[name];
+      this.counters[name] = ((from + margin - 1) % STAN_MAX) + 1;
+    }
+    return moved;
+  }
+
+  /**
    * Whether a dead record still decides a removed transaction's status: if it vanished while the
    * transaction's begin record survives elsewhere, replay would see the transaction still owing a
    * reversal, and no settle record would remove it. GC keeps such a record (a "status tombstone")

@@ -1,7 +1,8 @@
 import type { FlashDevice } from '../drivers/flash/flash-device.js';
+import { encodeFrame, frameBytes } from './frame.js';
 import type { RecordEffect } from './journal-state.js';
 import type { ImageScan, SectorState } from './log-scan.js';
-import { dataStart, encodeRetireMark, encodeSectorHeader, headerSlotBytes } from './sector-header.js';
+import { dataStart, encodeRetireMark, encodeSectorHeader, FLAG_PREVIOUS_ENDS_TORN, retireSlotOffset } from './sector-header.js';
 
 /**
  * The ring of sectors the journal appends to, and its garbage collector. Sectors in the log are
@@ -39,6 +40,13 @@ export interface RingSector {
   end: number;
   appendable: boolean;
   entries: LogEntry[];
+  /** Which retire slots can still be programmed. */
+  retireSlotsErased: [boolean, boolean];
+  /** Ends in a torn write of `tailUnits` units: the next write here starts with a skip marker naming them. */
+  tornTail: boolean;
+  tailUnits: number;
+  /** In the log by its frames only (both header copies unreadable): collected at the next append. */
+  orphan: boolean;
 }
 
 /** What GC asks the journal's state about a record before it retires the record's sector. */
@@ -89,6 +97,10 @@ export class LogRing {
       end: s.end,
       appendable: false,
       entries: [],
+      retireSlotsErased: s.retireSlotsErased,
+      tornTail: s.tornTail,
+      tailUnits: s.tailUnits,
+      orphan: s.orphan,
     }));
     for (const frame of scan.frames) {
       const effect = effects.get(frame.seq);
@@ -103,6 +115,7 @@ export class LogRing {
 
   /** Appends one frame durably (programmed, then synced), collecting garbage first when needed. */
   async append(frame: Uint8Array, seq: number, effect: RecordEffect): Promise<void> {
+    for (const orphan of this.sectors.filter((s) => s.orphan)) await this.collect(orphan);
     await this.makeRoom(frame.length);
     await this.write([{ frame, entry: { seq, offset: 0, length: frame.length, effect } }]);
     await this.device.sync();
@@ -114,19 +127,24 @@ export class LogRing {
 
   private head(): RingSector | undefined {
     let head: RingSector | undefined;
-    for (const s of this.sectors) if (s.state === 'active' && (!head || s.seq > head.seq)) head = s;
+    for (const s of this.sectors) if (s.state === 'active' && !s.orphan && (!head || s.seq > head.seq)) head = s;
     return head;
   }
 
   private tail(): RingSector | undefined {
     let tail: RingSector | undefined;
-    for (const s of this.sectors) if (s.state === 'active' && (!tail || s.seq < tail.seq)) tail = s;
+    for (const s of this.sectors) if (s.state === 'active' && !s.orphan && (!tail || s.seq < tail.seq)) tail = s;
     return tail;
   }
 
   private fitsHead(length: number): boolean {
     const head = this.head();
-    return head !== undefined && head.appendable && head.end + length <= this.sectorSize;
+    return head !== undefined && head.appendable && head.end + this.markerBytes(head) + length <= this.sectorSize;
+  }
+
+  /** A skip marker, written before the first frame after a torn write, naming the units it left. */
+  private markerBytes(head: RingSector): number {
+    return head.tornTail ? frameBytes(0, this.unit) : 0;
   }
 
   private async makeRoom(length: number): Promise<void> {
@@ -137,7 +155,7 @@ export class LogRing {
         continue;
       }
       if (++collections > 2 * this.sectors.length) throw new RingExhausted();
-      await this.collectTail();
+      await this.collect(this.tail()!);
     }
   }
 
@@ -151,20 +169,27 @@ export class LogRing {
       if (!this.fitsHead(frames[next]!.frame.length)) await this.openNextSector();
       const head = this.head()!;
       const batch: { frame: Uint8Array; entry: LogEntry }[] = [];
-      let length = 0;
+      const marker = head.tornTail ? encodeFrame(head.tailUnits, new Uint8Array(0), this.unit) : undefined;
+      let length = marker?.length ?? 0;
       while (next < frames.length && head.end + length + frames[next]!.frame.length <= this.sectorSize) {
         batch.push(frames[next]!);
         length += frames[next++]!.frame.length;
       }
       const bytes = new Uint8Array(length);
       let at = 0;
+      if (marker) {
+        bytes.set(marker);
+        at = marker.length;
+      }
       for (const { frame } of batch) {
         bytes.set(frame, at);
         at += frame.length;
       }
       const start = head.index * this.sectorSize + head.end;
       await this.device.program(start, bytes);
-      at = 0;
+      at = marker?.length ?? 0;
+      head.tornTail = false;
+      head.tailUnits = 0;
       for (const { frame, entry } of batch) {
         head.entries.push({ ...entry, offset: start + at });
         this.countInstance(entry.seq, 1);
@@ -187,13 +212,25 @@ export class LogRing {
     const eraseCount = next.eraseCount ?? this.highestKnownEraseCount();
     const seq = head ? head.seq + 1 : 1;
     if (head) head.appendable = false;
-    await this.device.program(next.index * this.sectorSize, encodeSectorHeader(seq, eraseCount, this.unit));
+    const flags = head?.tornTail ? FLAG_PREVIOUS_ENDS_TORN : 0;
+    await this.device.program(next.index * this.sectorSize, encodeSectorHeader(seq, eraseCount, this.unit, flags));
     await this.device.sync();
-    Object.assign(next, { state: 'active', seq, eraseCount, end: dataStart(this.unit), appendable: true, entries: [] });
+    Object.assign(next, {
+      state: 'active',
+      seq,
+      eraseCount,
+      end: dataStart(this.unit),
+      appendable: true,
+      entries: [],
+      retireSlotsErased: [true, true],
+      tornTail: false,
+      tailUnits: 0,
+      orphan: false,
+    });
   }
 
-  private async collectTail(): Promise<void> {
-    const tail = this.tail()!;
+  /** Copies what `tail` must keep to the head, retires it, erases it (see the class comment). */
+  private async collect(tail: RingSector): Promise<void> {
     if (tail === this.head()) tail.appendable = false;
     const copies: { frame: Uint8Array; entry: LogEntry }[] = [];
     for (const entry of tail.entries) {
@@ -204,10 +241,15 @@ export class LogRing {
     await this.write(copies);
     this.copiedRecords += copies.length;
     await this.device.sync();
-    await this.device.program(tail.index * this.sectorSize + headerSlotBytes(this.unit), encodeRetireMark(this.unit));
-    await this.device.sync();
+    // A retire slot spoiled by a torn mark or rot cannot be programmed again: use the other. With
+    // both spoiled the erase goes ahead unmarked (FORMAT.md, "Bit rot", explains the one risk).
+    const slot = tail.retireSlotsErased.indexOf(true);
+    if (slot >= 0) {
+      await this.device.program(tail.index * this.sectorSize + retireSlotOffset(this.unit, slot), encodeRetireMark(this.unit));
+      await this.device.sync();
+    }
     for (const entry of tail.entries) this.countInstance(entry.seq, -1);
-    Object.assign(tail, { state: 'dirty', entries: [], appendable: false });
+    Object.assign(tail, { state: 'dirty', entries: [], appendable: false, orphan: false });
     await this.eraseSector(tail);
   }
 
@@ -227,7 +269,7 @@ export class LogRing {
     await this.device.erase(sector.index);
     await this.device.sync();
     sector.eraseCount = (sector.eraseCount ?? this.highestKnownEraseCount()) + 1;
-    Object.assign(sector, { state: 'erased', end: 0, appendable: false, entries: [] });
+    Object.assign(sector, { state: 'erased', end: 0, appendable: false, entries: [], tornTail: false, tailUnits: 0, retireSlotsErased: [true, true] });
   }
 
   private highestKnownEraseCount(): number {

@@ -2,7 +2,7 @@ import type { FlashDevice } from '../drivers/flash/flash-device.js';
 import { createPanCipher } from '../security/pan-at-rest.js';
 import { frameBytes, MAX_PAYLOAD_BYTES } from './frame.js';
 import { FlashJournal } from './flash-journal.js';
-import { JournalError } from './journal.js';
+import { JournalError, type JournalHealth } from './journal.js';
 import { LogRing } from './log-ring.js';
 import { replayImage } from './replay.js';
 import { dataStart } from './sector-header.js';
@@ -33,9 +33,14 @@ export async function openJournal(device: FlashDevice, options: JournalOptions):
   const cipher = createPanCipher(options.deviceKey, options.randomBytes);
   const image = await device.read(0, g.size);
   const replay = replayImage(image, g);
+  const health: JournalHealth = { findings: replay.findings, countersAdvanced: {} };
+  if (replay.recordsPossiblyLost > 0) {
+    health.countersAdvanced = replay.state.advanceAfterLoss(replay.lastSeq, replay.recordsPossiblyLost);
+  }
   const ring = LogRing.fromScan(device, replay.scan, replay.effects, {
     isLive: (entry) => replay.state.isLive(entry.seq, entry.effect),
     decidesRemovedStatus: (entry) => replay.state.decidesRemovedStatus(entry.effect),
   });
-  return new FlashJournal(device, replay.state, ring, cipher, replay.lastSeq + 1);
+  // Records lost to damage may have had sequence numbers above the last intact one: skip past them.
+  return new FlashJournal(device, replay.state, ring, cipher, replay.lastSeq + 1 + replay.recordsPossiblyLost, health);
 }

@@ -15,6 +15,10 @@ export interface Replay {
   effects: Map<number, RecordEffect>;
   /** Highest record sequence number on flash (0 on a blank journal). */
   lastSeq: number;
+  /** What the image holds that the format cannot account for (empty when healthy). */
+  findings: string[];
+  /** Records that damage may have destroyed (0 when healthy). */
+  recordsPossiblyLost: number;
 }
 
 export function replayImage(image: Uint8Array, geometry: FlashGeometry): Replay {
@@ -24,9 +28,20 @@ export function replayImage(image: Uint8Array, geometry: FlashGeometry): Replay 
   const seqs = [...bySeq.keys()].sort((a, b) => a - b);
   const state = new JournalState();
   const effects = new Map<number, RecordEffect>();
+  const findings = [...scan.findings];
+  let recordsPossiblyLost = scan.recordsPossiblyLost;
   for (const seq of seqs) {
     const frame = bySeq.get(seq)!;
-    effects.set(seq, state.apply(decodeRecord(frame.payload), seq, frame.length));
+    let record;
+    try {
+      record = decodeRecord(frame.payload);
+    } catch (error) {
+      // An intact CRC over a payload this code cannot read: report it, never guess.
+      findings.push(`record ${seq} at offset ${frame.offset}: ${(error as Error).message}`);
+      recordsPossiblyLost++;
+      continue;
+    }
+    effects.set(seq, state.apply(record, seq, frame.length));
   }
-  return { scan, state, effects, lastSeq: seqs.length > 0 ? seqs[seqs.length - 1]! : 0 };
+  return { scan, state, effects, lastSeq: seqs.length > 0 ? seqs[seqs.length - 1]! : 0, findings, recordsPossiblyLost };
 }
