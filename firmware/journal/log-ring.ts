@@ -2,7 +2,7 @@ import type { FlashDevice } from '../drivers/flash/flash-device.js';
 import { encodeFrame, frameBytes } from './frame.js';
 import type { RecordEffect } from './journal-state.js';
 import type { ImageScan, SectorState } from './log-scan.js';
-import { dataStart, encodeRetireMark, encodeSectorHeader, FLAG_PREVIOUS_ENDS_TORN, retireSlotOffset } from './sector-header.js';
+import { dataEnd, dataStart, encodeRetireMark, encodeSectorHeader, FLAG_PREVIOUS_ENDS_TORN, retireSlotOffset } from './sector-header.js';
 
 /**
  * The ring of sectors the journal appends to, and its garbage collector. Sectors in the log are
@@ -40,8 +40,8 @@ export interface RingSector {
   end: number;
   appendable: boolean;
   entries: LogEntry[];
-  /** Which retire slots can still be programmed. */
-  retireSlotsErased: [boolean, boolean];
+  /** Which retire slots (start 1, start 2, end) can still be programmed. */
+  retireSlotsErased: [boolean, boolean, boolean];
   /** Ends in a torn write of `tailUnits` units: the next write here starts with a skip marker naming them. */
   tornTail: boolean;
   tailUnits: number;
@@ -70,6 +70,8 @@ export class LogRing {
   /** Records GC has copied forward since mount (the sweeps report it to show the copy path ran). */
   copiedRecords = 0;
   private readonly sectorSize: number;
+  /** Where the record area ends: the last slot of a sector is the end retire mark. */
+  private readonly recordsEnd: number;
   private readonly unit: number;
 
   private constructor(
@@ -78,6 +80,7 @@ export class LogRing {
     private readonly liveness: RecordLiveness,
   ) {
     this.sectorSize = device.geometry.sectorSize;
+    this.recordsEnd = dataEnd(this.sectorSize, device.geometry.programUnit);
     this.unit = device.geometry.programUnit;
     for (const sector of sectors) for (const entry of sector.entries) this.countInstance(entry.seq, 1);
   }
@@ -139,7 +142,7 @@ export class LogRing {
 
   private fitsHead(length: number): boolean {
     const head = this.head();
-    return head !== undefined && head.appendable && head.end + this.markerBytes(head) + length <= this.sectorSize;
+    return head !== undefined && head.appendable && head.end + this.markerBytes(head) + length <= this.recordsEnd;
   }
 
   /** A skip marker, written before the first frame after a torn write, naming the units it left. */
@@ -171,7 +174,7 @@ export class LogRing {
       const batch: { frame: Uint8Array; entry: LogEntry }[] = [];
       const marker = head.tornTail ? encodeFrame(head.tailUnits, new Uint8Array(0), this.unit) : undefined;
       let length = marker?.length ?? 0;
-      while (next < frames.length && head.end + length + frames[next]!.frame.length <= this.sectorSize) {
+      while (next < frames.length && head.end + length + frames[next]!.frame.length <= this.recordsEnd) {
         batch.push(frames[next]!);
         length += frames[next++]!.frame.length;
       }
@@ -222,7 +225,7 @@ export class LogRing {
       end: dataStart(this.unit),
       appendable: true,
       entries: [],
-      retireSlotsErased: [true, true],
+      retireSlotsErased: [true, true, true],
       tornTail: false,
       tailUnits: 0,
       orphan: false,
@@ -243,11 +246,12 @@ export class LogRing {
     await this.device.sync();
     // A retire slot spoiled by a torn mark or rot cannot be programmed again: use the other. With
     // both spoiled the erase goes ahead unmarked (FORMAT.md, "Bit rot", explains the one risk).
-    const slot = tail.retireSlotsErased.indexOf(true);
-    if (slot >= 0) {
-      await this.device.program(tail.index * this.sectorSize + retireSlotOffset(this.unit, slot), encodeRetireMark(this.unit));
-      await this.device.sync();
+    const slot = tail.retireSlotsErased.slice(0, 2).indexOf(true);
+    for (const n of [slot, 2]) {
+      if (n < 0 || !tail.retireSlotsErased[n]) continue;
+      await this.device.program(tail.index * this.sectorSize + retireSlotOffset(this.unit, n, this.sectorSize), encodeRetireMark(this.unit));
     }
+    await this.device.sync();
     for (const entry of tail.entries) this.countInstance(entry.seq, -1);
     Object.assign(tail, { state: 'dirty', entries: [], appendable: false, orphan: false });
     await this.eraseSector(tail);
@@ -269,7 +273,7 @@ export class LogRing {
     await this.device.erase(sector.index);
     await this.device.sync();
     sector.eraseCount = (sector.eraseCount ?? this.highestKnownEraseCount()) + 1;
-    Object.assign(sector, { state: 'erased', end: 0, appendable: false, entries: [], tornTail: false, tailUnits: 0, retireSlotsErased: [true, true] });
+    Object.assign(sector, { state: 'erased', end: 0, appendable: false, entries: [], tornTail: false, tailUnits: 0, retireSlotsErased: [true, true, true] });
   }
 
   private highestKnownEraseCount(): number {

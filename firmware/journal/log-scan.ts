@@ -2,6 +2,7 @@ import type { FlashGeometry } from '../drivers/flash/flash-device.js';
 import { isErased, readFrame } from './frame.js';
 import { JournalError } from './journal.js';
 import {
+  dataEnd,
   dataStart,
   FLAG_PREVIOUS_ENDS_TORN,
   FORMAT_VERSION,
@@ -35,8 +36,8 @@ export interface SectorScan {
   /** Program units skipped because no intact frame starts there (a torn write, or damage). */
   damagedUnits: number;
   retired: boolean;
-  /** Which retire slots still read erased (GC programs the first of them). */
-  retireSlotsErased: [boolean, boolean];
+  /** Which retire slots (start 1, start 2, end) still read erased. */
+  retireSlotsErased: [boolean, boolean, boolean];
   /** Units skipped just before the erased tail: a write torn by a cut (or damage to the last frame). */
   tornTail: boolean;
   tailUnits: number;
@@ -77,7 +78,7 @@ export function scanImage(image: Uint8Array, geometry: FlashGeometry): ImageScan
   for (let index = 0; index * sectorSize < image.length; index++) {
     const base = index * sectorSize;
     const copies = [readHeaderCopy(image, base), readHeaderCopy(image, base + slot)] as const;
-    const retire = [0, 1].map((n) => readRetireSlot(image, base + retireSlotOffset(programUnit, n), programUnit));
+    const retire = [0, 1, 2].map((n) => readRetireSlot(image, base + retireSlotOffset(programUnit, n, sectorSize), programUnit));
     const scan: SectorScan = {
       index,
       state: 'dirty',
@@ -86,7 +87,7 @@ export function scanImage(image: Uint8Array, geometry: FlashGeometry): ImageScan
       end: 0,
       damagedUnits: 0,
       retired: retire.includes('retired'),
-      retireSlotsErased: [retire[0] === 'erased', retire[1] === 'erased'],
+      retireSlotsErased: [retire[0] === 'erased', retire[1] === 'erased', retire[2] === 'erased'],
       tornTail: false,
       tailUnits: 0,
       interiorUnits: 0,
@@ -101,15 +102,16 @@ export function scanImage(image: Uint8Array, geometry: FlashGeometry): ImageScan
     }
     const header = copies[0].kind === 'valid' ? copies[0] : copies[1].kind === 'valid' ? copies[1] : undefined;
     if (!header) {
-      if (copies[0].kind === 'blank' && copies[1].kind === 'blank') {
-        // Erased, or an erase torn by a cut (it clears the headers first or scrambles them).
-        scan.state = isErased(image, base, base + sectorSize) ? 'erased' : 'dirty';
+      if (scan.retired) continue;
+      if (copies[0].kind === 'blank' && copies[1].kind === 'blank' && isErased(image, base, base + sectorSize)) {
+        scan.state = 'erased';
         continue;
       }
-      if (scan.retired) continue;
-      // Both copies unreadable: a header program torn by a cut (nothing was written after it), or
-      // bit rot. Frames are the ground truth: a sector that still holds intact ones is never erased
-      // on its header's word.
+      // Both copies unreadable or blank, no retire mark: a header program torn by a cut (nothing
+      // was written after it), an erase torn before it reached anything (all reads erased but a
+      // scrap), or damage. Frames are the ground truth: a sector that still holds intact ones is
+      // never erased on its header's word. (An erase torn after clearing the headers leaves the
+      // end retire mark, so dead records never come back this way.)
       const found = scanFrames(image, index, base, sectorSize, programUnit, scan);
       if (found.length === 0) {
         Object.assign(scan, { damagedUnits: 0, tornTail: false, tailUnits: 0, interiorUnits: 0, end: 0 });
@@ -167,7 +169,7 @@ function scanFrames(
 ): ScannedFrame[] {
   const found: ScannedFrame[] = [];
   let offset = base + dataStart(programUnit);
-  const end = base + sectorSize;
+  const end = base + dataEnd(sectorSize, programUnit);
   let run = 0;
   let interior = 0;
   while (offset < end) {

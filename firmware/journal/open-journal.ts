@@ -5,7 +5,7 @@ import { FlashJournal } from './flash-journal.js';
 import { JournalError, type JournalHealth } from './journal.js';
 import { LogRing } from './log-ring.js';
 import { replayImage } from './replay.js';
-import { dataStart } from './sector-header.js';
+import { dataEnd, dataStart } from './sector-header.js';
 
 export interface JournalOptions {
   /** 32-byte AES-256 key that seals PANs at rest (security/device-key.ts loads it). */
@@ -26,7 +26,7 @@ export async function openJournal(device: FlashDevice, options: JournalOptions):
   if (g.size / g.sectorSize < MIN_SECTORS) {
     throw new JournalError(`journal needs at least ${MIN_SECTORS} sectors, device has ${g.size / g.sectorSize}`);
   }
-  if (g.sectorSize - dataStart(g.programUnit) < 2 * frameBytes(MAX_PAYLOAD_BYTES, g.programUnit)) {
+  if (dataEnd(g.sectorSize, g.programUnit) - dataStart(g.programUnit) < 2 * frameBytes(MAX_PAYLOAD_BYTES, g.programUnit)) {
     throw new JournalError(`sector size ${g.sectorSize} is too small for journal records (program unit ${g.programUnit})`);
   }
   if (g.erasedValue !== 0xff) throw new JournalError(`journal needs an erased value of 0xFF, device has ${g.erasedValue}`);

@@ -4,11 +4,11 @@ import { roundUp } from './frame.js';
 /**
  * Every sector in use starts with four slots, each 16 bytes rounded up to the program unit:
  * header copy A, header copy B (the same bytes, programmed in the same call), retire slot 1 and
- * retire slot 2. Header: `magic u16 "PJ" | version u8 | flags u8 | sector seq u32 | erase count u32 |
+ * retire slot 2; the sector's last slot is a third, end retire mark. Header: `magic u16 "PJ" | version u8 | flags u8 | sector seq u32 | erase count u32 |
  * crc u32` (all LE). A retire slot stays erased while the sector is part of the log; GC programs
- * the first erased one to zeros once every live record has a copy elsewhere, then erases the
- * sector. A retire slot counts as programmed when at least half its bits read 0, so one flipped
- * bit neither retires a sector nor un-retires one (FORMAT.md, "Bit rot").
+ * the first erased start slot and the end mark to zeros once every live record has a copy
+ * elsewhere, then erases the sector. A retire slot counts as programmed when at least 3/4 of its
+ * bits read 0, so one flipped bit neither retires a sector nor un-retires one (FORMAT.md, "Bit rot").
  */
 export const SECTOR_MAGIC = 0x4a50;
 export const FORMAT_VERSION = 2;
@@ -26,9 +26,17 @@ export function dataStart(programUnit: number): number {
   return SLOTS * headerSlotBytes(programUnit);
 }
 
-/** Offset, within a sector, of retire slot `n` (0 or 1). */
-export function retireSlotOffset(programUnit: number, n: number): number {
-  return (2 + n) * headerSlotBytes(programUnit);
+/**
+ * End of the record area: the sector's last slot is the end retire mark, programmed with the first
+ * one, so an erase torn after it cleared the headers still shows the sector was retired.
+ */
+export function dataEnd(sectorSize: number, programUnit: number): number {
+  return sectorSize - headerSlotBytes(programUnit);
+}
+
+/** Offset, within a sector, of retire slot `n` (0 or 1 at the start; 2 is the end mark). */
+export function retireSlotOffset(programUnit: number, n: number, sectorSize: number): number {
+  return n === 2 ? dataEnd(sectorSize, programUnit) : (2 + n) * headerSlotBytes(programUnit);
 }
 
 /** Both header copies, back to back (one program call). */
@@ -72,13 +80,16 @@ export function readHeaderCopy(bytes: Uint8Array, offset: number): HeaderCopyRea
 
 export type RetireSlotRead = 'erased' | 'retired' | 'spoiled';
 
-/** Retired: at least half the bits read 0. Spoiled: some bits 0 (a torn mark or rot), so it cannot be programmed again. */
+/**
+ * Retired: at least 3/4 of the bits read 0 (one flipped bit, or random content, never passes for a
+ * mark). Spoiled: some bits 0 (a torn mark or rot), so it cannot be programmed again.
+ */
 export function readRetireSlot(bytes: Uint8Array, offset: number, programUnit: number): RetireSlotRead {
   const size = headerSlotBytes(programUnit);
   let zeros = 0;
   for (let i = offset; i < offset + size; i++) zeros += 8 - popcount(bytes[i]!);
   if (zeros === 0) return 'erased';
-  return 2 * zeros >= 8 * size ? 'retired' : 'spoiled';
+  return 4 * zeros >= 3 * 8 * size ? 'retired' : 'spoiled';
 }
 
 function popcount(b: number): number {

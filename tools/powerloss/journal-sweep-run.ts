@@ -34,6 +34,8 @@ export interface SweepOptions {
   maxViolations?: number;
   /** The day to run (default: tradingDay(transactions, seed), today's fixed-shape workload). */
   steps?: WorkloadStep[];
+  /** Keep the image before every n-th step only (memory on large geometries; default 1). */
+  imageEvery?: number;
 }
 
 export interface SweepResult {
@@ -48,7 +50,7 @@ export interface SweepResult {
 }
 
 interface Checkpoint {
-  /** Kept every IMAGE_EVERY steps (memory); other steps are rebuilt by replaying from the last one. */
+  /** Kept every `imageEvery` steps (memory); other steps are rebuilt by replaying from the last one. */
   image: NorSnapshot | undefined;
   model: ModelState;
   opsBefore: number;
@@ -57,7 +59,6 @@ interface Checkpoint {
 }
 
 const DEVICE_KEY = new Uint8Array(32).fill(0x5a);
-const IMAGE_EVERY = 16;
 
 export async function runJournalSweep(options: SweepOptions): Promise<SweepResult> {
   const steps = options.steps ?? tradingDay(options.transactions, options.seed);
@@ -75,7 +76,7 @@ export async function runJournalSweep(options: SweepOptions): Promise<SweepResul
   let transitions = 0;
   let gcCopies = 0;
   for (const [index, step] of steps.entries()) {
-    const image = index % IMAGE_EVERY === 0 ? reference.snapshot() : undefined;
+    const image = index % (options.imageEvery ?? 1) === 0 ? reference.snapshot() : undefined;
     const opsBefore = reference.operationCount;
     const journal = await mount(reference);
     const call = resolveStep(step, model, isFull(journal));

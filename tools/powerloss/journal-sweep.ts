@@ -50,7 +50,7 @@ for (const [geometry, days, maxOwed, label] of [
     if (progress) console.error(`sweeping generated day ${daySeed} on ${label}...`);
     report(
       `generated ${label} seed=${daySeed}`,
-      await runJournalSweep({ geometry, transactions: 0, seed: daySeed, steps, stride: 2, continueSteps: 60, maxViolations: 20 }),
+      await runJournalSweep({ geometry, transactions: 0, seed: daySeed, steps, stride: 2, continueSteps: 60, maxViolations: 20, imageEvery: 4 }),
     );
   }
 }
