@@ -86,7 +86,9 @@ export function scanImage(image: Uint8Array, geometry: FlashGeometry): ImageScan
       eraseCount: undefined,
       end: 0,
       damagedUnits: 0,
-      retired: retire.includes('retired'),
+      // The end mark alone retires only a sector whose headers are gone (an erase torn after it
+      // cleared them); beside a readable header it is a retire torn by a cut: the sector stays.
+      retired: retire[0] === 'retired' || retire[1] === 'retired',
       retireSlotsErased: [retire[0] === 'erased', retire[1] === 'erased', retire[2] === 'erased'],
       tornTail: false,
       tailUnits: 0,
@@ -102,8 +104,13 @@ export function scanImage(image: Uint8Array, geometry: FlashGeometry): ImageScan
     }
     const header = copies[0].kind === 'valid' ? copies[0] : copies[1].kind === 'valid' ? copies[1] : undefined;
     if (!header) {
-      if (scan.retired) continue;
-      if (copies[0].kind === 'blank' && copies[1].kind === 'blank' && isErased(image, base, base + sectorSize)) {
+      const blank = copies[0].kind === 'blank' && copies[1].kind === 'blank';
+      // Blank headers beside a retire mark: an erase torn after it cleared the headers.
+      if (blank && (scan.retired || retire[2] === 'retired')) {
+        scan.retired = true;
+        continue;
+      }
+      if (blank && isErased(image, base, base + sectorSize)) {
         scan.state = 'erased';
         continue;
       }
@@ -117,6 +124,9 @@ export function scanImage(image: Uint8Array, geometry: FlashGeometry): ImageScan
         Object.assign(scan, { damagedUnits: 0, tornTail: false, tailUnits: 0, interiorUnits: 0, end: 0 });
         continue;
       }
+      // Unreadable (not blank) headers beside a retire mark happen only by damage: a torn erase
+      // scrambles the marks too. The frames decide.
+      scan.retired = false;
       frames.push(...found);
       Object.assign(scan, { state: 'active', orphan: true });
       findings.push(`sector ${index}: both header copies are unreadable; ${found.length} records recovered from its frames`);

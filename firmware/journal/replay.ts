@@ -1,7 +1,7 @@
 import type { FlashGeometry } from '../drivers/flash/flash-device.js';
 import { JournalState, type RecordEffect } from './journal-state.js';
 import { scanImage, type ImageScan, type ScannedFrame } from './log-scan.js';
-import { decodeRecord } from './record-codec.js';
+import { decodeRecord, type JournalRecord } from './record-codec.js';
 
 /**
  * Recovery without side effects: scan the image once, then fold every intact record into the state
@@ -21,7 +21,10 @@ export interface Replay {
   recordsPossiblyLost: number;
 }
 
-export function replayImage(image: Uint8Array, geometry: FlashGeometry): Replay {
+/** Decodes one intact frame's payload (tools pass a memoised one; mount uses decodeRecord). */
+export type FrameDecoder = (frame: ScannedFrame) => JournalRecord;
+
+export function replayImage(image: Uint8Array, geometry: FlashGeometry, decode: FrameDecoder = (f) => decodeRecord(f.payload)): Replay {
   const scan = scanImage(image, geometry);
   const bySeq = new Map<number, ScannedFrame>();
   for (const frame of scan.frames) if (!bySeq.has(frame.seq)) bySeq.set(frame.seq, frame);
@@ -34,7 +37,7 @@ export function replayImage(image: Uint8Array, geometry: FlashGeometry): Replay 
     const frame = bySeq.get(seq)!;
     let record;
     try {
-      record = decodeRecord(frame.payload);
+      record = decode(frame);
     } catch (error) {
       // An intact CRC over a payload this code cannot read: report it, never guess.
       findings.push(`record ${seq} at offset ${frame.offset}: ${(error as Error).message}`);

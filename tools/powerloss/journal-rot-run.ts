@@ -3,6 +3,8 @@ import { SimulatedNorFlash } from '../../firmware/drivers/flash/simulated-nor.js
 import { invokeJournal } from '../../firmware/journal/journal-call.js';
 import type { FlashJournal } from '../../firmware/journal/flash-journal.js';
 import { openJournal } from '../../firmware/journal/open-journal.js';
+import type { ScannedFrame } from '../../firmware/journal/log-scan.js';
+import { decodeRecord, type JournalRecord } from '../../firmware/journal/record-codec.js';
 import { replayImage } from '../../firmware/journal/replay.js';
 import { dataStart } from '../../firmware/journal/sector-header.js';
 import { applyCall, canonical, emptyModel } from './journal-model.js';
@@ -160,6 +162,10 @@ export async function runRotSweep(options: RotOptions, onProgress?: (done: numbe
   const geometry = { ...options.geometry, erasedValue: 0xff, needsErase: true };
   const built = await buildRotImage(options);
   const clean = protect(built.image, options.geometry);
+  const decoded = new Map<number, { seq: number; record: JournalRecord }>();
+  for (const frame of replayImage(clean.image, geometry).scan.frames) {
+    decoded.set(frame.offset, { seq: frame.seq, record: decodeRecord(frame.payload) });
+  }
   const result: RotResult = {
     mutants: 0,
     silentLosses: 0,
@@ -182,7 +188,7 @@ export async function runRotSweep(options: RotOptions, onProgress?: (done: numbe
     const started = Date.now();
     let replay;
     try {
-      replay = replayImage(image, geometry);
+      replay = replayImage(image, geometry, decodeOutside(mutation));
     } catch (error) {
       result.crashes++;
       note(`${mutation.name}: replay threw ${String(error)}`);
@@ -206,6 +212,16 @@ export async function runRotSweep(options: RotOptions, onProgress?: (done: numbe
     }
   }
   return result;
+
+  /** Frames the mutation did not touch decode as in the clean image: reuse those (speed only). */
+  function decodeOutside(mutation: Mutation): (frame: ScannedFrame) => JournalRecord {
+    return (frame) => {
+      const touched = mutation.at < frame.offset + frame.length && mutation.at + mutation.length > frame.offset;
+      const cached = touched ? undefined : decoded.get(frame.offset);
+      if (cached && cached.seq === frame.seq) return structuredClone(cached.record);
+      return decodeRecord(frame.payload);
+    };
+  }
 
   function judge(
     transactions: ReadonlyMap<number, { tx: unknown }>,
