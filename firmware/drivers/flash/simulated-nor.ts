@@ -26,6 +26,8 @@ export interface SimulatedNorOptions {
   seed?: number;
 }
 
+type Surface = { image: Uint8Array; programmedUnits: Uint8Array };
+
 export type StagedOperation = { kind: 'program'; offset: number; data: Uint8Array } | { kind: 'erase'; sector: number };
 
 /**
@@ -113,7 +115,10 @@ export class SimulatedNorFlash implements FlashDevice {
   }
 
   snapshot(): NorSnapshot {
-    const stage = this.unsynced.length > 0 ? { durable: this.durable, unsynced: [...this.unsynced] } : undefined;
+    const stage =
+      this.unsynced.length > 0
+        ? { durable: { image: this.durable.image.slice(), programmedUnits: this.durable.programmedUnits.slice() }, unsynced: [...this.unsynced] }
+        : undefined;
     return { ...this.imageSnapshot(), ...(stage ? { stage } : {}) };
   }
 
@@ -127,7 +132,8 @@ export class SimulatedNorFlash implements FlashDevice {
     }
     this.image = snapshot.image.slice();
     this.programmedUnits = snapshot.programmedUnits.slice();
-    this.durable = snapshot.stage?.durable ?? this.imageSnapshot();
+    const staged = snapshot.stage?.durable;
+    this.durable = staged ? { image: staged.image.slice(), programmedUnits: staged.programmedUnits.slice() } : this.imageSnapshot();
     this.unsynced = [...(snapshot.stage?.unsynced ?? [])];
   }
 
@@ -170,7 +176,12 @@ export class SimulatedNorFlash implements FlashDevice {
   async sync(): Promise<void> {
     this.assertPowered();
     this.stats.syncs++;
-    this.durable = this.imageSnapshot();
+    if (this.unsynced.length === 0) return;
+    // Bring the durable copy up to date operation by operation (copying the image per sync is slow).
+    for (const op of this.unsynced) {
+      if (op.kind === 'program') this.landProgram(op.offset, op.data, this.durable);
+      else this.landErase(op.sector, this.durable);
+    }
     this.unsynced = [];
   }
 
@@ -216,17 +227,22 @@ export class SimulatedNorFlash implements FlashDevice {
     throw new PowerCut(operation);
   }
 
-  private landProgram(offset: number, data: Uint8Array): void {
+  private landProgram(offset: number, data: Uint8Array, target: Surface = this.surface()): void {
     const unit = this.geometry.programUnit;
-    this.image.set(data.map((b, i) => b & this.image[offset + i]!), offset);
-    this.programmedUnits.fill(1, offset / unit, (offset + data.length) / unit);
+    target.image.set(data.map((b, i) => b & target.image[offset + i]!), offset);
+    target.programmedUnits.fill(1, offset / unit, (offset + data.length) / unit);
   }
 
-  private landErase(sector: number): void {
+  private landErase(sector: number, target: Surface = this.surface()): void {
     const start = sector * this.geometry.sectorSize;
-    this.image.fill(0xff, start, start + this.geometry.sectorSize);
+    target.image.fill(0xff, start, start + this.geometry.sectorSize);
     const unit = this.geometry.programUnit;
-    this.programmedUnits.fill(0, start / unit, (start + this.geometry.sectorSize) / unit);
+    target.programmedUnits.fill(0, start / unit, (start + this.geometry.sectorSize) / unit);
+  }
+
+  /** What reads see, as a target for landProgram/landErase. */
+  private surface(): Surface {
+    return { image: this.image, programmedUnits: this.programmedUnits };
   }
 
   private tearProgram(offset: number, data: Uint8Array, mode: CutMode): void {
