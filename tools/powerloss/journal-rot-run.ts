@@ -87,6 +87,7 @@ export async function buildRotImage(options: RotOptions): Promise<{ image: Uint8
     await journal.begin({ ...journalSale(stan, batch, 1000 + stan), voucherNo: voucher });
     return stan;
   };
+  if (journal.capacity().transactionsLeft < 6) await journal.settle(journal.view().counters.batch);
   for (const reason of ['98', '96', 'A0', '06'] as const) {
     const stan = await stanOf();
     await journal.requireReversal(stan, reason);
