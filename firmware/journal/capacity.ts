@@ -1,7 +1,7 @@
 import type { FlashGeometry } from '../drivers/flash/flash-device.js';
 import { frameBytes, MAX_PAYLOAD_BYTES } from './frame.js';
 import { FREE_SECTORS_KEPT } from './log-ring.js';
-import { dataStart } from './sector-header.js';
+import { dataEnd, dataStart } from './sector-header.js';
 
 /**
  * Fixed capacity, decided from live bytes only (never from where records happen to sit), so that
@@ -36,7 +36,7 @@ export function capacityModel(geometry: FlashGeometry): CapacityModel {
   const unit = geometry.programUnit;
   const sectors = geometry.size / geometry.sectorSize;
   const largestFrame = frameBytes(MAX_PAYLOAD_BYTES, unit);
-  const perSector = geometry.sectorSize - dataStart(unit) - largestFrame;
+  const perSector = dataEnd(geometry.sectorSize, unit) - dataStart(unit) - largestFrame;
   return {
     usableBytes: Math.max(0, (sectors - 2 - FREE_SECTORS_KEPT) * perSector),
     beginBytes: largestFrame,

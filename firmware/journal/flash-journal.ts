@@ -9,6 +9,7 @@ import {
   type CounterName,
   type Journal,
   type JournalCapacity,
+  type JournalHealth,
   type JournalTransaction,
   type JournalView,
   type NewTransaction,
@@ -40,6 +41,7 @@ export class FlashJournal implements Journal {
     private readonly ring: LogRing,
     private readonly cipher: PanCipher,
     private nextSeq: number,
+    private readonly mountHealth: JournalHealth = { findings: [], countersAdvanced: {} },
   ) {
     this.capacityModel = capacityModel(device.geometry);
   }
@@ -53,6 +55,16 @@ export class FlashJournal implements Journal {
 
   capacity(): JournalCapacity {
     return { transactionsLeft: transactionsLeft(this.capacityModel, this.state.liveBytes(), this.state.transactions.size) };
+  }
+
+  /** What mount found damaged (empty findings on a healthy image). */
+  health(): JournalHealth {
+    return { findings: [...this.mountHealth.findings], countersAdvanced: { ...this.mountHealth.countersAdvanced } };
+  }
+
+  /** Records GC copied forward since mount. */
+  gcCopies(): number {
+    return this.ring.copiedRecords;
   }
 
   find(stan: number): JournalTransaction | undefined {
@@ -148,6 +160,11 @@ export class FlashJournal implements Journal {
   settle(batchNo: number): Promise<void> {
     return this.exclusive(async () => {
       checkCounterValue('batchNo', batchNo);
+      const settled = this.state.lastSettle?.batchNo ?? 0;
+      if (batchNo < settled) {
+        // The newest settle record must remove everything earlier ones removed (FORMAT.md, "Removal").
+        throw new JournalError(`batch ${batchNo} is older than batch ${settled}, already settled`);
+      }
       const current = this.state.counters.batch;
       const nextBatch = current > batchNo ? current : nextCounterValue(batchNo);
       await this.commit({ kind: 'settle', batchNo, nextBatch });

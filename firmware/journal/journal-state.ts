@@ -38,6 +38,8 @@ export class JournalState {
   /** Sequence number of the record that last set each counter (a counter or settle record). */
   readonly counterWriters: Record<CounterName, number | undefined> = { stan: undefined, voucher: undefined, batch: undefined };
   private readonly counterWriterBytes: Record<CounterName, number> = { stan: 0, voucher: 0, batch: 0 };
+  /** The newest settle record, and the batch it settled: it stays live (see FORMAT.md, "Removal"). */
+  lastSettle: { seq: number; batchNo: number } | undefined;
   /** Live transactions in begin order. */
   readonly transactions = new Map<number, TransactionEntry>();
   private readonly byStan = new Map<number, number>();
@@ -147,6 +149,7 @@ export class JournalState {
         this.counters.batch = record.nextBatch;
         this.counterWriters.batch = seq;
         this.counterWriterBytes.batch = frameBytes;
+        this.lastSettle = { seq, batchNo: record.batchNo };
         return touched(undefined);
     }
   }
@@ -156,6 +159,7 @@ export class JournalState {
    * it describes a live transaction and has not been superseded (only reversal-tried records are).
    */
   isLive(seq: number, effect: RecordEffect): boolean {
+    if (effect.kind === 'settle' && this.lastSettle?.seq === seq) return true;
     if (effect.kind === 'counter' || effect.kind === 'settle') {
       return COUNTER_KEYS.some((name) => this.counterWriters[name] === seq);
     }
@@ -164,6 +168,37 @@ export class JournalState {
       if (entry && (effect.kind !== 'reversal-tried' || entry.triedSeq === seq)) return true;
     }
     return false;
+  }
+
+  /**
+   * After damage that may have destroyed up to `recordsLost` records (mount's bound), the STAN and
+   * voucher counters may be behind what was handed out. Each record advances a counter by at most
+   * one, so every value handed out since this counter's surviving writer is within
+   * (lastSeq - writer) + recordsLost of it: jump past that, and past every number still in the
+   * journal, so a number is never handed out twice. In memory only; the next takeCounter writes it.
+   * Returns the counters it moved, with their old values.
+   */
+  advanceAfterLoss(lastSeq: number, recordsLost: number): Partial<Record<CounterName, number>> {
+    const moved: Partial<Record<CounterName, number>> = {};
+    for (const name of ['stan', 'voucher'] as const) {
+      const inJournal = Math.max(0, ...[...this.transactions.values()].map((e) => (name === 'stan' ? e.tx.stan : e.tx.voucherNo)));
+      const margin = Math.min(STAN_MAX - 2, lastSeq - (this.counterWriters[name] ?? 0) + recordsLost + 1);
+      const from = Math.max(this.counters[name], inJournal);
+      moved[name] = this.counters[name];
+      this.counters[name] = ((from + margin - 1) % STAN_MAX) + 1;
+    }
+    return moved;
+  }
+
+  /**
+   * Whether a dead record still decides a removed transaction's status: if it vanished while the
+   * transaction's begin record survives elsewhere, replay would see the transaction still owing a
+   * reversal, and no settle record would remove it. GC keeps such a record (a "status tombstone")
+   * while the begin has a copy outside the sector being collected. See FORMAT.md, "Removal".
+   */
+  decidesRemovedStatus(effect: RecordEffect): number[] {
+    if (!STATUS_KINDS.has(effect.kind)) return [];
+    return effect.transactionIds.filter((id) => !this.transactions.has(id));
   }
 
   private update(stan: number, kind: JournalRecord['kind'], change: (tx: StoredTransaction) => void): RecordEffect {
@@ -179,6 +214,15 @@ export class JournalState {
 }
 
 const COUNTER_KEYS: readonly CounterName[] = ['stan', 'voucher', 'batch'];
+/** Records that set a transaction's status, which is what settlement reads to keep or remove it. */
+const STATUS_KINDS = new Set<JournalRecord['kind']>([
+  'approve',
+  'declined',
+  'require-reversal',
+  'reversal-acked',
+  'reversal-failed',
+  'outcome-unknown',
+]);
 
 /** The value after `current` for a six-digit counter: 999999 wraps to 1, 0 is never handed out. */
 export function nextCounterValue(current: number): number {

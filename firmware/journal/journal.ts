@@ -164,3 +164,15 @@ export interface Journal {
   settle(batchNo: number): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * What mount found that the on-flash format cannot account for (FORMAT.md, "Bit rot"). Power cuts
+ * never produce findings; damage does. The terminal shows JOURNAL DAMAGED and waits for a
+ * supervisor while `findings` is not empty.
+ */
+export interface JournalHealth {
+  findings: string[];
+  /** Counters mount moved ahead because records holding them may be lost (old values). */
+  countersAdvanced: Partial<Record<CounterName, number>>;
+}
+

@@ -1,7 +1,8 @@
 import type { FlashDevice } from '../drivers/flash/flash-device.js';
+import { encodeFrame, frameBytes } from './frame.js';
 import type { RecordEffect } from './journal-state.js';
 import type { ImageScan, SectorState } from './log-scan.js';
-import { dataStart, encodeRetireMark, encodeSectorHeader, headerSlotBytes } from './sector-header.js';
+import { dataEnd, dataStart, encodeRetireMark, encodeSectorHeader, FLAG_PREVIOUS_ENDS_TORN, retireSlotOffset } from './sector-header.js';
 
 /**
  * The ring of sectors the journal appends to, and its garbage collector. Sectors in the log are
@@ -39,6 +40,21 @@ export interface RingSector {
   end: number;
   appendable: boolean;
   entries: LogEntry[];
+  /** Which retire slots (start 1, start 2, end) can still be programmed. */
+  retireSlotsErased: [boolean, boolean, boolean];
+  /** Ends in a torn write of `tailUnits` units: the next write here starts with a skip marker naming them. */
+  tornTail: boolean;
+  tailUnits: number;
+  /** In the log by its frames only (both header copies unreadable): collected at the next append. */
+  orphan: boolean;
+}
+
+/** What GC asks the journal's state about a record before it retires the record's sector. */
+export interface RecordLiveness {
+  /** The record can still change the state: copy it. */
+  isLive(entry: LogEntry): boolean;
+  /** Removed transactions whose status this dead record decides (copy it while their begin survives). */
+  decidesRemovedStatus(entry: LogEntry): number[];
 }
 
 /** GC went a full lap without freeing a sector: live data exceeds what capacity() promised. */
@@ -51,15 +67,20 @@ export class RingExhausted extends Error {
 
 export class LogRing {
   private readonly instances = new Map<number, number>();
+  /** Records GC has copied forward since mount (the sweeps report it to show the copy path ran). */
+  copiedRecords = 0;
   private readonly sectorSize: number;
+  /** Where the record area ends: the last slot of a sector is the end retire mark. */
+  private readonly recordsEnd: number;
   private readonly unit: number;
 
   private constructor(
     private readonly device: FlashDevice,
     readonly sectors: RingSector[],
-    private readonly isLive: (entry: LogEntry) => boolean,
+    private readonly liveness: RecordLiveness,
   ) {
     this.sectorSize = device.geometry.sectorSize;
+    this.recordsEnd = dataEnd(this.sectorSize, device.geometry.programUnit);
     this.unit = device.geometry.programUnit;
     for (const sector of sectors) for (const entry of sector.entries) this.countInstance(entry.seq, 1);
   }
@@ -69,7 +90,7 @@ export class LogRing {
     device: FlashDevice,
     scan: ImageScan,
     effects: ReadonlyMap<number, RecordEffect>,
-    isLive: (entry: LogEntry) => boolean,
+    liveness: RecordLiveness,
   ): LogRing {
     const sectors: RingSector[] = scan.sectors.map((s) => ({
       index: s.index,
@@ -79,12 +100,16 @@ export class LogRing {
       end: s.end,
       appendable: false,
       entries: [],
+      retireSlotsErased: s.retireSlotsErased,
+      tornTail: s.tornTail,
+      tailUnits: s.tailUnits,
+      orphan: s.orphan,
     }));
     for (const frame of scan.frames) {
       const effect = effects.get(frame.seq);
       if (effect) sectors[frame.sector]!.entries.push({ seq: frame.seq, offset: frame.offset, length: frame.length, effect });
     }
-    const ring = new LogRing(device, sectors, isLive);
+    const ring = new LogRing(device, sectors, liveness);
     // Only the newest sector is appended to, from where its erased tail starts.
     const head = ring.head();
     if (head) head.appendable = true;
@@ -93,6 +118,7 @@ export class LogRing {
 
   /** Appends one frame durably (programmed, then synced), collecting garbage first when needed. */
   async append(frame: Uint8Array, seq: number, effect: RecordEffect): Promise<void> {
+    for (const orphan of this.sectors.filter((s) => s.orphan)) await this.collect(orphan);
     await this.makeRoom(frame.length);
     await this.write([{ frame, entry: { seq, offset: 0, length: frame.length, effect } }]);
     await this.device.sync();
@@ -104,19 +130,24 @@ export class LogRing {
 
   private head(): RingSector | undefined {
     let head: RingSector | undefined;
-    for (const s of this.sectors) if (s.state === 'active' && (!head || s.seq > head.seq)) head = s;
+    for (const s of this.sectors) if (s.state === 'active' && !s.orphan && (!head || s.seq > head.seq)) head = s;
     return head;
   }
 
   private tail(): RingSector | undefined {
     let tail: RingSector | undefined;
-    for (const s of this.sectors) if (s.state === 'active' && (!tail || s.seq < tail.seq)) tail = s;
+    for (const s of this.sectors) if (s.state === 'active' && !s.orphan && (!tail || s.seq < tail.seq)) tail = s;
     return tail;
   }
 
   private fitsHead(length: number): boolean {
     const head = this.head();
-    return head !== undefined && head.appendable && head.end + length <= this.sectorSize;
+    return head !== undefined && head.appendable && head.end + this.markerBytes(head) + length <= this.recordsEnd;
+  }
+
+  /** A skip marker, written before the first frame after a torn write, naming the units it left. */
+  private markerBytes(head: RingSector): number {
+    return head.tornTail ? frameBytes(0, this.unit) : 0;
   }
 
   private async makeRoom(length: number): Promise<void> {
@@ -127,7 +158,7 @@ export class LogRing {
         continue;
       }
       if (++collections > 2 * this.sectors.length) throw new RingExhausted();
-      await this.collectTail();
+      await this.collect(this.tail()!);
     }
   }
 
@@ -141,20 +172,27 @@ export class LogRing {
       if (!this.fitsHead(frames[next]!.frame.length)) await this.openNextSector();
       const head = this.head()!;
       const batch: { frame: Uint8Array; entry: LogEntry }[] = [];
-      let length = 0;
-      while (next < frames.length && head.end + length + frames[next]!.frame.length <= this.sectorSize) {
+      const marker = head.tornTail ? encodeFrame(head.tailUnits, new Uint8Array(0), this.unit) : undefined;
+      let length = marker?.length ?? 0;
+      while (next < frames.length && head.end + length + frames[next]!.frame.length <= this.recordsEnd) {
         batch.push(frames[next]!);
         length += frames[next++]!.frame.length;
       }
       const bytes = new Uint8Array(length);
       let at = 0;
+      if (marker) {
+        bytes.set(marker);
+        at = marker.length;
+      }
       for (const { frame } of batch) {
         bytes.set(frame, at);
         at += frame.length;
       }
       const start = head.index * this.sectorSize + head.end;
       await this.device.program(start, bytes);
-      at = 0;
+      at = marker?.length ?? 0;
+      head.tornTail = false;
+      head.tailUnits = 0;
       for (const { frame, entry } of batch) {
         head.entries.push({ ...entry, offset: start + at });
         this.countInstance(entry.seq, 1);
@@ -177,34 +215,65 @@ export class LogRing {
     const eraseCount = next.eraseCount ?? this.highestKnownEraseCount();
     const seq = head ? head.seq + 1 : 1;
     if (head) head.appendable = false;
-    await this.device.program(next.index * this.sectorSize, encodeSectorHeader(seq, eraseCount, this.unit));
+    const flags = head?.tornTail ? FLAG_PREVIOUS_ENDS_TORN : 0;
+    await this.device.program(next.index * this.sectorSize, encodeSectorHeader(seq, eraseCount, this.unit, flags));
     await this.device.sync();
-    Object.assign(next, { state: 'active', seq, eraseCount, end: dataStart(this.unit), appendable: true, entries: [] });
+    Object.assign(next, {
+      state: 'active',
+      seq,
+      eraseCount,
+      end: dataStart(this.unit),
+      appendable: true,
+      entries: [],
+      retireSlotsErased: [true, true, true],
+      tornTail: false,
+      tailUnits: 0,
+      orphan: false,
+    });
   }
 
-  private async collectTail(): Promise<void> {
-    const tail = this.tail()!;
+  /** Copies what `tail` must keep to the head, retires it, erases it (see the class comment). */
+  private async collect(tail: RingSector): Promise<void> {
     if (tail === this.head()) tail.appendable = false;
     const copies: { frame: Uint8Array; entry: LogEntry }[] = [];
     for (const entry of tail.entries) {
-      if (this.instances.get(entry.seq) === 1 && this.isLive(entry)) {
+      if (this.instances.get(entry.seq) === 1 && this.mustCarry(entry, tail)) {
         copies.push({ frame: await this.device.read(entry.offset, entry.length), entry });
       }
     }
     await this.write(copies);
+    this.copiedRecords += copies.length;
     await this.device.sync();
-    await this.device.program(tail.index * this.sectorSize + headerSlotBytes(this.unit), encodeRetireMark(this.unit));
+    // A retire slot spoiled by a torn mark or rot cannot be programmed again: use the other. With
+    // both spoiled the erase goes ahead unmarked (FORMAT.md, "Bit rot", explains the one risk).
+    const slot = tail.retireSlotsErased.slice(0, 2).indexOf(true);
+    for (const n of [slot, 2]) {
+      if (n < 0 || !tail.retireSlotsErased[n]) continue;
+      await this.device.program(tail.index * this.sectorSize + retireSlotOffset(this.unit, n, this.sectorSize), encodeRetireMark(this.unit));
+    }
     await this.device.sync();
     for (const entry of tail.entries) this.countInstance(entry.seq, -1);
-    Object.assign(tail, { state: 'dirty', entries: [], appendable: false });
+    Object.assign(tail, { state: 'dirty', entries: [], appendable: false, orphan: false });
     await this.eraseSector(tail);
+  }
+
+  /**
+   * A live record, or a status tombstone: a dead record deciding the status of a removed
+   * transaction whose begin record has an instance outside `sector` (FORMAT.md, "Removal").
+   */
+  private mustCarry(entry: LogEntry, sector: RingSector): boolean {
+    if (this.liveness.isLive(entry)) return true;
+    return this.liveness.decidesRemovedStatus(entry).some((beginSeq) => {
+      const inSector = sector.entries.filter((e) => e.seq === beginSeq).length;
+      return (this.instances.get(beginSeq) ?? 0) > inSector;
+    });
   }
 
   private async eraseSector(sector: RingSector): Promise<void> {
     await this.device.erase(sector.index);
     await this.device.sync();
     sector.eraseCount = (sector.eraseCount ?? this.highestKnownEraseCount()) + 1;
-    Object.assign(sector, { state: 'erased', end: 0, appendable: false, entries: [] });
+    Object.assign(sector, { state: 'erased', end: 0, appendable: false, entries: [], tornTail: false, tailUnits: 0, retireSlotsErased: [true, true, true] });
   }
 
   private highestKnownEraseCount(): number {

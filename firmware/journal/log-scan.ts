@@ -1,7 +1,16 @@
 import type { FlashGeometry } from '../drivers/flash/flash-device.js';
 import { isErased, readFrame } from './frame.js';
 import { JournalError } from './journal.js';
-import { dataStart, headerSlotBytes, readSectorHeader } from './sector-header.js';
+import {
+  dataEnd,
+  dataStart,
+  FLAG_PREVIOUS_ENDS_TORN,
+  FORMAT_VERSION,
+  headerSlotBytes,
+  readHeaderCopy,
+  readRetireSlot,
+  retireSlotOffset,
+} from './sector-header.js';
 
 /**
  * Recovery's one linear pass over the image: classify every sector and list every intact frame.
@@ -12,13 +21,13 @@ export type SectorState =
   | 'erased'
   /** Not part of the log (torn header, retired, half-erased): erase before use. */
   | 'dirty'
-  /** A valid header and an erased retire slot: part of the log. */
+  /** A readable header (or, for an orphan, intact frames) and no retire mark: part of the log. */
   | 'active';
 
 export interface SectorScan {
   index: number;
   state: SectorState;
-  /** Active sectors: order in the ring (higher = newer). */
+  /** Active sectors: order in the ring (higher = newer). 0 for an orphan. */
   seq: number;
   /** From the header; undefined when no header could be read. */
   eraseCount: number | undefined;
@@ -27,6 +36,17 @@ export interface SectorScan {
   /** Program units skipped because no intact frame starts there (a torn write, or damage). */
   damagedUnits: number;
   retired: boolean;
+  /** Which retire slots (start 1, start 2, end) still read erased. */
+  retireSlotsErased: [boolean, boolean, boolean];
+  /** Units skipped just before the erased tail: a write torn by a cut (or damage to the last frame). */
+  tornTail: boolean;
+  tailUnits: number;
+  /** Units skipped with an intact frame after them and no skip marker explaining them: damage. */
+  interiorUnits: number;
+  /** Header flags (FLAG_PREVIOUS_ENDS_TORN). */
+  flags: number;
+  /** Both header copies unreadable but intact frames inside: read for its records, then collected first. */
+  orphan: boolean;
 }
 
 export interface ScannedFrame {
@@ -42,49 +62,152 @@ export interface ImageScan {
   sectors: SectorScan[];
   /** Frames of active sectors in physical order (sort by seq to replay). */
   frames: ScannedFrame[];
+  /** What the format cannot account for (never a power cut's ordinary leftovers). Empty on a healthy image. */
+  findings: string[];
+  /** At most this many records may have been lost (each damaged unit could have started a frame). */
+  recordsPossiblyLost: number;
 }
 
 export function scanImage(image: Uint8Array, geometry: FlashGeometry): ImageScan {
   const { sectorSize, programUnit } = geometry;
+  const slot = headerSlotBytes(programUnit);
   const sectors: SectorScan[] = [];
   const frames: ScannedFrame[] = [];
+  const findings: string[] = [];
+  let recordsPossiblyLost = 0;
   for (let index = 0; index * sectorSize < image.length; index++) {
     const base = index * sectorSize;
-    const header = readSectorHeader(image, base);
-    const scan: SectorScan = { index, state: 'dirty', seq: 0, eraseCount: undefined, end: 0, damagedUnits: 0, retired: false };
+    const copies = [readHeaderCopy(image, base), readHeaderCopy(image, base + slot)] as const;
+    const retire = [0, 1, 2].map((n) => readRetireSlot(image, base + retireSlotOffset(programUnit, n, sectorSize), programUnit));
+    const scan: SectorScan = {
+      index,
+      state: 'dirty',
+      seq: 0,
+      eraseCount: undefined,
+      end: 0,
+      damagedUnits: 0,
+      // The end mark alone retires only a sector whose headers are gone (an erase torn after it
+      // cleared them); beside a readable header it is a retire torn by a cut: the sector stays.
+      retired: retire[0] === 'retired' || retire[1] === 'retired',
+      retireSlotsErased: [retire[0] === 'erased', retire[1] === 'erased', retire[2] === 'erased'],
+      tornTail: false,
+      tailUnits: 0,
+      interiorUnits: 0,
+      flags: 0,
+      orphan: false,
+    };
     sectors.push(scan);
-    if (header.kind === 'foreign') {
-      throw new JournalError(`sector ${index} holds journal format version ${header.version}; this code reads version 1 and will not touch it`);
+    for (const copy of copies) {
+      if (copy.kind === 'foreign') {
+        throw new JournalError(`sector ${index} holds journal format version ${copy.version}; this code reads version ${FORMAT_VERSION} and will not touch it`);
+      }
     }
-    if (header.kind === 'blank') {
-      scan.state = isErased(image, base, base + sectorSize) ? 'erased' : 'dirty';
-      continue;
-    }
-    if (header.kind === 'damaged') continue;
-    scan.eraseCount = header.eraseCount;
-    const slot = headerSlotBytes(programUnit);
-    if (!isErased(image, base + slot, base + 2 * slot)) {
-      scan.retired = true;
-      continue;
-    }
-    scan.state = 'active';
-    scan.seq = header.seq;
-    // After a torn frame, step one program unit at a time until a frame or an erased tail: a
-    // torn write never ends a sector, so the journal can keep appending after it (see FORMAT.md).
-    let offset = base + dataStart(programUnit);
-    const end = base + sectorSize;
-    while (offset < end) {
-      const read = readFrame(image, offset, end, programUnit);
-      if (read.kind === 'frame') {
-        frames.push({ seq: read.seq, sector: index, offset, length: read.length, payload: read.payload });
-        offset += read.length;
+    const header = copies[0].kind === 'valid' ? copies[0] : copies[1].kind === 'valid' ? copies[1] : undefined;
+    if (!header) {
+      const blank = copies[0].kind === 'blank' && copies[1].kind === 'blank';
+      // Blank headers beside a retire mark: an erase torn after it cleared the headers.
+      if (blank && (scan.retired || retire[2] === 'retired')) {
+        scan.retired = true;
         continue;
       }
-      if (read.kind === 'end' && isErased(image, offset, end)) break;
-      scan.damagedUnits++;
-      offset += programUnit;
+      if (blank && isErased(image, base, base + sectorSize)) {
+        scan.state = 'erased';
+        continue;
+      }
+      // Both copies unreadable or blank, no retire mark: a header program torn by a cut (nothing
+      // was written after it), an erase torn before it reached anything (all reads erased but a
+      // scrap), or damage. Frames are the ground truth: a sector that still holds intact ones is
+      // never erased on its header's word. (An erase torn after clearing the headers leaves the
+      // end retire mark, so dead records never come back this way.)
+      const found = scanFrames(image, index, base, sectorSize, programUnit, scan);
+      if (found.length === 0) {
+        Object.assign(scan, { damagedUnits: 0, tornTail: false, tailUnits: 0, interiorUnits: 0, end: 0 });
+        continue;
+      }
+      // Unreadable (not blank) headers beside a retire mark happen only by damage: a torn erase
+      // scrambles the marks too. The frames decide.
+      scan.retired = false;
+      frames.push(...found);
+      Object.assign(scan, { state: 'active', orphan: true });
+      findings.push(`sector ${index}: both header copies are unreadable; ${found.length} records recovered from its frames`);
+      recordsPossiblyLost += noteInteriorDamage(scan, findings);
+      continue;
     }
-    scan.end = offset - base;
+    scan.eraseCount = header.eraseCount;
+    if (scan.retired) continue;
+    scan.state = 'active';
+    scan.seq = header.seq;
+    scan.flags = header.flags;
+    const found = scanFrames(image, index, base, sectorSize, programUnit, scan);
+    frames.push(...found);
+    const [a, b] = copies;
+    if (a.kind === 'valid' && b.kind === 'valid' && (a.seq !== b.seq || a.eraseCount !== b.eraseCount)) {
+      findings.push(`sector ${index}: its two header copies disagree (sequence ${a.seq} and ${b.seq}); copy A is used`);
+    } else if (found.length > 0 && (a.kind !== 'valid' || b.kind !== 'valid')) {
+      // Both copies land in one program call before any frame, so a frame behind a bad copy means rot.
+      findings.push(`sector ${index}: header copy ${a.kind === 'valid' ? 'B' : 'A'} is damaged (the other copy holds)`);
+    }
+    recordsPossiblyLost += noteInteriorDamage(scan, findings);
   }
-  return { sectors, frames };
+  // A torn tail is a cut's leftover only in the head (the last write) or in a sector whose
+  // successor says so in its header (the journal opened it because of that tail).
+  const active = sectors.filter((s) => s.state === 'active' && !s.orphan);
+  const headSeq = Math.max(0, ...active.map((s) => s.seq));
+  for (const sector of active) {
+    if (!sector.tornTail || sector.seq === headSeq) continue;
+    const successor = active.find((s) => s.seq === sector.seq + 1);
+    if (successor && successor.flags & FLAG_PREVIOUS_ENDS_TORN) continue;
+    findings.push(`sector ${sector.index}: the last record before its erased tail fails its CRC, and no power cut explains it`);
+    recordsPossiblyLost += sector.tailUnits;
+  }
+  return { sectors, frames, findings, recordsPossiblyLost };
+}
+
+/**
+ * Reads frames from the data start. After a unit that starts no intact frame, steps one program
+ * unit at a time until a frame or an erased tail. Damage followed only by the erased tail is a torn
+ * tail; damage followed by a skip marker naming exactly its units is a torn write the journal
+ * appended after; any other damage followed by a frame is interior damage (never a cut).
+ */
+function scanFrames(
+  image: Uint8Array,
+  index: number,
+  base: number,
+  sectorSize: number,
+  programUnit: number,
+  scan: SectorScan,
+): ScannedFrame[] {
+  const found: ScannedFrame[] = [];
+  let offset = base + dataStart(programUnit);
+  const end = base + dataEnd(sectorSize, programUnit);
+  let run = 0;
+  let interior = 0;
+  while (offset < end) {
+    const read = readFrame(image, offset, end, programUnit);
+    if (read.kind === 'frame') {
+      // An empty frame is a skip marker: the journal wrote it after a torn write, naming the units
+      // the tear left, so those are a cut's leftover and not damage (FORMAT.md, "Skip markers").
+      if (read.payload.length === 0) {
+        if (read.seq !== run) interior += run;
+      } else {
+        found.push({ seq: read.seq, sector: index, offset, length: read.length, payload: read.payload });
+        interior += run;
+      }
+      offset += read.length;
+      run = 0;
+      continue;
+    }
+    if (read.kind === 'end' && isErased(image, offset, end)) break;
+    scan.damagedUnits++;
+    run++;
+    offset += programUnit;
+  }
+  Object.assign(scan, { end: offset - base, tornTail: run > 0, tailUnits: run, interiorUnits: interior });
+  return found;
+}
+
+function noteInteriorDamage(scan: SectorScan, findings: string[]): number {
+  const units = scan.interiorUnits;
+  if (units > 0) findings.push(`sector ${scan.index}: ${units} program units fail their frame CRC between records (damage, not a power cut)`);
+  return units;
 }

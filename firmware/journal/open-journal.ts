@@ -2,10 +2,10 @@ import type { FlashDevice } from '../drivers/flash/flash-device.js';
 import { createPanCipher } from '../security/pan-at-rest.js';
 import { frameBytes, MAX_PAYLOAD_BYTES } from './frame.js';
 import { FlashJournal } from './flash-journal.js';
-import { JournalError } from './journal.js';
+import { JournalError, type JournalHealth } from './journal.js';
 import { LogRing } from './log-ring.js';
 import { replayImage } from './replay.js';
-import { dataStart } from './sector-header.js';
+import { dataEnd, dataStart } from './sector-header.js';
 
 export interface JournalOptions {
   /** 32-byte AES-256 key that seals PANs at rest (security/device-key.ts loads it). */
@@ -26,13 +26,21 @@ export async function openJournal(device: FlashDevice, options: JournalOptions):
   if (g.size / g.sectorSize < MIN_SECTORS) {
     throw new JournalError(`journal needs at least ${MIN_SECTORS} sectors, device has ${g.size / g.sectorSize}`);
   }
-  if (g.sectorSize - dataStart(g.programUnit) < 2 * frameBytes(MAX_PAYLOAD_BYTES, g.programUnit)) {
+  if (dataEnd(g.sectorSize, g.programUnit) - dataStart(g.programUnit) < 2 * frameBytes(MAX_PAYLOAD_BYTES, g.programUnit)) {
     throw new JournalError(`sector size ${g.sectorSize} is too small for journal records (program unit ${g.programUnit})`);
   }
   if (g.erasedValue !== 0xff) throw new JournalError(`journal needs an erased value of 0xFF, device has ${g.erasedValue}`);
   const cipher = createPanCipher(options.deviceKey, options.randomBytes);
   const image = await device.read(0, g.size);
   const replay = replayImage(image, g);
-  const ring = LogRing.fromScan(device, replay.scan, replay.effects, (entry) => replay.state.isLive(entry.seq, entry.effect));
-  return new FlashJournal(device, replay.state, ring, cipher, replay.lastSeq + 1);
+  const health: JournalHealth = { findings: replay.findings, countersAdvanced: {} };
+  if (replay.recordsPossiblyLost > 0) {
+    health.countersAdvanced = replay.state.advanceAfterLoss(replay.lastSeq, replay.recordsPossiblyLost);
+  }
+  const ring = LogRing.fromScan(device, replay.scan, replay.effects, {
+    isLive: (entry) => replay.state.isLive(entry.seq, entry.effect),
+    decidesRemovedStatus: (entry) => replay.state.decidesRemovedStatus(entry.effect),
+  });
+  // Records lost to damage may have had sequence numbers above the last intact one: skip past them.
+  return new FlashJournal(device, replay.state, ring, cipher, replay.lastSeq + 1 + replay.recordsPossiblyLost, health);
 }

@@ -2,14 +2,20 @@ import { crc32 } from '../drivers/flash/crc32.js';
 import { roundUp } from './frame.js';
 
 /**
- * Every sector in use starts with a header slot and a retire slot (each 16 bytes rounded up to the
- * program unit). Header: `magic u16 "PJ" | version u8 | 0xFF | sector seq u32 | erase count u32 |
- * crc u32` (all LE). The retire slot stays erased while the sector is part of the log; GC programs
- * it to zeros once every live record has a copy elsewhere, then erases the sector.
+ * Every sector in use starts with four slots, each 16 bytes rounded up to the program unit:
+ * header copy A, header copy B (the same bytes, programmed in the same call), retire slot 1 and
+ * retire slot 2; the sector's last slot is a third, end retire mark. Header: `magic u16 "PJ" | version u8 | flags u8 | sector seq u32 | erase count u32 |
+ * crc u32` (all LE). A retire slot stays erased while the sector is part of the log; GC programs
+ * the first erased start slot and the end mark to zeros once every live record has a copy
+ * elsewhere, then erases the sector. A retire slot counts as programmed when at least 3/4 of its
+ * bits read 0, so one flipped bit neither retires a sector nor un-retires one (FORMAT.md, "Bit rot").
  */
 export const SECTOR_MAGIC = 0x4a50;
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 const HEADER_BYTES = 16;
+const SLOTS = 4;
+/** Header flag (cleared bit = set): the sector before this one (seq - 1) ends in a torn write. */
+export const FLAG_PREVIOUS_ENDS_TORN = 0x01;
 
 export function headerSlotBytes(programUnit: number): number {
   return roundUp(HEADER_BYTES, programUnit);
@@ -17,32 +23,49 @@ export function headerSlotBytes(programUnit: number): number {
 
 /** Offset, within a sector, of the first record. */
 export function dataStart(programUnit: number): number {
-  return 2 * headerSlotBytes(programUnit);
+  return SLOTS * headerSlotBytes(programUnit);
 }
 
-export function encodeSectorHeader(seq: number, eraseCount: number, programUnit: number): Uint8Array {
-  const slot = new Uint8Array(headerSlotBytes(programUnit)).fill(0xff);
-  const view = new DataView(slot.buffer);
+/**
+ * End of the record area: the sector's last slot is the end retire mark, programmed with the first
+ * one, so an erase torn after it cleared the headers still shows the sector was retired.
+ */
+export function dataEnd(sectorSize: number, programUnit: number): number {
+  return sectorSize - headerSlotBytes(programUnit);
+}
+
+/** Offset, within a sector, of retire slot `n` (0 or 1 at the start; 2 is the end mark). */
+export function retireSlotOffset(programUnit: number, n: number, sectorSize: number): number {
+  return n === 2 ? dataEnd(sectorSize, programUnit) : (2 + n) * headerSlotBytes(programUnit);
+}
+
+/** Both header copies, back to back (one program call). */
+export function encodeSectorHeader(seq: number, eraseCount: number, programUnit: number, flags = 0): Uint8Array {
+  const size = headerSlotBytes(programUnit);
+  const slots = new Uint8Array(2 * size).fill(0xff);
+  const view = new DataView(slots.buffer);
   view.setUint16(0, SECTOR_MAGIC, true);
-  slot[2] = FORMAT_VERSION;
+  slots[2] = FORMAT_VERSION;
+  slots[3] = ~flags & 0xff;
   view.setUint32(4, seq, true);
   view.setUint32(8, Math.min(eraseCount, 0xffffffff), true);
-  view.setUint32(12, crc32(slot, 0, 12), true);
-  return slot;
+  view.setUint32(12, crc32(slots, 0, 12), true);
+  slots.copyWithin(size, 0, HEADER_BYTES);
+  return slots;
 }
 
 export function encodeRetireMark(programUnit: number): Uint8Array {
   return new Uint8Array(headerSlotBytes(programUnit));
 }
 
-export type SectorHeaderRead =
+export type HeaderCopyRead =
   | { kind: 'blank' }
-  | { kind: 'valid'; seq: number; eraseCount: number }
+  | { kind: 'valid'; seq: number; eraseCount: number; flags: number }
   /** A well-formed header of another format version: this code must not touch the image. */
   | { kind: 'foreign'; version: number }
   | { kind: 'damaged' };
 
-export function readSectorHeader(bytes: Uint8Array, offset: number): SectorHeaderRead {
+export function readHeaderCopy(bytes: Uint8Array, offset: number): HeaderCopyRead {
   let blank = true;
   for (let i = offset; i < offset + HEADER_BYTES; i++) if (bytes[i] !== 0xff) blank = false;
   if (blank) return { kind: 'blank' };
@@ -52,5 +75,25 @@ export function readSectorHeader(bytes: Uint8Array, offset: number): SectorHeade
   }
   const version = bytes[offset + 2]!;
   if (version !== FORMAT_VERSION) return { kind: 'foreign', version };
-  return { kind: 'valid', seq: view.getUint32(4, true), eraseCount: view.getUint32(8, true) };
+  return { kind: 'valid', seq: view.getUint32(4, true), eraseCount: view.getUint32(8, true), flags: ~bytes[offset + 3]! & 0xff };
+}
+
+export type RetireSlotRead = 'erased' | 'retired' | 'spoiled';
+
+/**
+ * Retired: at least 3/4 of the bits read 0 (one flipped bit, or random content, never passes for a
+ * mark). Spoiled: some bits 0 (a torn mark or rot), so it cannot be programmed again.
+ */
+export function readRetireSlot(bytes: Uint8Array, offset: number, programUnit: number): RetireSlotRead {
+  const size = headerSlotBytes(programUnit);
+  let zeros = 0;
+  for (let i = offset; i < offset + size; i++) zeros += 8 - popcount(bytes[i]!);
+  if (zeros === 0) return 'erased';
+  return 4 * zeros >= 3 * 8 * size ? 'retired' : 'spoiled';
+}
+
+function popcount(b: number): number {
+  let n = 0;
+  for (let x = b; x; x &= x - 1) n++;
+  return n;
 }

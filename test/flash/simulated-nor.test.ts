@@ -50,6 +50,7 @@ describe('simulated NOR flash', () => {
     const outcome = async (mode: 'prefix' | 'somebits' | 'half-erase', op: 'program' | 'erase', seed: number) => {
       const flash = new SimulatedNorFlash({ ...geometry, seed });
       await flash.program(256, zeros(256));
+      await flash.sync();
       flash.armCut(2, mode);
       await (op === 'program' ? flash.program(0, zeros(64)) : flash.erase(1)).catch((e: unknown) => {
         if (!(e instanceof PowerCut)) throw e;
@@ -70,6 +71,42 @@ describe('simulated NOR flash', () => {
     const garbage = await outcome('half-erase', 'erase', 3);
     expect(garbage.some((b) => b !== 0 && b !== 255)).toBe(true);
     expect(await outcome('half-erase', 'erase', 3)).toEqual(garbage);
+  });
+
+  it('volatile stage: a synced program survives a cut; an unsynced one is dropped, lands or tears (all three seen over seeds)', async () => {
+    const fates = new Set<string>();
+    for (let seed = 1; seed <= 40; seed++) {
+      const flash = new SimulatedNorFlash({ ...geometry, seed });
+      await flash.program(0, zeros(32));
+      await flash.sync();
+      await flash.program(256, zeros(64));
+      expect(flash.unsyncedOperations).toBe(1);
+      expect(await flash.read(256, 64)).toEqual(zeros(64)); // reads see the cache
+      flash.armCut(3, 'none');
+      await expect(flash.program(512, zeros(16))).rejects.toBeInstanceOf(PowerCut);
+      flash.reboot();
+      expect(await flash.read(0, 32)).toEqual(zeros(32));
+      expect(await flash.read(512, 16)).toEqual(new Uint8Array(16).fill(0xff)); // mode none: the cut op did not land
+      const staged = await flash.read(256, 64);
+      fates.add(staged.every((b) => b === 0xff) ? 'dropped' : staged.every((b) => b === 0) ? 'landed' : 'torn');
+    }
+    expect([...fates].sort()).toEqual(['dropped', 'landed', 'torn']);
+  });
+
+  it('volatile stage: an unsynced erase may land after an unsynced program of the same sector (any order)', async () => {
+    let programLost = false;
+    for (let seed = 1; seed <= 60 && !programLost; seed++) {
+      const flash = new SimulatedNorFlash({ ...geometry, seed });
+      await flash.program(256, zeros(16));
+      await flash.sync();
+      await flash.erase(1);
+      await flash.program(256, zeros(16));
+      flash.armCut(4, 'none');
+      await expect(flash.program(0, zeros(16))).rejects.toBeInstanceOf(PowerCut);
+      flash.reboot();
+      programLost = (await flash.read(256, 16)).every((b) => b === 0xff);
+    }
+    expect(programLost).toBe(true);
   });
 
   it('a torn unit cannot be programmed again until erased', async () => {

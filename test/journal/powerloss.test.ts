@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runJournalSweep, runRandomCuts } from '../../tools/powerloss/journal-sweep-run.js';
+import { generatedDay } from '../../tools/powerloss/journal-workload.js';
 
 /**
  * The bounded power-loss sweep run by `npm test`: the same trading day as `npm run powerloss:journal`,
@@ -15,6 +16,15 @@ describe('journal power-loss (bounded sweep)', () => {
     expect(result.transitions).toBeGreaterThanOrEqual(200);
     expect(result.erases).toBeGreaterThan(2 * 8);
     expect(result.cuts).toBeGreaterThan(400);
+  });
+
+  it('a generated day (reversals owed across settlements, settle when full) survives every 7th cut with GC copying (seed 2)', async () => {
+    // With the volatile-stage flash this caught GC retiring (or erasing) the tail before its copies were synced.
+    const steps = generatedDay({ seed: 2, transactions: 220, maxOwedTransactions: 150 });
+    const result = await runJournalSweep({ geometry, transactions: 0, seed: 2, steps, stride: 7, continueSteps: 40 });
+    expect(result.violations).toEqual([]);
+    expect(result.gcCopies).toBeGreaterThanOrEqual(20);
+    expect(result.cuts).toBeGreaterThan(600);
   });
 
   it('survives many cuts in one day, some during GC and some right after a recovery (seed 7)', async () => {

@@ -7,6 +7,9 @@ import { invokeJournal } from '../../firmware/journal/journal-call.js';
 import { applyCall, canonical, emptyModel, modelView, type JournalCall, type ModelState } from './journal-model.js';
 import { resolveStep, tradingDay, type WorkloadStep } from './journal-workload.js';
 
+/** Whether the journal refuses new transactions now: a settle-if-full step settles then. */
+const isFull = (journal: FlashJournal): boolean => journal.capacity().transactionsLeft === 0;
+
 /**
  * littlefs's power-loss method on the journal: run a trading day once, counting flash operations;
  * then for every operation k and every cut mode, restore the image from before the step that makes
@@ -29,6 +32,10 @@ export interface SweepOptions {
   continueSteps?: number;
   /** Stop collecting after this many violations. */
   maxViolations?: number;
+  /** The day to run (default: tradingDay(transactions, seed), today's fixed-shape workload). */
+  steps?: WorkloadStep[];
+  /** Keep the image before every n-th step only (memory on large geometries; default 1). */
+  imageEvery?: number;
 }
 
 export interface SweepResult {
@@ -38,10 +45,13 @@ export interface SweepResult {
   violations: string[];
   /** Erase operations of the reference run (shows GC ran). */
   erases: number;
+  /** Records GC copied forward in the reference run (shows GC's copy path ran). */
+  gcCopies: number;
 }
 
 interface Checkpoint {
-  image: NorSnapshot;
+  /** Kept every `imageEvery` steps (memory); other steps are rebuilt by replaying from the last one. */
+  image: NorSnapshot | undefined;
   model: ModelState;
   opsBefore: number;
   /** The call this step made in the reference run (undefined: the step did not apply). */
@@ -51,7 +61,7 @@ interface Checkpoint {
 const DEVICE_KEY = new Uint8Array(32).fill(0x5a);
 
 export async function runJournalSweep(options: SweepOptions): Promise<SweepResult> {
-  const steps = tradingDay(options.transactions, options.seed);
+  const steps = options.steps ?? tradingDay(options.transactions, options.seed);
   const modes = options.modes ?? CUT_MODES;
   const violations: string[] = [];
   const maxViolations = options.maxViolations ?? 20;
@@ -64,18 +74,22 @@ export async function runJournalSweep(options: SweepOptions): Promise<SweepResul
   const checkpoints: Checkpoint[] = [];
   let model = emptyModel();
   let transitions = 0;
+  let gcCopies = 0;
   for (const [index, step] of steps.entries()) {
-    const call = resolveStep(step, model);
-    checkpoints.push({ image: reference.snapshot(), model, opsBefore: reference.operationCount, call });
+    const image = index % (options.imageEvery ?? 1) === 0 ? reference.snapshot() : undefined;
+    const opsBefore = reference.operationCount;
     const journal = await mount(reference);
+    const call = resolveStep(step, model, isFull(journal));
+    checkpoints.push({ image, model, opsBefore, call });
     if (canonical(journal.view()) !== modelView(model)) violations.push(`reference: mount before step ${index} differs from the oracle`);
     if (!call) continue;
     await invokeJournal(journal, call);
+    gcCopies += journal.gcCopies();
     model = applyCall(model, call, workloadTx(step));
     transitions++;
   }
   const totalOps = reference.operationCount;
-  checkpoints.push({ image: reference.snapshot(), model, opsBefore: totalOps, call: undefined });
+  checkpoints.push({ image: undefined, model, opsBefore: totalOps, call: undefined });
 
   let cuts = 0;
   let stepIndex = 0;
@@ -88,17 +102,28 @@ export async function runJournalSweep(options: SweepOptions): Promise<SweepResul
       if (problem) violations.push(`cut at op ${k} (${mode}, step ${stepIndex} ${steps[stepIndex]!.do}, seed ${options.seed}): ${problem}`);
     }
   }
-  return { transitions, ops: totalOps, cuts, violations, erases: reference.counters().erases };
+  return { transitions, ops: totalOps, cuts, violations, erases: reference.counters().erases, gcCopies };
+
+  /** Puts the device in the reference's state before `stepIndex`: the nearest image, then the calls since. */
+  async function rebuild(device: SimulatedNorFlash, stepIndex: number): Promise<void> {
+    let base = stepIndex;
+    while (!checkpoints[base]!.image) base--;
+    device.restore(checkpoints[base]!.image!);
+    for (let i = base; i < stepIndex; i++) {
+      const call = checkpoints[i]!.call;
+      if (call) await invokeJournal(await mount(device), call);
+    }
+  }
 
   async function cutAndRecover(stepIndex: number, k: number, mode: CutMode, modeIndex: number): Promise<string | undefined> {
     const checkpoint = checkpoints[stepIndex]!;
     const device = newDevice(options.seed * 31 + k * 4 + modeIndex);
-    device.restore(checkpoint.image);
+    await rebuild(device, stepIndex);
     const step = steps[stepIndex]!;
     const call = checkpoint.call!;
     const before = checkpoint.model;
     const after = applyCall(before, call, workloadTx(step));
-    device.armCut(k - checkpoint.opsBefore, mode);
+    device.armCut(device.operationCount + k - checkpoint.opsBefore, mode);
     try {
       await invokeJournal(await mount(device), call);
       return 'the cut never happened';
@@ -146,6 +171,8 @@ export interface RandomCutOptions {
   seed: number;
   /** Cuts spread over the day at random operations and modes (seeded). */
   cuts: number;
+  /** The day to run (default: tradingDay(transactions, seed)). */
+  steps?: WorkloadStep[];
 }
 
 /**
@@ -153,7 +180,7 @@ export interface RandomCutOptions {
  * left behind (torn heads, half-finished GC, a cut right after a mount). The oracle is the same.
  */
 export async function runRandomCuts(options: RandomCutOptions): Promise<SweepResult> {
-  const steps = tradingDay(options.transactions, options.seed);
+  const steps = options.steps ?? tradingDay(options.transactions, options.seed);
   const random = new SeededRandom(options.seed);
   const device = new SimulatedNorFlash({ ...options.geometry, seed: options.seed });
   const mount = (): Promise<FlashJournal> => openJournal(device, { deviceKey: DEVICE_KEY, randomBytes: seededIvs(options.seed) });
@@ -162,11 +189,12 @@ export async function runRandomCuts(options: RandomCutOptions): Promise<SweepRes
   let journal = await mount();
   let cuts = 0;
   let transitions = 0;
+  let gcCopies = 0;
   const meanGap = Math.max(1, Math.floor((steps.length * 1.1) / options.cuts));
   let nextCut = random.int(1, 2 * meanGap);
   for (let i = 0; i < steps.length && violations.length === 0; i++) {
     const step = steps[i]!;
-    const call = resolveStep(step, model);
+    const call = resolveStep(step, model, isFull(journal));
     if (!call) continue;
     const after = applyCall(model, call, workloadTx(step));
     if (cuts < options.cuts && device.operationCount + 4 >= nextCut) {
@@ -174,7 +202,9 @@ export async function runRandomCuts(options: RandomCutOptions): Promise<SweepRes
       device.armCut(device.operationCount + random.int(1, 4), mode);
     }
     try {
+      const copiesBefore = journal.gcCopies();
       await invokeJournal(journal, call);
+      gcCopies += journal.gcCopies() - copiesBefore;
       device.disarmCut();
       model = after;
       transitions++;
@@ -197,7 +227,7 @@ export async function runRandomCuts(options: RandomCutOptions): Promise<SweepRes
   if (violations.length === 0 && canonical((await mount()).view()) !== modelView(model)) {
     violations.push(`final mount differs from the oracle (seed ${options.seed})`);
   }
-  return { transitions, ops: device.operationCount, cuts, violations, erases: device.counters().erases };
+  return { transitions, ops: device.operationCount, cuts, violations, erases: device.counters().erases, gcCopies };
 }
 
 function workloadTx(step: WorkloadStep): number | undefined {

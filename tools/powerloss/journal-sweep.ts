@@ -1,10 +1,15 @@
-import { runJournalSweep } from './journal-sweep-run.js';
+import { runJournalSweep, runRandomCuts, type SweepResult } from './journal-sweep-run.js';
 import { runWearTest } from './journal-wear.js';
+import { generatedDay } from './journal-workload.js';
 
 /**
- * `npm run powerloss:journal [-- --seed N --transactions N --sales N]`: the full power-loss sweep (every
- * operation x every cut mode, the rest of the day after each cut), then the 100,000-sale wear run.
- * Last line: `journal-powerloss: ops=<N> cuts=<N> violations=<N>`; exits non-zero on any violation.
+ * `npm run powerloss:journal [-- --seed N --transactions N --sales N]`: the full power-loss sweep on
+ * today's fixed-shape day (every operation x every cut mode, the rest of the day after each cut);
+ * the same sweep on generated days (reversals owed across many settlements, settlement when the
+ * journal is full, 16 KiB and 64 KiB geometries: every other operation, 60 steps after each cut);
+ * many cuts per run on generated days on 64 KiB and 256 KiB; then the 100,000-sale wear run. The
+ * flash has a volatile stage: an unsynced program or erase may be dropped, land or tear at a cut.
+ * Last line: `journal-powerloss: ops=<N> cuts=<N> gc_copies=<N> violations=<N>`; exits non-zero on any violation.
  */
 function option(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
@@ -18,20 +23,52 @@ const seed = option('seed', 20261122);
 const transactions = option('transactions', 260);
 const sales = option('sales', 100_000);
 const started = Date.now();
-const sweep = await runJournalSweep({
-  geometry: { size: 8 * 2048, sectorSize: 2048, programUnit: 16 },
-  transactions,
-  seed,
-  maxViolations: 50,
-});
-for (const violation of sweep.violations) console.log(`violation: ${violation}`);
-console.log(
-  `journal-powerloss: seed=${seed} transitions=${sweep.transitions} reference_erases=${sweep.erases} seconds=${((Date.now() - started) / 1000).toFixed(1)}`,
-);
+const KiB = 1024;
+const totals = { ops: 0, cuts: 0, gcCopies: 0, violations: 0 };
+const progress = process.stdout.isTTY;
+
+function report(name: string, result: SweepResult): void {
+  for (const violation of result.violations) console.log(`violation (${name}): ${violation}`);
+  totals.ops += result.ops;
+  totals.cuts += result.cuts;
+  totals.gcCopies += result.gcCopies;
+  totals.violations += result.violations.length;
+  console.log(
+    `journal-powerloss: ${name} transitions=${result.transitions} ops=${result.ops} cuts=${result.cuts} erases=${result.erases} ` +
+      `gc_copies=${result.gcCopies} violations=${result.violations.length} seconds=${((Date.now() - started) / 1000).toFixed(0)}`,
+  );
+}
+
+const small = { size: 8 * 2 * KiB, sectorSize: 2 * KiB, programUnit: 16 };
+report(`today seed=${seed}`, await runJournalSweep({ geometry: small, transactions, seed, maxViolations: 50 }));
+for (const [geometry, days, maxOwed, label] of [
+  [small, 260, 200, '16KiB'],
+  [{ size: 64 * KiB, sectorSize: 2 * KiB, programUnit: 16 }, 420, 400, '64KiB'],
+] as const) {
+  for (const daySeed of [seed + 1, seed + 2]) {
+    const steps = generatedDay({ seed: daySeed, transactions: days, maxOwedTransactions: maxOwed });
+    if (progress) console.error(`sweeping generated day ${daySeed} on ${label}...`);
+    report(
+      `generated ${label} seed=${daySeed}`,
+      await runJournalSweep({ geometry, transactions: 0, seed: daySeed, steps, stride: 2, continueSteps: 60, maxViolations: 20, imageEvery: 4 }),
+    );
+  }
+}
+for (const [geometry, days, maxOwed, label] of [
+  [{ size: 64 * KiB, sectorSize: 4 * KiB, programUnit: 16 }, 1500, 800, '64KiB'],
+  [{ size: 256 * KiB, sectorSize: 4 * KiB, programUnit: 16 }, 3000, 2500, '256KiB'],
+] as const) {
+  for (const daySeed of [seed + 3, seed + 4]) {
+    const steps = generatedDay({ seed: daySeed, transactions: days, maxOwedTransactions: maxOwed });
+    if (progress) console.error(`random cuts on generated day ${daySeed} on ${label}...`);
+    report(`generated ${label} random-cuts seed=${daySeed}`, await runRandomCuts({ geometry, transactions: 0, seed: daySeed, steps, cuts: 600 }));
+  }
+}
 const wear = await runWearTest({ sales, seed });
+totals.gcCopies += wear.gcCopies;
 console.log(
-  `journal-wear: sales=${wear.sales} erases=${wear.erases} max_sector_erases=${wear.maxErases} min_sector_erases=${wear.minErases} ratio=${wear.ratio.toFixed(3)}`,
+  `journal-wear: sales=${wear.sales} erases=${wear.erases} max_sector_erases=${wear.maxErases} min_sector_erases=${wear.minErases} ratio=${wear.ratio.toFixed(3)} gc_copies=${wear.gcCopies}`,
 );
-const violations = sweep.violations.length + (wear.ratio <= 1.5 ? 0 : 1);
-console.log(`journal-powerloss: ops=${sweep.ops} cuts=${sweep.cuts} violations=${violations}`);
+const violations = totals.violations + (wear.ratio <= 1.5 ? 0 : 1);
+console.log(`journal-powerloss: ops=${totals.ops} cuts=${totals.cuts} gc_copies=${totals.gcCopies} violations=${violations}`);
 process.exitCode = violations === 0 ? 0 : 1;

@@ -15,7 +15,9 @@ export type WorkloadStep =
   | { do: 'declined'; tx: number; code: string }
   | { do: 'require'; tx: number; reason: ReversalReason }
   | { do: 'tried'; tx: number; tries: number }
-  | { do: 'settle' };
+  | { do: 'settle' }
+  /** Settles only when the journal refuses new transactions (resolved against the live journal). */
+  | { do: 'settle-if-full' };
 
 export function tradingDay(transactions: number, seed: number): WorkloadStep[] {
   const random = new SeededRandom(seed);
@@ -61,9 +63,81 @@ export function tradingDay(transactions: number, seed: number): WorkloadStep[] {
   return steps;
 }
 
-/** The concrete call a step makes in this state, or undefined when it no longer applies. */
-export function resolveStep(step: WorkloadStep, state: ModelState): JournalCall | undefined {
+export interface GeneratedDayOptions {
+  seed: number;
+  transactions: number;
+  /**
+   * Longest life of an owed reversal, in transactions (it is acked or fails 1..this many later).
+   * Set it to several journal-fulls so reversals stay owed across many settlements.
+   */
+  maxOwedTransactions: number;
+  /** Chance that a transaction leaves a reversal owed (default: 4-12%, from the seed). */
+  owedChance?: number;
+  /** Chance, after each transaction, of a settlement before the journal is full (default: 0-1%). */
+  earlySettleChance?: number;
+}
+
+/**
+ * A seeded workload that reaches GC's copy path: reversals stay owed for a random number of
+ * transactions (so across settlements, and GC carries them forward lap after lap, past settle
+ * records), most settlements happen only when the journal is full (so the ring wraps with live
+ * records in every sector), and the mix of outcomes varies with the seed. A settle that applies
+ * only when the journal is full precedes every begin.
+ */
+export function generatedDay(options: GeneratedDayOptions): WorkloadStep[] {
+  const random = new SeededRandom(options.seed);
+  const owedChance = options.owedChance ?? 0.04 + random.next() * 0.08;
+  const earlySettle = options.earlySettleChance ?? random.next() * 0.01;
+  const steps: WorkloadStep[] = [{ do: 'raise-batch', value: 1 }];
+  /** Owed reversals and the transaction after which the host answers each. */
+  let owed: { tx: number; dueAfter: number; fails: boolean }[] = [];
+  let approvedSales: number[] = [];
+  for (let tx = 0; tx < options.transactions; tx++) {
+    steps.push({ do: 'settle-if-full' });
+    steps.push({ do: 'take', counter: 'stan' }, { do: 'take', counter: 'voucher' });
+    const roll = random.next();
+    const type: FinancialType =
+      roll < 0.06 && approvedSales.length > 0 ? 'void' : roll < 0.1 ? 'refund' : roll < 0.14 ? 'preauth' : 'sale';
+    const voidOf = type === 'void' ? random.pick(approvedSales) : undefined;
+    if (voidOf !== undefined) approvedSales = approvedSales.filter((t) => t !== voidOf);
+    steps.push({ do: 'begin', tx, type, amountFen: random.int(1, 500000), ...(voidOf === undefined ? {} : { voidOf }) });
+    const outcome = random.next();
+    if (outcome < owedChance) {
+      // Host unreachable: the reversal stays owed for a while, across settlements.
+      const reason = random.pick(['98', '96', 'A0', '06'] as const);
+      if (reason === '96') steps.push({ do: 'approve', tx });
+      steps.push({ do: 'require', tx, reason }, { do: 'tried', tx, tries: 1 });
+      owed.push({ tx, dueAfter: tx + random.int(1, options.maxOwedTransactions), fails: random.chance(0.2) });
+    } else if (type === 'refund') {
+      steps.push(outcome < 0.8 ? { do: 'approve', tx } : { do: 'unknown', tx });
+    } else if (outcome < 0.8) {
+      steps.push({ do: 'approve', tx });
+      if (random.chance(0.95)) steps.push({ do: 'printed', tx });
+      if (type === 'sale') approvedSales.push(tx);
+    } else if (outcome < 0.9) {
+      steps.push({ do: 'declined', tx, code: random.pick(['51', '55', '05']) });
+    } else {
+      steps.push({ do: 'require', tx, reason: '98' }, { do: 'tried', tx, tries: 1 });
+      steps.push(random.chance(0.7) ? { do: 'acked', tx } : { do: 'failed', tx });
+    }
+    for (const o of owed) if (o.dueAfter <= tx) steps.push(o.fails ? { do: 'failed', tx: o.tx } : { do: 'acked', tx: o.tx });
+    owed = owed.filter((o) => o.dueAfter > tx);
+    if (random.chance(earlySettle)) {
+      steps.push({ do: 'settle' });
+      approvedSales = [];
+    }
+  }
+  return steps;
+}
+
+/**
+ * The concrete call a step makes in this state, or undefined when it no longer applies.
+ * `journalFull` says whether the journal refuses new transactions now (for settle-if-full).
+ */
+export function resolveStep(step: WorkloadStep, state: ModelState, journalFull = false): JournalCall | undefined {
   switch (step.do) {
+    case 'settle-if-full':
+      return journalFull ? { method: 'settle', batchNo: state.counters.batch } : undefined;
     case 'take':
       return { method: 'takeCounter', name: step.counter };
     case 'raise-batch':

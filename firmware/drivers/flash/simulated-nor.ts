@@ -26,21 +26,40 @@ export interface SimulatedNorOptions {
   seed?: number;
 }
 
-/** The image plus which units were programmed since their last erase (the NOR once-per-erase rule). */
+type Surface = { image: Uint8Array; programmedUnits: Uint8Array };
+
+export type StagedOperation = { kind: 'program'; offset: number; data: Uint8Array } | { kind: 'erase'; sector: number };
+
+/**
+ * The image plus which units were programmed since their last erase (the NOR once-per-erase rule),
+ * and what is still in the volatile stage (the durable image and the unsynced operations), so a
+ * restored device loses exactly what the original would have lost.
+ */
 export interface NorSnapshot {
   readonly image: Uint8Array;
   readonly programmedUnits: Uint8Array;
+  readonly stage?: { readonly durable: NorSnapshot; readonly unsynced: readonly StagedOperation[] };
 }
 
 /**
  * In-memory NOR flash that enforces NOR rules and injects power cuts. Operations (programs and
  * erases) are numbered from 1 over the device's life; `armCut(k, mode)` interrupts operation k the
  * way `mode` says, and from then on every call throws PowerCut until `reboot()`.
+ *
+ * Volatile stage (like a serial NOR behind a write-back cache, or a file behind the page cache):
+ * programs and erases are visible to reads at once but durable only after `sync()`. A cut tears
+ * operation k as `mode` says and gives every earlier unsynced operation a random fate (dropped,
+ * landed whole, or torn in a random mode), applying them in a random order, so a caller that
+ * returns before syncing, or syncs in the wrong order, loses data under the sweep.
  */
 export class SimulatedNorFlash implements FlashDevice {
   readonly geometry: FlashGeometry;
+  /** What reads see: the durable image with the unsynced operations applied. */
   private image: Uint8Array;
   private programmedUnits: Uint8Array;
+  /** What survives a cut: the image as of the last sync. */
+  private durable: NorSnapshot;
+  private unsynced: StagedOperation[] = [];
   private readonly random: SeededRandom;
   private operations = 0;
   private cut: { at: number; mode: CutMode } | undefined;
@@ -58,8 +77,14 @@ export class SimulatedNorFlash implements FlashDevice {
     checkGeometry(this.geometry);
     this.image = new Uint8Array(options.size).fill(0xff);
     this.programmedUnits = new Uint8Array(options.size / options.programUnit);
+    this.durable = this.imageSnapshot();
     this.random = new SeededRandom(options.seed ?? 1);
     this.stats = { programs: 0, erases: 0, bytesProgrammed: 0, syncs: 0, eraseCountPerSector: new Array(sectorCount(this.geometry)).fill(0) };
+  }
+
+  /** Programs and erases not yet made durable by a sync. */
+  get unsyncedOperations(): number {
+    return this.unsynced.length;
   }
 
   /** Program and erase operations started so far (the index a cut refers to). */
@@ -90,6 +115,14 @@ export class SimulatedNorFlash implements FlashDevice {
   }
 
   snapshot(): NorSnapshot {
+    const stage =
+      this.unsynced.length > 0
+        ? { durable: { image: this.durable.image.slice(), programmedUnits: this.durable.programmedUnits.slice() }, unsynced: [...this.unsynced] }
+        : undefined;
+    return { ...this.imageSnapshot(), ...(stage ? { stage } : {}) };
+  }
+
+  private imageSnapshot(): NorSnapshot {
     return { image: this.image.slice(), programmedUnits: this.programmedUnits.slice() };
   }
 
@@ -99,6 +132,9 @@ export class SimulatedNorFlash implements FlashDevice {
     }
     this.image = snapshot.image.slice();
     this.programmedUnits = snapshot.programmedUnits.slice();
+    const staged = snapshot.stage?.durable;
+    this.durable = staged ? { image: staged.image.slice(), programmedUnits: staged.programmedUnits.slice() } : this.imageSnapshot();
+    this.unsynced = [...(snapshot.stage?.unsynced ?? [])];
   }
 
   async read(offset: number, length: number): Promise<Uint8Array> {
@@ -118,12 +154,10 @@ export class SimulatedNorFlash implements FlashDevice {
     }
     const operation = ++this.operations;
     this.stats.programs++;
-    if (this.cut?.at === operation) {
-      this.tearProgram(offset, data, this.cut.mode);
-      this.powerOff(operation);
-    }
-    this.image.set(data.map((b, i) => b & this.image[offset + i]!), offset);
-    this.programmedUnits.fill(1, offset / unit, (offset + data.length) / unit);
+    const staged: StagedOperation = { kind: 'program', offset, data: data.slice() };
+    if (this.cut?.at === operation) this.powerCut(operation, staged, this.cut.mode);
+    this.landProgram(offset, data);
+    this.unsynced.push(staged);
     this.stats.bytesProgrammed += data.length;
   }
 
@@ -133,19 +167,22 @@ export class SimulatedNorFlash implements FlashDevice {
     const operation = ++this.operations;
     this.stats.erases++;
     this.stats.eraseCountPerSector[sector]!++;
-    const start = sector * this.geometry.sectorSize;
-    if (this.cut?.at === operation) {
-      this.tearErase(start, this.cut.mode);
-      this.powerOff(operation);
-    }
-    this.image.fill(0xff, start, start + this.geometry.sectorSize);
-    const unit = this.geometry.programUnit;
-    this.programmedUnits.fill(0, start / unit, (start + this.geometry.sectorSize) / unit);
+    const staged: StagedOperation = { kind: 'erase', sector };
+    if (this.cut?.at === operation) this.powerCut(operation, staged, this.cut.mode);
+    this.landErase(sector);
+    this.unsynced.push(staged);
   }
 
   async sync(): Promise<void> {
     this.assertPowered();
     this.stats.syncs++;
+    if (this.unsynced.length === 0) return;
+    // Bring the durable copy up to date operation by operation (copying the image per sync is slow).
+    for (const op of this.unsynced) {
+      if (op.kind === 'program') this.landProgram(op.offset, op.data, this.durable);
+      else this.landErase(op.sector, this.durable);
+    }
+    this.unsynced = [];
   }
 
   counters(): FlashCounters {
@@ -156,10 +193,56 @@ export class SimulatedNorFlash implements FlashDevice {
     if (this.poweredOffAt !== undefined) throw new PowerCut(this.poweredOffAt);
   }
 
-  private powerOff(operation: number): never {
+  /**
+   * Power fails during `interrupted`: flash holds the durable image plus, in a random order, each
+   * earlier unsynced operation dropped, landed or torn, and the interrupted one torn as `mode` says.
+   */
+  private powerCut(operation: number, interrupted: StagedOperation, mode: CutMode): never {
+    const fates: { op: StagedOperation; fate: 'drop' | 'land' | CutMode }[] = this.unsynced.map((op) => ({
+      op,
+      fate: this.random.pick(['drop', 'land', ...CUT_MODES] as const),
+    }));
+    fates.push({ op: interrupted, fate: mode });
+    for (let i = fates.length - 1; i > 0; i--) {
+      const j = this.random.int(0, i);
+      [fates[i], fates[j]] = [fates[j]!, fates[i]!];
+    }
+    this.image = this.durable.image.slice();
+    this.programmedUnits = this.durable.programmedUnits.slice();
+    for (const { op, fate } of fates) {
+      if (fate === 'drop' || fate === 'none') continue;
+      if (fate === 'land') {
+        if (op.kind === 'program') this.landProgram(op.offset, op.data);
+        else this.landErase(op.sector);
+      } else if (op.kind === 'program') {
+        this.tearProgram(op.offset, op.data, fate);
+      } else {
+        this.tearErase(op.sector * this.geometry.sectorSize, fate);
+      }
+    }
+    this.durable = this.imageSnapshot();
+    this.unsynced = [];
     this.poweredOffAt = operation;
     this.cut = undefined;
     throw new PowerCut(operation);
+  }
+
+  private landProgram(offset: number, data: Uint8Array, target: Surface = this.surface()): void {
+    const unit = this.geometry.programUnit;
+    target.image.set(data.map((b, i) => b & target.image[offset + i]!), offset);
+    target.programmedUnits.fill(1, offset / unit, (offset + data.length) / unit);
+  }
+
+  private landErase(sector: number, target: Surface = this.surface()): void {
+    const start = sector * this.geometry.sectorSize;
+    target.image.fill(0xff, start, start + this.geometry.sectorSize);
+    const unit = this.geometry.programUnit;
+    target.programmedUnits.fill(0, start / unit, (start + this.geometry.sectorSize) / unit);
+  }
+
+  /** What reads see, as a target for landProgram/landErase. */
+  private surface(): Surface {
+    return { image: this.image, programmedUnits: this.programmedUnits };
   }
 
   private tearProgram(offset: number, data: Uint8Array, mode: CutMode): void {
