@@ -26,7 +26,51 @@ describe('the oracle catches what it must (worlds broken on purpose)', () => {
     expect((await runDay(shortDay(), { seed: 4 })).verdict.oneSided).toEqual([]);
     const cut = await runDay(shortDay(2), { seed: 4 });
     expect(cut.cuts).toBe(1);
-    expect(cut.verdict).toEqual({ oneSided: [], lostApprovals: [], wrongReversals: [], stanReuse: [], manual: 0, manualUnlisted: [], receiptsWithoutDebit: [] });
+    expect(cut.verdict).toEqual({
+      oneSided: [], lostApprovals: [], wrongReversals: [], stanReuse: [], manual: 0, manualUnlisted: [], receiptsWithoutDebit: [],
+      approvalsWithoutReceipt: [], settlementMismatches: [], unnecessaryManual: [],
+    });
+  });
+
+  it('an approval whose receipt never printed is caught', async () => {
+    const r = await brokenDay((term) => {
+      const print = term.printer.print.bind(term.printer);
+      term.printer.print = async (job) => (job.kind === 'transaction' && job.amountFen === 1003 ? { ok: true } : print(job));
+    });
+    expect(r.verdict.approvalsWithoutReceipt).toEqual(['000001/000004']);
+  });
+
+  it("a settlement off the host's books, with nothing in the batch to explain it, is caught", async () => {
+    const r = await brokenDay((term) => {
+      const records = term.host.issuer.batchRecords.bind(term.host.issuer);
+      term.host.issuer.batchRecords = (terminalId, batch) => {
+        const all = records(terminalId, batch);
+        return all.length > 0 ? [...all, { ...all[0]!, stan: '000999' }] : all;
+      };
+    });
+    expect(r.verdict.settlementMismatches).toHaveLength(1);
+    expect(r.verdict.settlementMismatches[0]).toMatch(/^batch 000001: terminal .* host /);
+  });
+
+  it('a reversal given up although the host answered 00 is an unnecessary manual handling', async () => {
+    const day: DayEvent[] = [
+      { action: { do: 'sign-in' } },
+      { action: { do: 'sale', amountFen: 777, card: 0 }, faults: ['drop'] },
+    ];
+    const r = await runDay(day, {
+      seed: 5,
+      inspect: (term) => {
+        const exchange = term.host.exchange.bind(term.host);
+        // The terminal is told 96 whatever the host answered (a terminal that misreads 00).
+        term.host.exchange = async (request, options) => {
+          const result = await exchange(request, options);
+          if (request.mti === '0400') result.message.fields[39] = '96';
+          return result;
+        };
+      },
+    });
+    expect(r.verdict.manual).toBe(1);
+    expect(r.verdict.unnecessaryManual).toEqual(['000001/000002']);
   });
 
   it('a host that answers 0410 00 but never undoes the debit leaves a 单边帐: one-sided', async () => {

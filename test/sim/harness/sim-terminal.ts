@@ -149,4 +149,4 @@ export class SimTerminal {
 }
 
 /** The key that seals PANs at rest in the simulated journal (a test key, never a real one). */
-const DEVICE_KEY = new Uint8Array(32).fill(9);
+export const DEVICE_KEY = new Uint8Array(32).fill(9);
