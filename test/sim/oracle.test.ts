@@ -3,6 +3,9 @@ import { runDay, type DayEvent } from './harness/day-run.js';
 import { describeFailure } from './harness/failure-report.js';
 import { shrinkEvents } from './harness/shrink.js';
 import type { SimTerminal } from './harness/sim-terminal.js';
+import { LedgerOracle } from './harness/ledger-oracle.js';
+import { IssuerLedger } from '../../tools/host-sim/issuer-ledger.js';
+import type { JournalTransaction } from '../../firmware/journal/journal.js';
 
 /** A short day: sign-in, four sales, a balance inquiry, settlement. */
 function shortDay(cutSale?: number): DayEvent[] {
@@ -28,7 +31,7 @@ describe('the oracle catches what it must (worlds broken on purpose)', () => {
     expect(cut.cuts).toBe(1);
     expect(cut.verdict).toEqual({
       oneSided: [], lostApprovals: [], wrongReversals: [], stanReuse: [], manual: 0, manualUnlisted: [], receiptsWithoutDebit: [],
-      approvalsWithoutReceipt: [], settlementMismatches: [], unnecessaryManual: [],
+      approvalsWithoutReceipt: [], settlementMismatches: [], unnecessaryManual: [], bootReversalsSkipped: [],
     });
   });
 
@@ -134,6 +137,19 @@ describe('the oracle catches what it must (worlds broken on purpose)', () => {
       term.printer.print = async (job) => print(job.kind === 'transaction' && job.amountFen === 1002 ? { ...job, voucherNo: '000999' } : job);
     });
     expect(r.verdict.receiptsWithoutDebit).toEqual(['000001/000999']);
+  });
+
+  it('a boot that lets another request out before the reversal its flash image owed is caught (R5)', () => {
+    const oracle = new LedgerOracle();
+    const pending = { type: 'sale', stan: 7, voucherNo: 7, batchNo: 1, amountFen: 100, status: 'pending', reversalTries: 0, printed: false } as unknown as JournalTransaction;
+    oracle.observeBoot([pending], 3);
+    const sent = [{ mti: '0800' }, { mti: '0200' }, { mti: '0200' }, { mti: '0800', stan: '000008', batch: undefined }, { mti: '0400', stan: '000007', batch: '000001' }];
+    const verdict = oracle.check({ ledger: new IssuerLedger(), sent: sent.map((r) => ({ stan: undefined, batch: undefined, ...r })) }, [], [], { cuts: 1 });
+    expect(verdict.bootReversalsSkipped).toEqual(['boot 1: 0800 went out before the reversal of 000001/000007']);
+    const inOrder = new LedgerOracle();
+    inOrder.observeBoot([pending], 3);
+    const fine = [...sent.slice(0, 3), sent[4]!, sent[3]!];
+    expect(inOrder.check({ ledger: new IssuerLedger(), sent: fine.map((r) => ({ stan: undefined, batch: undefined, ...r })) }, [], [], { cuts: 1 }).bootReversalsSkipped).toEqual([]);
   });
 
   it('a failure prints its seed and a shorter trace that still fails', async () => {

@@ -80,6 +80,7 @@ export async function runDay(events: readonly DayEvent[], options: DayOptions): 
   const images = new JournalImageReader(term.flash.geometry, createPanCipher(DEVICE_KEY));
   /** The oracle reads the flash itself, never the terminal's view of it. */
   const observe = (): void => oracle.observe(images.read(term.flash.snapshot().image));
+  const observeBoot = (): void => oracle.observeBoot(images.read(term.flash.snapshot().image), term.host.requestCount);
   const cashier = new Cashier(term, () => oracle.receipts());
   let cuts = 0;
   let transactions = 0;
@@ -97,7 +98,7 @@ export async function runDay(events: readonly DayEvent[], options: DayOptions): 
         recoveryCut = undefined;
         // What the cut left on flash, read before the terminal mounts it and recovers.
         await term.reboot(() => {
-          observe();
+          observeBoot();
           if (again) arm(term, printer, again);
         });
       }
@@ -146,7 +147,7 @@ export async function runDay(events: readonly DayEvent[], options: DayOptions): 
   }
   // Closing time: switched off for the night, boot recovery next morning.
   await recover(false);
-  await term.reboot(observe);
+  await term.reboot(observeBoot);
   await cashier.toIdle();
   observe();
   term.shell.stop();

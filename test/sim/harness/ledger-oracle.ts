@@ -14,11 +14,14 @@
  * - a settlement whose totals differ from the host's, unless the batch holds what explains it (a
  *   failed reversal, a refund of unknown outcome, or a reversal its settlement round tried and the
  *   host's faults defeated);
- * - an unnecessary manual handling: a reversal given up although the host had answered it 00, 12 or 25.
+ * - an unnecessary manual handling: a reversal given up although the host had answered it 00, 12 or
+ *   25, or before it was tried as often as the settings say (R3);
+ * - a boot that let another request out before the reversals its image owed (R5: reversals first).
  * It learns what the terminal held from the flash images alone (read before every boot recovery
  * and after every action), never from the terminal's own view.
  * Voucher no. = STAN on this terminal (cup-pos.md), so slips and reports are keyed the same way.
  */
+import { defaultSettings } from '../../../firmware/app/settings.js';
 import type { PrintJob } from '../../../firmware/drivers/printer/print-job.js';
 import type { JournalTransaction } from '../../../firmware/journal/journal.js';
 import type { IssuerLedger } from '../../../tools/host-sim/issuer-ledger.js';
@@ -45,16 +48,20 @@ export interface OracleVerdict {
   settlementMismatches: string[];
   /** Reversals given up (manual handling) that the host had answered 00, 12 or 25. */
   unnecessaryManual: string[];
+  /** Boots whose first request was not the reversal their flash image owed (R5). */
+  bootReversalsSkipped: string[];
 }
 
 export function verdictFailed(v: OracleVerdict): boolean {
   return (
     v.oneSided.length + v.lostApprovals.length + v.wrongReversals.length + v.stanReuse.length + v.manualUnlisted.length + v.receiptsWithoutDebit.length +
-      v.approvalsWithoutReceipt.length + v.settlementMismatches.length + v.unnecessaryManual.length >
+      v.approvalsWithoutReceipt.length + v.settlementMismatches.length + v.unnecessaryManual.length + v.bootReversalsSkipped.length >
     0
   );
 }
 
+/** Tries before a reversal may be given up (the terminal's default settings; R3). */
+const REVERSAL_TRIES = defaultSettings().reversalTries;
 /** 0410 codes that clear a reversal (R4). */
 const CLEARS_REVERSAL = new Set(['00', '12', '25']);
 
@@ -67,6 +74,15 @@ export class LedgerOracle {
   private readonly approved = new Map<string, JournalTransaction>();
   private readonly reversalFailed = new Set<string>();
   private readonly unknownRefunds = new Set<string>();
+  /** Each boot: the host's request count at power-on and the reversals its flash image owed. */
+  private readonly boots: { firstRequest: number; owed: string[] }[] = [];
+
+  /** A boot: `transactions` is its flash image before recovery; `firstRequest` the next request's index. */
+  observeBoot(transactions: readonly JournalTransaction[], firstRequest: number): void {
+    this.observe(transactions);
+    const owed = transactions.filter((tx) => tx.status === 'pending' || tx.status === 'reversal-pending').map((tx) => keyOf(tx.batchNo, tx.stan));
+    this.boots.push({ firstRequest, owed });
+  }
 
   /** What one flash image holds (see JournalImageReader). */
   observe(transactions: readonly JournalTransaction[]): void {
@@ -122,9 +138,10 @@ export class LedgerOracle {
     ];
     const receipted = new Set(printed.filter((job) => job.kind === 'transaction').map((job) => keyOf(job.batchNo, job.voucherNo)));
     const approvalsWithoutReceipt = [...this.approved.keys()].filter((k) => !receipted.has(k));
-    const unnecessaryManual = [...this.reversalFailed].filter((k) =>
-      host.sent.some((r) => r.mti === '0400' && keyOf(r.batch ?? '', r.stan ?? '') === k && CLEARS_REVERSAL.has(r.deliveredCode ?? '')),
-    );
+    const unnecessaryManual = [...this.reversalFailed].filter((k) => {
+      const tries = host.sent.filter((r) => r.mti === '0400' && keyOf(r.batch ?? '', r.stan ?? '') === k);
+      return tries.length < REVERSAL_TRIES || tries.some((r) => CLEARS_REVERSAL.has(r.deliveredCode ?? ''));
+    });
     return {
       oneSided: [...new Set(oneSided)],
       lostApprovals,
@@ -136,7 +153,26 @@ export class LedgerOracle {
       approvalsWithoutReceipt,
       settlementMismatches: this.settlementMismatches(host.sent),
       unnecessaryManual,
+      bootReversalsSkipped: this.bootReversalsSkipped(host.sent),
     };
+  }
+
+  /** After each boot, the requests up to the first that is not a 0400 must include every owed reversal. */
+  private bootReversalsSkipped(sent: readonly Pick<SentRequest, 'mti' | 'stan' | 'batch'>[]): string[] {
+    const skipped: string[] = [];
+    this.boots.forEach((boot, b) => {
+      const end = this.boots[b + 1]?.firstRequest ?? sent.length;
+      const reversed = new Set<string>();
+      for (let i = boot.firstRequest; i < end; i++) {
+        const r = sent[i]!;
+        if (r.mti !== '0400') {
+          for (const key of boot.owed) if (!reversed.has(key)) skipped.push(`boot ${b + 1}: ${r.mti} went out before the reversal of ${key}`);
+          return;
+        }
+        reversed.add(keyOf(r.batch ?? '', r.stan ?? ''));
+      }
+    });
+    return skipped;
   }
 
   /**
