@@ -141,7 +141,7 @@ describe('the oracle catches what it must (worlds broken on purpose)', () => {
 
   it('a boot that lets another request out before the reversal its flash image owed is caught (R5)', () => {
     const oracle = new LedgerOracle();
-    const pending = { type: 'sale', stan: 7, voucherNo: 7, batchNo: 1, amountFen: 100, status: 'pending', reversalTries: 0, printed: false } as unknown as JournalTransaction;
+    const pending = { type: 'sale', stan: 7, voucherNo: 7, batchNo: 1, amountFen: 100, status: 'pending', reversible: true, reversalTries: 0, printed: false } as unknown as JournalTransaction;
     oracle.observeBoot([pending], 3);
     const sent = [{ mti: '0800' }, { mti: '0200' }, { mti: '0200' }, { mti: '0800', stan: '000008', batch: undefined }, { mti: '0400', stan: '000007', batch: '000001' }];
     const verdict = oracle.check({ ledger: new IssuerLedger(), sent: sent.map((r) => ({ stan: undefined, batch: undefined, ...r })) }, [], [], { cuts: 1 });

@@ -126,7 +126,8 @@ async function runDay(day: number, kills: number): Promise<OracleVerdict> {
   host.on('response-written', (r) => {
     if (r.written) sent[r.index]!.deliveredCode = r.responseCode;
   });
-  const oracle = new LedgerOracle();
+  // Working keys live in the process: each life signs in before it can MAC a reversal.
+  const oracle = new LedgerOracle({ keysSurviveBoot: false });
   const images = new JournalImageReader({ ...KILL_IMAGE_GEOMETRY, erasedValue: 0xff, needsErase: true }, createPanCipher(DEVICE_KEY));
   const printed: PrintJob[] = [];
   const readImage = async () => images.read(await readKillImage(imagePath).catch(() => new Uint8Array(KILL_IMAGE_GEOMETRY.size).fill(0xff)));

@@ -77,10 +77,19 @@ export class LedgerOracle {
   /** Each boot: the host's request count at power-on and the reversals its flash image owed. */
   private readonly boots: { firstRequest: number; owed: string[] }[] = [];
 
+  /**
+   * `keysSurviveBoot: false` where the terminal's working keys die with it (a killed process keeps
+   * no secure memory): a reversal cannot be MACed before sign-in, so the 0800 may go first.
+   */
+  constructor(private readonly options: { keysSurviveBoot?: boolean } = {}) {}
+
   /** A boot: `transactions` is its flash image before recovery; `firstRequest` the next request's index. */
   observeBoot(transactions: readonly JournalTransaction[], firstRequest: number): void {
     this.observe(transactions);
-    const owed = transactions.filter((tx) => tx.status === 'pending' || tx.status === 'reversal-pending').map((tx) => keyOf(tx.batchNo, tx.stan));
+    // A pending refund is not reversible: it becomes 'unknown' (manual), nothing is sent for it.
+    const owed = transactions
+      .filter((tx) => tx.status === 'reversal-pending' || (tx.status === 'pending' && tx.reversible))
+      .map((tx) => keyOf(tx.batchNo, tx.stan));
     this.boots.push({ firstRequest, owed });
   }
 
@@ -165,6 +174,7 @@ export class LedgerOracle {
       const reversed = new Set<string>();
       for (let i = boot.firstRequest; i < end; i++) {
         const r = sent[i]!;
+        if (r.mti === '0800' && this.options.keysSurviveBoot === false) continue;
         if (r.mti !== '0400') {
           for (const key of boot.owed) if (!reversed.has(key)) skipped.push(`boot ${b + 1}: ${r.mti} went out before the reversal of ${key}`);
           return;
