@@ -35,8 +35,11 @@ if (!Number.isInteger(wantedKills) || wantedKills < 1 || !Number.isSafeInteger(s
   process.exit(2);
 }
 
-/** The child, bundled once into one file so that each life starts in a fraction of a second. */
-const CHILD = resolve(import.meta.dirname, '../../node_modules/.cache/pos-kill-child.mjs');
+/**
+ * The child, bundled once into one file so that each life starts in a fraction of a second (one
+ * bundle per run: a mutant run in a copy of the tree shares node_modules with the tree).
+ */
+const CHILD = resolve(import.meta.dirname, `../../node_modules/.cache/pos-kill-child-${process.pid}.mjs`);
 await build({
   entryPoints: [resolve(import.meta.dirname, 'kill-child.ts')],
   outfile: CHILD,
@@ -92,6 +95,7 @@ try {
   }
 } finally {
   await rm(dir, { recursive: true, force: true });
+  await rm(CHILD, { force: true });
 }
 if (firstFailure) console.log(`kill-sample: FAILED ${firstFailure}`);
 console.log(`kill-sample: ${totals.days} days, ${totals.kills} SIGKILLs of a child terminal process on a file image (${Math.round((Date.now() - started) / 1000)} s)`);
