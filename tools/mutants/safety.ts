@@ -1,5 +1,5 @@
 /**
- * npm run mutants:safety [-- --only <id,id>]: applies each safety mutant (tools/mutants/safety-mutants.ts)
+ * npm run mutants:safety [-- --only <id,id>] [--harnesses <name,name>]: applies each safety mutant (tools/mutants/safety-mutants.ts)
  * in a temporary copy of the tree and runs bounded harnesses on it — the whole-day power-loss run,
  * the soak, the process-kill sample, the journal sweep — the mutant's likely catcher first. A mutant
  * is caught when a harness runs to its summary line and exits non-zero; a harness that crashes
@@ -33,9 +33,15 @@ const HARNESSES: Record<HarnessName, Harness> = {
   'journal-sweep': { script: 'tools/powerloss/journal-sweep.ts', args: ['--transactions', '60', '--sales', '3000'], summary: /^journal-powerloss: ops=/m },
 };
 const ORDER: HarnessName[] = ['soak', 'powerloss', 'kill-sample', 'journal-sweep'];
-const HARNESS_TIMEOUT_MS = 300_000;
+/** A harness that has not finished by then counts as not run (a hang), never as a catch. */
+const HARNESS_TIMEOUT_MS = 900_000;
 
-const { values } = parseArgs({ options: { only: { type: 'string' } } });
+const { values } = parseArgs({ options: { only: { type: 'string' }, harnesses: { type: 'string' } } });
+const harnesses = values.harnesses ? (values.harnesses.split(',') as HarnessName[]) : ORDER;
+if (harnesses.some((h) => !ORDER.includes(h))) {
+  console.error(`mutants-safety: --harnesses takes ${ORDER.join(', ')}`);
+  process.exit(2);
+}
 const root = resolve(import.meta.dirname, '../..');
 const tty = process.stderr.isTTY;
 const progress = (line: string): void => {
@@ -91,7 +97,8 @@ try {
   await cp(root, copy, { recursive: true, filter: (src) => !/[/\\](node_modules|\.git|var|coverage|reports|\.stryker-tmp)$/.test(src) });
   await symlink(join(root, 'node_modules'), join(copy, 'node_modules'), 'dir');
 
-  for (const name of ORDER) {
+  if (harnesses.length < ORDER.length) console.log(`mutants-safety: only these harnesses judge this run: ${harnesses.join(', ')}`);
+  for (const name of harnesses) {
     progress(`mutants-safety: baseline ${name}...`);
     const r = await runHarness(copy, name);
     if (!r.ran || r.failed) {
@@ -118,7 +125,7 @@ try {
     }
     let verdict = '';
     let broken = '';
-    for (const name of [m.harness, ...ORDER.filter((n) => n !== m.harness)]) {
+    for (const name of [m.harness, ...ORDER.filter((n) => n !== m.harness)].filter((n) => harnesses.includes(n))) {
       progress(`mutants-safety: [${i + 1}/${mutants.length}] ${m.id}: ${name}...`);
       const started = Date.now();
       const r = await runHarness(copy, name);
