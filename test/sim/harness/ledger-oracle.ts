@@ -14,6 +14,7 @@
  * - a settlement whose totals differ from the host's, unless the batch holds what explains it (a
  *   failed reversal, a refund of unknown outcome, or a reversal its settlement round tried and the
  *   host's faults defeated);
+ * - a reversal sent again after the host's 00, 12 or 25 reached the terminal (counted as wrong);
  * - an unnecessary manual handling: a reversal given up although the host had answered it 00, 12 or
  *   25, or before it was tried as often as the settings say (R3);
  * - a boot that let another request out before the reversals its image owed (R5: reversals first).
@@ -147,6 +148,14 @@ export class LedgerOracle {
     ];
     const receipted = new Set(printed.filter((job) => job.kind === 'transaction').map((job) => keyOf(job.batchNo, job.voucherNo)));
     const approvalsWithoutReceipt = [...this.approved.keys()].filter((k) => !receipted.has(k));
+    // A reversal sent again after the host's clearing answer reached the terminal, with no power cut between (R4).
+    const boots = this.boots.map((b) => b.firstRequest);
+    host.sent.forEach((r, i) => {
+      if (r.mti !== '0400' || !CLEARS_REVERSAL.has(r.deliveredCode ?? '')) return;
+      const key = keyOf(r.batch ?? '', r.stan ?? '');
+      const again = host.sent.findIndex((later, j) => j > i && later.mti === '0400' && keyOf(later.batch ?? '', later.stan ?? '') === key);
+      if (again > i && !boots.some((b) => b > i && b <= again)) wrong.add(`${key} reversed again after ${r.deliveredCode}`);
+    });
     const unnecessaryManual = [...this.reversalFailed].filter((k) => {
       const tries = host.sent.filter((r) => r.mti === '0400' && keyOf(r.batch ?? '', r.stan ?? '') === k);
       return tries.length < REVERSAL_TRIES || tries.some((r) => CLEARS_REVERSAL.has(r.deliveredCode ?? ''));
