@@ -213,8 +213,8 @@ export const SAFETY_MUTANTS: SafetyMutant[] = [
     edits: [
       {
         file: 'firmware/app/flows/printing.ts',
-        search: '    const ok = yield* printWithRecovery(ctx, transactionReceipt(tx, copy, reprint, ctx.settings, ctx.time.wall), status);\n    if (!ok) return;\n    if (copy === \'merchant\' && !tx.printed) yield* journalCall(ctx, { method: \'printed\', stan: tx.stan });',
-        replace: '    if (copy === \'merchant\' && !tx.printed) yield* journalCall(ctx, { method: \'printed\', stan: tx.stan });\n    const ok = yield* printWithRecovery(ctx, transactionReceipt(tx, copy, reprint, ctx.settings, ctx.time.wall), status);\n    if (!ok) return;',
+        search: '    const ok = yield* printWithRecovery(ctx, transactionReceipt(tx, copy, reprint, ctx.settings, ctx.time.wall), status);\n    if (!ok) return false;\n    if (copy === \'merchant\' && !tx.printed) yield* journalCall(ctx, { method: \'printed\', stan: tx.stan });',
+        replace: '    if (copy === \'merchant\' && !tx.printed) yield* journalCall(ctx, { method: \'printed\', stan: tx.stan });\n    const ok = yield* printWithRecovery(ctx, transactionReceipt(tx, copy, reprint, ctx.settings, ctx.time.wall), status);\n    if (!ok) return false;',
       },
     ],
   },
