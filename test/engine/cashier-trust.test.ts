@@ -14,7 +14,7 @@ import { defaultSettings, type TerminalSettings } from '../../firmware/app/setti
 import { layoutReceipt } from '../../firmware/drivers/printer/receipt-layout.js';
 import type { TransactionList, TransactionReceipt } from '../../firmware/drivers/printer/print-job.js';
 import { EngineDriver } from './doubles/engine-driver.js';
-import { MemoryJournal } from './doubles/memory-journal.js';
+import { flashTestJournal } from './doubles/flash-test-journal.js';
 import { TerminalRig } from './doubles/terminal-rig.js';
 
 async function rigWith(settings: Partial<TerminalSettings> = {}): Promise<TerminalRig> {
@@ -55,7 +55,7 @@ describe('6 what a cashier is told', () => {
   });
 
   it('Chinese 16x2: 冲正成功 with amount and voucher, before the next sale goes out', async () => {
-    const d = new EngineDriver(new MemoryJournal(), defaultSettings(), { cols: 16, rows: 2, chinese: true });
+    const d = new EngineDriver(await flashTestJournal(), defaultSettings(), { cols: 16, rows: 2, chinese: true });
     await d.start();
     await d.signIn();
     await d.saleKeys(500);
@@ -87,7 +87,7 @@ describe('6 what a cashier is told', () => {
 
   it('16x2: the paper-out screen of an approved sale keeps APPROVED and the amount', async () => {
     for (const [chinese, approved] of [[false, 'APPROVED 1.00'], [true, '交易成功 1.00']] as const) {
-      const d = new EngineDriver(new MemoryJournal(), defaultSettings(), { cols: 16, rows: 2, chinese });
+      const d = new EngineDriver(await flashTestJournal(), defaultSettings(), { cols: 16, rows: 2, chinese });
       await d.start();
       await d.signIn();
       await d.saleKeys(100);
@@ -134,7 +134,7 @@ describe('7 paper before money', () => {
   });
 
   it('a printer that cannot say does not stop trading', async () => {
-    const d = new EngineDriver();
+    const d = new EngineDriver(await flashTestJournal());
     d.paperPresent = undefined;
     await d.start();
     await d.signIn();
@@ -168,7 +168,7 @@ describe('8 settlement with confirmation', () => {
   });
 
   it('Chinese 16x2: 内卡借记 with count and amount, and 确认 asked', async () => {
-    const d = new EngineDriver(new MemoryJournal(), defaultSettings(), { cols: 16, rows: 2, chinese: true });
+    const d = new EngineDriver(await flashTestJournal(), defaultSettings(), { cols: 16, rows: 2, chinese: true });
     await d.start();
     await d.signIn();
     await d.saleKeys(8800);
@@ -259,7 +259,7 @@ describe('10 lockout and limits', () => {
   });
 
   it('the attempt is counted before the password is checked: with the count not durable, even the right one is refused', async () => {
-    const d = new EngineDriver();
+    const d = new EngineDriver(await flashTestJournal());
     d.lockoutSaves = false;
     await d.start();
     await d.signInKeys('01', '0000');

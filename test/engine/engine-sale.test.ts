@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultSettings } from '../../firmware/app/settings.js';
 import { CARD, EngineDriver } from './doubles/engine-driver.js';
-import { MemoryJournal } from './doubles/memory-journal.js';
+import { flashTestJournal } from './doubles/flash-test-journal.js';
 
 /** Signed in, '1' pressed, 88.00 keyed, card swiped and confirmed, PIN 1234 entered: the 0200 is out. */
 async function saleSent(d: EngineDriver): Promise<void> {
@@ -12,7 +12,7 @@ async function saleSent(d: EngineDriver): Promise<void> {
 
 describe('engine: sale step by step (pure)', () => {
   it('boots to the sign-in prompt and refuses a sale before sign-in', async () => {
-    const d = new EngineDriver();
+    const d = new EngineDriver(await flashTestJournal());
     await d.start();
     expect(d.screen).toContain('SIGN IN: ENTER');
     await d.keys('1');
@@ -20,7 +20,7 @@ describe('engine: sale step by step (pure)', () => {
   });
 
   it('signs in with 0800 60.3 = 003, operator in F63, and raises the batch from the host', async () => {
-    const d = new EngineDriver();
+    const d = new EngineDriver(await flashTestJournal());
     await d.start();
     await d.keys('ENTER');
     await d.type('01');
@@ -38,7 +38,7 @@ describe('engine: sale step by step (pure)', () => {
   });
 
   it('refuses a wrong operator password', async () => {
-    const d = new EngineDriver();
+    const d = new EngineDriver(await flashTestJournal());
     await d.start();
     await d.signInKeys('01', '9999');
     expect(d.screen).toContain('WRONG PASSWORD');
@@ -46,7 +46,7 @@ describe('engine: sale step by step (pure)', () => {
   });
 
   it('approved: begin durable before send, approval recorded before print, merchant then cardholder copy', async () => {
-    const d = new EngineDriver();
+    const d = new EngineDriver(await flashTestJournal());
     await saleSent(d);
     expect(d.waiting.op).toBe('host');
     const req = d.sent.at(-1)!;
@@ -78,7 +78,7 @@ describe('engine: sale step by step (pure)', () => {
   });
 
   it('amount entry: fen, CLEAR deletes, 12 digits at most, 0 refused', async () => {
-    const d = new EngineDriver();
+    const d = new EngineDriver(await flashTestJournal());
     await d.start();
     await d.signIn();
     await d.keys('1');
@@ -95,7 +95,7 @@ describe('engine: sale step by step (pure)', () => {
   });
 
   it('shows the masked PAN for confirmation and asks again after a bad swipe', async () => {
-    const d = new EngineDriver();
+    const d = new EngineDriver(await flashTestJournal());
     await d.start();
     await d.signIn();
     await d.keys('1');
@@ -109,7 +109,7 @@ describe('engine: sale step by step (pure)', () => {
   });
 
   it('declined: the response code meaning is shown and the record is declined, no reversal', async () => {
-    const d = new EngineDriver();
+    const d = new EngineDriver(await flashTestJournal());
     await saleSent(d);
     const stan = Number(d.sent.at(-1)!.fields[11]);
     await d.reply({ 39: '51' });
@@ -120,7 +120,7 @@ describe('engine: sale step by step (pure)', () => {
   });
 
   it('timeout: reversal 98 goes out at once with the original fields; 0410 00 clears it', async () => {
-    const d = new EngineDriver();
+    const d = new EngineDriver(await flashTestJournal());
     await saleSent(d);
     const sale = d.sent.at(-1)!;
     await d.host({ ok: false, kind: 'timeout', requestSent: true, detail: 'no response' });
@@ -137,7 +137,7 @@ describe('engine: sale step by step (pure)', () => {
   });
 
   it('MAC failure: reversal A0; malformed: reversal 06', async () => {
-    const d = new EngineDriver();
+    const d = new EngineDriver(await flashTestJournal());
     await saleSent(d);
     await d.reply({ 39: '00', 37: '1', 38: '2' }, false);
     expect(d.sent.at(-1)!.fields[39]).toBe('A0');
@@ -145,14 +145,14 @@ describe('engine: sale step by step (pure)', () => {
     await d.reply({ 39: '00' });
     expect(d.screen).toContain('MAC ERROR');
 
-    const e = new EngineDriver();
+    const e = new EngineDriver(await flashTestJournal());
     await saleSent(e);
     await e.host({ ok: false, kind: 'malformed', requestSent: true, detail: 'bad bitmap' });
     expect(e.sent.at(-1)!.fields[39]).toBe('06');
   });
 
   it('unreachable before sending: no reversal is owed', async () => {
-    const d = new EngineDriver();
+    const d = new EngineDriver(await flashTestJournal());
     await saleSent(d);
     const stan = Number(d.sent.at(-1)!.fields[11]);
     await d.host({ ok: false, kind: 'unreachable', requestSent: false, detail: 'ECONNREFUSED' });
@@ -162,14 +162,14 @@ describe('engine: sale step by step (pure)', () => {
   });
 
   it('unreachable after bytes left counts as a timeout (98)', async () => {
-    const d = new EngineDriver();
+    const d = new EngineDriver(await flashTestJournal());
     await saleSent(d);
     await d.host({ ok: false, kind: 'unreachable', requestSent: true, detail: 'reset' });
     expect(d.sent.at(-1)).toMatchObject({ mti: '0400', fields: { 39: '98' } });
   });
 
   it('reversal out of tries: reversal-failed, 冲正不成功 slip printed', async () => {
-    const d = new EngineDriver();
+    const d = new EngineDriver(await flashTestJournal());
     await saleSent(d);
     const stan = Number(d.sent.at(-1)!.fields[11]);
     await d.host({ ok: false, kind: 'timeout', requestSent: true, detail: 'x' });
@@ -184,7 +184,7 @@ describe('engine: sale step by step (pure)', () => {
   });
 
   it('paper out after approval: 纸张用完, reprints from the top when paper is back, never reversed', async () => {
-    const d = new EngineDriver();
+    const d = new EngineDriver(await flashTestJournal());
     await saleSent(d);
     await d.reply({ 39: '00', 37: '123456789012', 38: '654321' });
     await d.print({ ok: false, reason: 'paper-out', linesPrinted: 7 });
@@ -203,7 +203,7 @@ describe('engine: sale step by step (pure)', () => {
   });
 
   it('journal full: 请先结算 and no new financial transaction', async () => {
-    const d = new EngineDriver(new MemoryJournal(0));
+    const d = new EngineDriver(await flashTestJournal({ transactionsLeft: 0 }));
     await d.start();
     await d.signIn();
     await d.keys('1');
@@ -213,7 +213,7 @@ describe('engine: sale step by step (pure)', () => {
   });
 
   it('journal refuses begin (full at the last moment): nothing is sent', async () => {
-    const d = new EngineDriver(new MemoryJournal(1));
+    const d = new EngineDriver(await flashTestJournal({ transactionsLeft: 1 }));
     await d.start();
     await d.signIn();
     d.journal.failNext('begin');
@@ -223,7 +223,7 @@ describe('engine: sale step by step (pure)', () => {
   });
 
   it('approval that cannot be recorded is reversed with 96', async () => {
-    const d = new EngineDriver();
+    const d = new EngineDriver(await flashTestJournal());
     await saleSent(d);
     d.journal.failNext('approve');
     await d.reply({ 39: '00', 37: '123456789012', 38: '654321' });
@@ -232,7 +232,7 @@ describe('engine: sale step by step (pure)', () => {
   });
 
   it('idle timeout on a prompt returns to the idle screen', async () => {
-    const d = new EngineDriver();
+    const d = new EngineDriver(await flashTestJournal());
     await d.start();
     await d.signIn();
     await d.keys('1');
@@ -244,7 +244,7 @@ describe('engine: sale step by step (pure)', () => {
   });
 
   it('PIN bypass only when configured', async () => {
-    const d = new EngineDriver();
+    const d = new EngineDriver(await flashTestJournal());
     await d.start();
     await d.signIn();
     await d.keys('1');
@@ -259,7 +259,7 @@ describe('engine: sale step by step (pure)', () => {
     expect(d.waiting.op).toBe('input');
 
     const settings = { ...defaultSettings(), pinBypassAllowed: true };
-    const e = new EngineDriver(new MemoryJournal(), settings);
+    const e = new EngineDriver(await flashTestJournal(), settings);
     await e.start();
     await e.signIn();
     await e.keys('1');
@@ -273,7 +273,7 @@ describe('engine: sale step by step (pure)', () => {
   });
 
   it('an event that does not answer the outstanding operation is ignored and says so', async () => {
-    const d = new EngineDriver();
+    const d = new EngineDriver(await flashTestJournal());
     await saleSent(d);
     const step = d.engine.handle({ kind: 'key', key: 'CANCEL' }, { ms: 0, wall: new Date() });
     expect(step.ignored).toBe(true);
@@ -282,7 +282,7 @@ describe('engine: sale step by step (pure)', () => {
   });
 
   it('never logs the PIN, track data or the clear PAN', async () => {
-    const d = new EngineDriver();
+    const d = new EngineDriver(await flashTestJournal());
     await saleSent(d);
     await d.reply({ 39: '00', 37: '123456789012', 38: '654321' });
     const logged = JSON.stringify(d.logs);
@@ -295,7 +295,7 @@ describe('engine: sale step by step (pure)', () => {
 
 describe('engine: sign-in edge cases (pure)', () => {
   it('"key check failed" keeps the operator signed out and shows the error', async () => {
-    const d = new EngineDriver();
+    const d = new EngineDriver(await flashTestJournal());
     await d.start();
     d.keysOutcome = { ok: false, reason: 'key-check-failed' };
     await d.signInKeys();
@@ -305,7 +305,7 @@ describe('engine: sign-in edge cases (pure)', () => {
   });
 
   it('a host refusal of sign-in shows the code meaning', async () => {
-    const d = new EngineDriver();
+    const d = new EngineDriver(await flashTestJournal());
     await d.start();
     await d.signInKeys();
     await d.reply({ 39: '97' });
@@ -314,7 +314,7 @@ describe('engine: sign-in edge cases (pure)', () => {
   });
 
   it('boot with a pending record sends its reversal (98) first; an owed one after sign-in when keys are missing', async () => {
-    const journal = new MemoryJournal();
+    const journal = await flashTestJournal();
     await journal.takeCounter('stan');
     const d0 = new EngineDriver(journal);
     await d0.start();
@@ -338,7 +338,7 @@ describe('engine: sign-in edge cases (pure)', () => {
 
 describe('engine: host down while a reversal is owed (pure)', () => {
   it('the reversal that cannot leave is not a try; the next sale is refused until it clears', async () => {
-    const d = new EngineDriver();
+    const d = new EngineDriver(await flashTestJournal());
     await saleSent(d);
     await d.host({ ok: false, kind: 'timeout', requestSent: true, detail: 'x' });
     await d.host({ ok: false, kind: 'unreachable', requestSent: false, detail: 'ECONNREFUSED' });

@@ -5,7 +5,7 @@ import { ZH, ZH_RESPONSE_CODES } from '../../firmware/app/screens/zh.js';
 import { EN_RESPONSE_CODES } from '../../firmware/app/screens/en.js';
 import { defaultSettings, settingsProblems } from '../../firmware/app/settings.js';
 import { EngineDriver } from './doubles/engine-driver.js';
-import { MemoryJournal } from './doubles/memory-journal.js';
+import { flashTestJournal } from './doubles/flash-test-journal.js';
 
 describe('screens', () => {
   it('formats fen as yuan', () => {
@@ -40,20 +40,20 @@ describe('screens', () => {
   });
 
   it('a Chinese 16x2 display gets Chinese text; an HD44780 gets English whatever the setting', async () => {
-    const zh = new EngineDriver(new MemoryJournal(), defaultSettings(), { cols: 16, rows: 2, chinese: true });
+    const zh = new EngineDriver(await flashTestJournal(), defaultSettings(), { cols: 16, rows: 2, chinese: true });
     await zh.start();
     expect(zh.screen).toContain('请签到');
     await zh.keys('1');
     expect(zh.screen).toContain('请先签到');
     for (const lines of zh.screens) for (const l of lines) expect(cellWidth(l)).toBeLessThanOrEqual(16);
 
-    const en = new EngineDriver(new MemoryJournal(), { ...defaultSettings(), language: 'zh' }, { cols: 16, rows: 2, chinese: false });
+    const en = new EngineDriver(await flashTestJournal(), { ...defaultSettings(), language: 'zh' }, { cols: 16, rows: 2, chinese: false });
     await en.start();
     expect(en.screen).toContain('SIGN IN');
   });
 
   it('Chinese sale screens: amount, masked PAN, PIN stars, 冲正中 on a timeout', async () => {
-    const d = new EngineDriver(new MemoryJournal(), defaultSettings(), { cols: 20, rows: 4, chinese: true });
+    const d = new EngineDriver(await flashTestJournal(), defaultSettings(), { cols: 20, rows: 4, chinese: true });
     await d.start();
     await d.signIn();
     await d.keys('1');
@@ -89,7 +89,7 @@ describe('settings', () => {
 
 describe('16x2 screens keep what the cashier must act on', () => {
   it('the main menu scrolls with DOWN; the PIN echo and a zero-amount refusal stay visible', async () => {
-    const d = new EngineDriver(new MemoryJournal(), defaultSettings(), { cols: 16, rows: 2, chinese: false });
+    const d = new EngineDriver(await flashTestJournal(), defaultSettings(), { cols: 16, rows: 2, chinese: false });
     await d.start();
     await d.signIn();
     await d.keys('ENTER');

@@ -3,6 +3,9 @@ import { runDay, type DayEvent } from './harness/day-run.js';
 import { describeFailure } from './harness/failure-report.js';
 import { shrinkEvents } from './harness/shrink.js';
 import type { SimTerminal } from './harness/sim-terminal.js';
+import { LedgerOracle } from './harness/ledger-oracle.js';
+import { IssuerLedger } from '../../tools/host-sim/issuer-ledger.js';
+import type { JournalTransaction } from '../../firmware/journal/journal.js';
 
 /** A short day: sign-in, four sales, a balance inquiry, settlement. */
 function shortDay(cutSale?: number): DayEvent[] {
@@ -26,7 +29,51 @@ describe('the oracle catches what it must (worlds broken on purpose)', () => {
     expect((await runDay(shortDay(), { seed: 4 })).verdict.oneSided).toEqual([]);
     const cut = await runDay(shortDay(2), { seed: 4 });
     expect(cut.cuts).toBe(1);
-    expect(cut.verdict).toEqual({ oneSided: [], lostApprovals: [], wrongReversals: [], stanReuse: [], manual: 0, manualUnlisted: [], receiptsWithoutDebit: [] });
+    expect(cut.verdict).toEqual({
+      oneSided: [], lostApprovals: [], wrongReversals: [], stanReuse: [], manual: 0, manualUnlisted: [], receiptsWithoutDebit: [],
+      approvalsWithoutReceipt: [], settlementMismatches: [], unnecessaryManual: [], bootReversalsSkipped: [],
+    });
+  });
+
+  it('an approval whose receipt never printed is caught', async () => {
+    const r = await brokenDay((term) => {
+      const print = term.printer.print.bind(term.printer);
+      term.printer.print = async (job) => (job.kind === 'transaction' && job.amountFen === 1003 ? { ok: true } : print(job));
+    });
+    expect(r.verdict.approvalsWithoutReceipt).toEqual(['000001/000004']);
+  });
+
+  it("a settlement off the host's books, with nothing in the batch to explain it, is caught", async () => {
+    const r = await brokenDay((term) => {
+      const records = term.host.issuer.batchRecords.bind(term.host.issuer);
+      term.host.issuer.batchRecords = (terminalId, batch) => {
+        const all = records(terminalId, batch);
+        return all.length > 0 ? [...all, { ...all[0]!, stan: '000999' }] : all;
+      };
+    });
+    expect(r.verdict.settlementMismatches).toHaveLength(1);
+    expect(r.verdict.settlementMismatches[0]).toMatch(/^batch 000001: terminal .* host /);
+  });
+
+  it('a reversal given up although the host answered 00 is an unnecessary manual handling', async () => {
+    const day: DayEvent[] = [
+      { action: { do: 'sign-in' } },
+      { action: { do: 'sale', amountFen: 777, card: 0 }, faults: ['drop'] },
+    ];
+    const r = await runDay(day, {
+      seed: 5,
+      inspect: (term) => {
+        const exchange = term.host.exchange.bind(term.host);
+        // The terminal is told 96 whatever the host answered (a terminal that misreads 00).
+        term.host.exchange = async (request, options) => {
+          const result = await exchange(request, options);
+          if (request.mti === '0400') result.message.fields[39] = '96';
+          return result;
+        };
+      },
+    });
+    expect(r.verdict.manual).toBe(1);
+    expect(r.verdict.unnecessaryManual).toEqual(['000001/000002']);
   });
 
   it('a host that answers 0410 00 but never undoes the debit leaves a 单边帐: one-sided', async () => {
@@ -90,6 +137,19 @@ describe('the oracle catches what it must (worlds broken on purpose)', () => {
       term.printer.print = async (job) => print(job.kind === 'transaction' && job.amountFen === 1002 ? { ...job, voucherNo: '000999' } : job);
     });
     expect(r.verdict.receiptsWithoutDebit).toEqual(['000001/000999']);
+  });
+
+  it('a boot that lets another request out before the reversal its flash image owed is caught (R5)', () => {
+    const oracle = new LedgerOracle();
+    const pending = { type: 'sale', stan: 7, voucherNo: 7, batchNo: 1, amountFen: 100, status: 'pending', reversible: true, reversalTries: 0, printed: false } as unknown as JournalTransaction;
+    oracle.observeBoot([pending], 3);
+    const sent = [{ mti: '0800' }, { mti: '0200' }, { mti: '0200' }, { mti: '0800', stan: '000008', batch: undefined }, { mti: '0400', stan: '000007', batch: '000001' }];
+    const verdict = oracle.check({ ledger: new IssuerLedger(), sent: sent.map((r) => ({ stan: undefined, batch: undefined, ...r })) }, [], [], { cuts: 1 });
+    expect(verdict.bootReversalsSkipped).toEqual(['boot 1: 0800 went out before the reversal of 000001/000007']);
+    const inOrder = new LedgerOracle();
+    inOrder.observeBoot([pending], 3);
+    const fine = [...sent.slice(0, 3), sent[4]!, sent[3]!];
+    expect(inOrder.check({ ledger: new IssuerLedger(), sent: fine.map((r) => ({ stan: undefined, batch: undefined, ...r })) }, [], [], { cuts: 1 }).bootReversalsSkipped).toEqual([]);
   });
 
   it('a failure prints its seed and a shorter trace that still fails', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { FAULT_KINDS } from '../../tools/host-sim/fault-plan.js';
+import { SIM_FAULT_KINDS } from './harness/sim-host.js';
 import { runDay } from './harness/day-run.js';
-import { randomDay, soak } from './harness/soak.js';
+import { missedFloors, randomDay, soak } from './harness/soak.js';
 
 describe('soak (bounded): random days with host faults and power cuts', () => {
   it('400 transactions: every fault kind, over 20% of requests faulted, cuts, and nothing one-sided', async () => {
@@ -10,10 +10,12 @@ describe('soak (bounded): random days with host faults and power cuts', () => {
     expect(result.failure).toBeUndefined();
     expect(result.transactions).toBe(400);
     expect(result.faults / result.requests).toBeGreaterThanOrEqual(0.2);
-    for (const kind of FAULT_KINDS) expect(result.faultsByKind[kind], kind).toBeGreaterThan(0);
+    for (const kind of SIM_FAULT_KINDS) expect(result.faultsByKind[kind], kind).toBeGreaterThan(0);
+    // Every floor but GC copies: this terminal's journal never needs GC to copy (see the report).
+    expect(missedFloors(result, 400).filter((m) => !m.startsWith('gc_copies'))).toEqual([]);
     expect(result.cuts).toBeGreaterThan(3);
-    expect({ oneSided: result.oneSided, lostApprovals: result.lostApprovals, wrongReversals: result.wrongReversals, stanReuse: result.stanReuse, manualUnlisted: result.manualUnlisted, receiptsWithoutDebit: result.receiptsWithoutDebit, errors: result.errors })
-      .toEqual({ oneSided: 0, lostApprovals: 0, wrongReversals: 0, stanReuse: 0, manualUnlisted: 0, receiptsWithoutDebit: 0, errors: 0 });
+    expect({ oneSided: result.oneSided, lostApprovals: result.lostApprovals, wrongReversals: result.wrongReversals, stanReuse: result.stanReuse, manualUnlisted: result.manualUnlisted, receiptsWithoutDebit: result.receiptsWithoutDebit, errors: result.errors, approvalsWithoutReceipt: result.approvalsWithoutReceipt, settlementMismatches: result.settlementMismatches, unnecessaryManual: result.unnecessaryManual })
+      .toEqual({ oneSided: 0, lostApprovals: 0, wrongReversals: 0, stanReuse: 0, manualUnlisted: 0, receiptsWithoutDebit: 0, errors: 0, approvalsWithoutReceipt: 0, settlementMismatches: 0, unnecessaryManual: 0 });
   });
 
   it('a simulated day is deterministic: same seed, same requests, same books, same cuts', async () => {
@@ -22,6 +24,16 @@ describe('soak (bounded): random days with host faults and power cuts', () => {
     const again = await runDay(day, { seed: 5 });
     expect(again).toEqual(first);
     expect(first.cuts + first.faults).toBeGreaterThan(0);
+  });
+
+  it('the floors: a soak that approves nothing, never fills the journal or misses a fault kind fails, and says which', () => {
+    const empty = { days: 1, transactions: 1000, requests: 0, faults: 0, faultsByKind: {}, approved: {}, cuts: 0, settlementsAsked: 0, oneSided: 0, lostApprovals: 0, wrongReversals: 0, stanReuse: 0, manual: 0, manualUnlisted: 0, receiptsWithoutDebit: 0, approvalsWithoutReceipt: 0, settlementMismatches: 0, unnecessaryManual: 0, bootReversalsSkipped: 0, gcCopies: 0, errors: 0 };
+    const missed = missedFloors(empty, 1000);
+    expect(missed).toContain('approvals=0 < 300');
+    expect(missed).toContain('journal_full=0 < 10');
+    expect(missed).toContain('gc_copies=0 < 50');
+    expect(missed).toContain('fault reversal-96=0 < 5');
+    expect(missed).toHaveLength(3 + SIM_FAULT_KINDS.length);
   });
 
   it('a day is the same for the same seed and different for another', () => {

@@ -21,7 +21,10 @@ describe('a day on the virtual printing head (the real raster pipeline)', () => 
         return p;
       },
     });
-    expect(result.verdict).toEqual({ oneSided: [], lostApprovals: [], wrongReversals: [], stanReuse: [], manual: 0, manualUnlisted: [], receiptsWithoutDebit: [] });
+    expect(result.verdict).toEqual({
+      oneSided: [], lostApprovals: [], wrongReversals: [], stanReuse: [], manual: 0, manualUnlisted: [], receiptsWithoutDebit: [],
+      approvalsWithoutReceipt: [], settlementMismatches: [], unnecessaryManual: [], bootReversalsSkipped: [],
+    });
     const jobs = printers[0]!.jobs;
     const torn = jobs.findIndex((j) => !j.outcome.ok);
     expect(jobs[torn]!.outcome).toEqual({ ok: false, reason: 'paper-out', linesPrinted: 10 });

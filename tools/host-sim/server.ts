@@ -25,6 +25,8 @@ export interface RequestEvent {
   stan: string | undefined;
   terminalId: string | undefined;
   processingCode: string | undefined;
+  /** F60.2: the batch the request belongs to (a 0400 names its original's). */
+  batch: string | undefined;
 }
 
 export interface AppliedEvent extends RequestEvent {
@@ -121,6 +123,7 @@ export async function startHostSimulator(options: HostSimulatorOptions = {}): Pr
       stan: getString(request, 11),
       terminalId: getString(request, 41),
       processingCode: getString(request, 3),
+      batch: getString(request, 60)?.slice(2, 8),
     };
     const received$ = emit('request-received', base);
     if (received$) await received$;

@@ -1,6 +1,6 @@
 /**
  * Drives the pure TransactionEngine by hand: the test answers each operation; journal operations
- * are answered from an in-memory model (no I/O) unless the test takes them itself.
+ * are answered by the real journal on simulated flash (see flash-test-journal.ts) unless the test takes them itself.
  */
 import { TransactionEngine } from '../../../firmware/app/engine.js';
 import type { EngineEvent, EngineStep, HostOutcome, KeyInstallOutcome, Operation } from '../../../firmware/app/engine-io.js';
@@ -10,7 +10,7 @@ import type { CardRead, SwipeResult } from '../../../firmware/drivers/magstripe/
 import type { PrintJob, PrintOutcome } from '../../../firmware/drivers/printer/print-job.js';
 import type { IsoMessage } from '../../../firmware/iso8583/message.js';
 import { invokeJournal } from '../../../firmware/journal/journal-call.js';
-import { MemoryJournal } from './memory-journal.js';
+import type { FailingJournal } from './flash-test-journal.js';
 
 export const CARD: CardRead = {
   ok: true,
@@ -37,7 +37,7 @@ export class EngineDriver {
   private step!: EngineStep;
 
   constructor(
-    readonly journal = new MemoryJournal(),
+    readonly journal: FailingJournal,
     settings: TerminalSettings = defaultSettings(),
     display = { cols: 20, rows: 4, chinese: false },
   ) {
@@ -78,7 +78,7 @@ export class EngineDriver {
     await this.settleJournal();
   }
 
-  /** Answers journal operations from the model until the engine waits for something else. */
+  /** Answers journal operations from the journal until the engine waits for something else. */
   async settleJournal(): Promise<void> {
     for (;;) {
       const op = this.step.waiting;

@@ -6,21 +6,25 @@
  * boots next morning, which runs its boot recovery) and the oracle's check against the issuer.
  */
 import type { CutMode } from '../../../firmware/drivers/flash/simulated-nor.js';
-import type { FaultKind } from '../../../tools/host-sim/fault-plan.js';
 import { Cashier, isTransaction, type CashierAction } from './cashier.js';
 import { LedgerOracle, type OracleVerdict } from './ledger-oracle.js';
-import type { MessageBoundary } from './sim-host.js';
+import type { MessageBoundary, SimFault } from './sim-host.js';
 import { JobLog } from './job-log.js';
+import { JournalImageReader } from './journal-image.js';
 import { PaperRollPrinter } from './paper-roll-printer.js';
-import { SimTerminal, type SimPrinter } from './sim-terminal.js';
+import { DEVICE_KEY, SimTerminal, type SimPrinter } from './sim-terminal.js';
+import { createPanCipher } from '../../../firmware/security/pan-at-rest.js';
 
-/** Where the power goes, counted from the start of the event's action (flash ops from 1, requests from 0). */
-export type PowerCutPlan = { flashOp: number; mode: CutMode } | { request: number; at: MessageBoundary };
+/**
+ * Where the power goes, counted from the start of the event's action (flash ops from 1, requests
+ * and print jobs from 0; a print job is cut as it starts to print).
+ */
+export type PowerCutPlan = { flashOp: number; mode: CutMode } | { request: number; at: MessageBoundary } | { printJob: number };
 
 export interface DayEvent {
   action: CashierAction;
   /** Faults for the action's requests in order (null: a clean exchange); later requests are clean. */
-  faults?: (FaultKind | null)[];
+  faults?: (SimFault | null)[];
   cut?: PowerCutPlan;
   /** When `cut` struck: a second cut while the terminal recovers from it (counted from power-on). */
   cutInRecovery?: PowerCutPlan;
@@ -30,6 +34,7 @@ export interface DayEvent {
 export interface EventSpan {
   flashOps: number;
   requests: number;
+  printJobs: number;
 }
 
 export interface DayResult {
@@ -44,6 +49,8 @@ export interface DayResult {
   settlementsAsked: number;
   /** Approved transactions of the day by type (what the day really did). */
   approved: Record<string, number>;
+  /** Journal records the oracle saw move to another sector (GC copies), read off the flash images. */
+  gcCopies: number;
 }
 
 export interface DayOptions {
@@ -51,6 +58,9 @@ export interface DayOptions {
   /** A fresh printer per day; default the paper-roll printer (fast), the virtual head where dots matter. */
   printer?: () => SimPrinter;
   flashSectors?: number;
+  sectorSize?: number;
+  /** false: a failing day is reported as it is, without the search for its shortest trace (mutant runs). */
+  shrink?: boolean;
   /** Called with the fresh terminal before the day starts (tests plant faults in the world here). */
   inspect?: (term: SimTerminal) => void;
 }
@@ -63,9 +73,14 @@ export async function runDay(events: readonly DayEvent[], options: DayOptions): 
     seed: options.seed,
     printer,
     ...(options.flashSectors !== undefined ? { flashSectors: options.flashSectors } : {}),
+    ...(options.sectorSize !== undefined ? { sectorSize: options.sectorSize } : {}),
   });
   options.inspect?.(term);
   const oracle = new LedgerOracle();
+  const images = new JournalImageReader(term.flash.geometry, createPanCipher(DEVICE_KEY));
+  /** The oracle reads the flash itself, never the terminal's view of it. */
+  const observe = (): void => oracle.observe(images.read(term.flash.snapshot().image));
+  const observeBoot = (): void => oracle.observeBoot(images.read(term.flash.snapshot().image), term.host.requestCount);
   const cashier = new Cashier(term, () => oracle.receipts());
   let cuts = 0;
   let transactions = 0;
@@ -81,11 +96,14 @@ export async function runDay(events: readonly DayEvent[], options: DayOptions): 
         cuts += 1;
         const again = recoveryCut;
         recoveryCut = undefined;
-        await term.reboot(() => again && arm(term, again));
+        // What the cut left on flash, read before the terminal mounts it and recovers.
+        await term.reboot(() => {
+          observeBoot();
+          if (again) arm(term, printer, again);
+        });
       }
-      oracle.observe(term.journal.view());
       if (!(await cashier.toIdle())) continue;
-      oracle.observe(term.journal.view());
+      observe();
       for (let i = 0; signIn && !cashier.signedIn && i < SIGN_IN_TRIES && term.halted === undefined; i++) {
         await cashier.perform({ do: 'sign-in' });
         await cashier.toIdle();
@@ -98,8 +116,7 @@ export async function runDay(events: readonly DayEvent[], options: DayOptions): 
       }
       if (term.halted === undefined) {
         // A recovery cut that found nothing to cut must not strike the next action.
-        term.flash.disarmCut();
-        term.host.disarmCut();
+        disarm(term, printer);
         return;
       }
     }
@@ -109,49 +126,58 @@ export async function runDay(events: readonly DayEvent[], options: DayOptions): 
   for (const event of events) {
     await recover(event.action.do !== 'sign-in');
     if (event.action.do === 'sign-in' && cashier.signedIn) {
-      spans.push({ flashOps: 0, requests: 0 });
+      spans.push({ flashOps: 0, requests: 0, printJobs: 0 });
       continue;
     }
     const ops0 = term.flash.operationCount;
     const requests0 = term.host.requestCount;
+    const jobs0 = printer.started;
     event.faults?.forEach((kind, i) => {
-      if (kind) term.host.faults.add({ kind, requestIndex: requests0 + i });
+      if (kind) term.host.addFault(kind, requests0 + i);
     });
-    if (event.cut) arm(term, event.cut);
+    if (event.cut) arm(term, printer, event.cut);
     if (isTransaction(event.action)) transactions += 1;
     await cashier.perform(event.action);
     await cashier.toIdle();
-    spans.push({ flashOps: term.flash.operationCount - ops0, requests: term.host.requestCount - requests0 });
-    term.flash.disarmCut();
-    term.host.disarmCut();
-    term.host.faults.clear();
+    spans.push({ flashOps: term.flash.operationCount - ops0, requests: term.host.requestCount - requests0, printJobs: printer.started - jobs0 });
+    disarm(term, printer);
+    term.host.clearFaults();
     if (term.halted !== undefined && event.cutInRecovery) recoveryCut = event.cutInRecovery;
-    if (term.halted === undefined) oracle.observe(term.journal.view());
+    if (term.halted === undefined) observe();
   }
   // Closing time: switched off for the night, boot recovery next morning.
   await recover(false);
-  await term.reboot();
+  await term.reboot(observeBoot);
   await cashier.toIdle();
-  oracle.observe(term.journal.view());
+  observe();
   term.shell.stop();
   const approved = countBy(oracle.receipts().map((tx) => tx.type));
+  const faultsByKind = term.host.faultsByKind();
   return {
     settlementsAsked,
     approved,
-    verdict: oracle.check(term.host, printer.printed, term.journal.view(), { cuts }),
+    verdict: oracle.check(term.host, printer.printed, images.read(term.flash.snapshot().image), { cuts }),
     cuts,
     transactions,
-    faults: term.host.faults.applied.length,
-    faultsByKind: countBy(term.host.faults.applied.map((f) => f.kind)),
+    faults: Object.values(faultsByKind).reduce((a, b) => a + b, 0),
+    faultsByKind,
     requests: term.host.requestCount,
     spans,
+    gcCopies: images.gcCopies,
   };
 }
 
-/** Arms a cut relative to now: the n-th flash operation from here, or the n-th request from here. */
-function arm(term: SimTerminal, cut: PowerCutPlan): void {
+/** Arms a cut relative to now: the n-th flash operation, request or print job from here. */
+function arm(term: SimTerminal, printer: JobLog, cut: PowerCutPlan): void {
   if ('flashOp' in cut) term.flash.armCut(term.flash.operationCount + cut.flashOp, cut.mode);
-  else term.host.armCut(term.host.requestCount + cut.request, cut.at);
+  else if ('request' in cut) term.host.armCut(term.host.requestCount + cut.request, cut.at);
+  else printer.armCut(printer.started + cut.printJob, () => term.cutPower());
+}
+
+function disarm(term: SimTerminal, printer: JobLog): void {
+  term.flash.disarmCut();
+  term.host.disarmCut();
+  printer.disarmCut();
 }
 
 function countBy(keys: readonly string[]): Record<string, number> {

@@ -3,6 +3,10 @@
  * and the messages it causes; then power is cut at every flash operation (in every cut mode of the
  * simulated NOR) and at every message boundary (request left, host applied, response arrived).
  *
+ * Cuts also strike as a print job starts (the head mid-receipt), and, for every message cut, again
+ * while the terminal recovers from it (boot reversal, sign-in): at each of the recovery's first
+ * flash operations and at each boundary of its first message.
+ *
  * Each cut is aimed at an event and an operation within it. To keep the sweep within minutes, one
  * run carries several cuts, one per zone of the day (zones are long stretches of events: the
  * terminal has recovered and traded on normally long before the next cut comes). Every cut is
@@ -18,14 +22,30 @@ import { MESSAGE_BOUNDARIES } from './sim-host.js';
 export interface CutPoint {
   event: number;
   cut: PowerCutPlan;
+  cutInRecovery?: PowerCutPlan;
 }
 
-/** Every flash operation x cut mode and every message x boundary of the clean day. */
+/** Cuts while recovering from a message cut: the recovery's first flash ops and its first message. */
+const RECOVERY_CUTS: PowerCutPlan[] = [
+  ...[1, 2, 3].map((flashOp) => ({ flashOp, mode: CUT_MODES[flashOp % CUT_MODES.length]! })),
+  ...MESSAGE_BOUNDARIES.map((at) => ({ request: 0, at })),
+];
+
+/**
+ * Every flash operation x cut mode, every message x boundary and every print job of the clean day;
+ * and every message cut again with each cut in its recovery.
+ */
 export function cutPoints(spans: readonly EventSpan[]): CutPoint[] {
   const points: CutPoint[] = [];
   spans.forEach((span, event) => {
     for (let op = 1; op <= span.flashOps; op++) for (const mode of CUT_MODES) points.push({ event, cut: { flashOp: op, mode } });
-    for (let request = 0; request < span.requests; request++) for (const at of MESSAGE_BOUNDARIES) points.push({ event, cut: { request, at } });
+    for (let request = 0; request < span.requests; request++) {
+      for (const at of MESSAGE_BOUNDARIES) {
+        points.push({ event, cut: { request, at } });
+        for (const inRecovery of RECOVERY_CUTS) points.push({ event, cut: { request, at }, cutInRecovery: inRecovery });
+      }
+    }
+    for (let printJob = 0; printJob < span.printJobs; printJob++) points.push({ event, cut: { printJob } });
   });
   return points;
 }
@@ -40,7 +60,10 @@ export function runsOf(points: readonly CutPoint[], events: number, zones: numbe
 
 export function withCuts(day: readonly DayEvent[], cuts: readonly CutPoint[]): DayEvent[] {
   const events = day.map((e) => ({ ...e }));
-  for (const c of cuts) events[c.event]!.cut = c.cut;
+  for (const c of cuts) {
+    events[c.event]!.cut = c.cut;
+    if (c.cutInRecovery) events[c.event]!.cutInRecovery = c.cutInRecovery;
+  }
   return events;
 }
 

@@ -24,6 +24,13 @@ export interface RunTotals {
   manualUnlisted: number;
   /** Receipts for transactions not standing approved at the issuer (see LedgerOracle). */
   receiptsWithoutDebit: number;
+  /** Approvals without a receipt, settlements off the host's books, reversals given up needlessly. */
+  approvalsWithoutReceipt: number;
+  settlementMismatches: number;
+  unnecessaryManual: number;
+  bootReversalsSkipped: number;
+  /** Journal records GC copied to another sector, as the oracle saw them on the flash images. */
+  gcCopies: number;
   /** Days the harness could not drive to the end (thrown); each is a failure too. */
   errors: number;
   /** The first failing day: seed, finding and shortest trace. */
@@ -31,7 +38,7 @@ export interface RunTotals {
 }
 
 export function emptyTotals(): RunTotals {
-  return { days: 0, transactions: 0, requests: 0, faults: 0, faultsByKind: {}, approved: {}, cuts: 0, settlementsAsked: 0, oneSided: 0, lostApprovals: 0, wrongReversals: 0, stanReuse: 0, manual: 0, manualUnlisted: 0, receiptsWithoutDebit: 0, errors: 0 };
+  return { days: 0, transactions: 0, requests: 0, faults: 0, faultsByKind: {}, approved: {}, cuts: 0, settlementsAsked: 0, oneSided: 0, lostApprovals: 0, wrongReversals: 0, stanReuse: 0, manual: 0, manualUnlisted: 0, receiptsWithoutDebit: 0, approvalsWithoutReceipt: 0, settlementMismatches: 0, unnecessaryManual: 0, bootReversalsSkipped: 0, gcCopies: 0, errors: 0 };
 }
 
 /** Runs one day and adds it to the totals; the first failure is shrunk and kept. */
@@ -54,11 +61,16 @@ export async function runAndTally(totals: RunTotals, events: readonly DayEvent[]
     totals.manual += r.verdict.manual;
     totals.manualUnlisted += r.verdict.manualUnlisted.length;
     totals.receiptsWithoutDebit += r.verdict.receiptsWithoutDebit.length;
+    totals.approvalsWithoutReceipt += r.verdict.approvalsWithoutReceipt.length;
+    totals.settlementMismatches += r.verdict.settlementMismatches.length;
+    totals.unnecessaryManual += r.verdict.unnecessaryManual.length;
+    totals.bootReversalsSkipped += r.verdict.bootReversalsSkipped.length;
+    totals.gcCopies += r.gcCopies;
     failed = verdictFailed(r.verdict);
   } catch {
     totals.errors += 1;
     totals.transactions += events.filter((e) => isTransaction(e.action)).length;
     failed = true;
   }
-  if (failed && totals.failure === undefined) totals.failure = await describeFailure(events, options);
+  if (failed && totals.failure === undefined) totals.failure = await describeFailure(events, options, options.shrink === false ? 0 : undefined);
 }

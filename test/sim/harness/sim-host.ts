@@ -4,13 +4,18 @@
  * what the terminal's TCP link would report for it (see firmware/host/tcp-host-link.ts): the issuer
  * always applies the request first, only the way back is spoiled.
  *
- * Power can be cut at the three message boundaries: after the request left the terminal (the host
- * still gets it and applies it, as it would over TCP), after the host applied it, and after the
+ * Power can be cut at the three message boundaries: the request lost on its way (the power went
+ * before it reached the issuer, which never sees it), after the host applied it, and after the
  * response arrived back at the terminal (before the terminal could act on it).
+ *
+ * Beyond the simulator's own fault kinds, two the harness adds: `lost` (the request never reaches
+ * the issuer; the terminal hears nothing) and the answers a 0400 can get (`reversal-12`, `-25`:
+ * reversed at the issuer, answered with that code; `reversal-96`, `-A0`, `-05`: not reversed,
+ * answered with that code). A bad MAC and silence on a 0400 are `wrong-mac` and `drop`.
  */
-import { Acquirer } from '../../../tools/host-sim/acquirer.js';
+import { Acquirer, signResponse, type Handled, type SettlementOutcome } from '../../../tools/host-sim/acquirer.js';
 import { loadCardFile, type CardAccount } from '../../../tools/host-sim/card-file.js';
-import { FaultPlan, type FaultKind } from '../../../tools/host-sim/fault-plan.js';
+import { FAULT_KINDS, FaultPlan, type FaultKind } from '../../../tools/host-sim/fault-plan.js';
 import { Issuer } from '../../../tools/host-sim/issuer.js';
 import { IssuerLedger } from '../../../tools/host-sim/issuer-ledger.js';
 import { firmwareSecurity } from '../../../tools/host-sim/sim-security.js';
@@ -29,8 +34,16 @@ import { getString, type IsoMessage } from '../../../firmware/iso8583/message.js
 export const MASTER_KEY = Uint8Array.from(Buffer.from(TEST_TERMINAL_MASTER_KEY_HEX, 'hex'));
 export const TERMINAL_ID = DEFAULT_TERMINALS[0]!.terminalId;
 
-export type MessageBoundary = 'request-left' | 'host-applied' | 'response-arrived';
-export const MESSAGE_BOUNDARIES: readonly MessageBoundary[] = ['request-left', 'host-applied', 'response-arrived'];
+export type MessageBoundary = 'request-lost' | 'host-applied' | 'response-arrived';
+export const MESSAGE_BOUNDARIES: readonly MessageBoundary[] = ['request-lost', 'host-applied', 'response-arrived'];
+
+/** How the host answers a 0400 besides 00: 12 and 25 clear it (R4), the others do not. */
+export const REVERSAL_ANSWERS = ['reversal-12', 'reversal-25', 'reversal-96', 'reversal-A0', 'reversal-05'] as const;
+export type ReversalAnswer = (typeof REVERSAL_ANSWERS)[number];
+/** Every fault the simulated host can put on a request. */
+export type SimFault = FaultKind | 'lost' | ReversalAnswer;
+export const SIM_FAULT_KINDS: readonly SimFault[] = [...FAULT_KINDS, 'lost', ...REVERSAL_ANSWERS];
+const CLEARING_ANSWERS = new Set(['00', '12', '25']);
 
 /** One request as the terminal handed it to the link (STAN use is checked on these). */
 export interface SentRequest {
@@ -38,7 +51,13 @@ export interface SentRequest {
   stan: string | undefined;
   /** For a 0400: the batch of the transaction it reverses (F60.2). */
   batch: string | undefined;
-  fault: FaultKind | undefined;
+  fault: SimFault | undefined;
+  /** The issuer saw it (false: lost on the way). */
+  reachedHost: boolean;
+  /** F39 of a response the terminal received intact and matched to this request (undefined: none did). */
+  deliveredCode?: string;
+  /** A 0500: how the host's books compared with the terminal's. */
+  settlement?: SettlementOutcome;
 }
 
 export class SimHost implements HostLink {
@@ -51,6 +70,13 @@ export class SimHost implements HostLink {
   readonly sent: SentRequest[] = [];
   /** CPU time (µs) spent on the host's side (decoding requests, acquirer and issuer), for benchmarks. */
   hostCpuMicros = 0;
+  /** Harness faults (`lost`, 0400 answers) by request index, consumed as requests come. */
+  private readonly simFaults = new Map<number, SimFault>();
+  /** 0400 answers for the next reversals, whatever their index (consumed in order). */
+  private readonly reversalAnswers: ReversalAnswer[] = [];
+  /** Every harness fault applied, in order. */
+  readonly simFaultsApplied: { kind: SimFault; index: number }[] = [];
+  private readonly security;
   /** Requests counted from 0 over the host's life; a cut is armed for one of them. */
   private cut: { request: number; at: MessageBoundary } | undefined;
   private readonly framer = cupMessageFramer();
@@ -71,7 +97,8 @@ export class SimHost implements HostLink {
       nextRrn: () => String(++rrn).padStart(12, '0'),
       nextAuthCode: () => String(rng.int(0, 999999)).padStart(6, '0'),
     }, now);
-    this.acquirer = new Acquirer({ issuer: this.issuer, security: firmwareSecurity(rng), masterKey: MASTER_KEY, terminals: DEFAULT_TERMINALS, now, profile });
+    this.security = firmwareSecurity(rng);
+    this.acquirer = new Acquirer({ issuer: this.issuer, security: this.security, masterKey: MASTER_KEY, terminals: DEFAULT_TERMINALS, now, profile });
   }
 
   /** Cuts the terminal's power at `at` of request number `request` (0-based over the host's life). */
@@ -83,6 +110,26 @@ export class SimHost implements HostLink {
     this.cut = undefined;
   }
 
+  /** Puts `kind` on request number `index` (the simulator's kinds go to its fault plan). */
+  addFault(kind: SimFault, index: number): void {
+    if ((FAULT_KINDS as readonly string[]).includes(kind)) this.faults.add({ kind: kind as FaultKind, requestIndex: index });
+    else if ((REVERSAL_ANSWERS as readonly string[]).includes(kind)) this.reversalAnswers.push(kind as ReversalAnswer);
+    else this.simFaults.set(index, kind);
+  }
+
+  clearFaults(): void {
+    this.faults.clear();
+    this.simFaults.clear();
+    this.reversalAnswers.length = 0;
+  }
+
+  /** Faults applied so far, by kind (the simulator's and the harness's). */
+  faultsByKind(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const f of [...this.faults.applied, ...this.simFaultsApplied]) counts[f.kind] = (counts[f.kind] ?? 0) + 1;
+    return counts;
+  }
+
   get requestCount(): number {
     return this.sent.length;
   }
@@ -91,14 +138,26 @@ export class SimHost implements HostLink {
     const index = this.sent.length;
     const wire = this.framer.pack(request);
     const received = new FrameDeframer().push(wire)[0]!;
-    const fault = this.faults.decide({ index, mti: request.mti, stan: getString(request, 11), terminalId: getString(request, 41) });
-    this.sent.push({ mti: request.mti, stan: getString(request, 11), batch: getString(request, 60)?.slice(2, 8), fault: fault?.kind });
+    const answer = request.mti === '0400' ? this.reversalAnswers.shift() : undefined;
+    const simFault: SimFault | undefined = answer ?? (this.simFaults.get(index) === 'lost' ? 'lost' : undefined);
+    this.simFaults.delete(index);
+    const fault = simFault ? undefined : this.faults.decide({ index, mti: request.mti, stan: getString(request, 11), terminalId: getString(request, 41) });
+    if (simFault) this.simFaultsApplied.push({ kind: simFault, index });
+    const lostOnTheWay = simFault === 'lost' || this.cutHere(index, 'request-lost');
+    const sent: SentRequest = { mti: request.mti, stan: getString(request, 11), batch: getString(request, 60)?.slice(2, 8), fault: simFault ?? fault?.kind, reachedHost: !lostOnTheWay };
+    this.sent.push(sent);
+    const timeoutMs = options?.timeoutMs ?? 60_000;
+    if (lostOnTheWay) {
+      if (simFault !== 'lost') throw new PowerCut(0);
+      throw this.timeout(timeoutMs, 'the request never reached the host');
+    }
     const hostStart = process.cpuUsage();
-    const handled = this.acquirer.handle(this.framer.unpack(received).message, received.body);
+    const onHost = this.framer.unpack(received).message;
+    const handled: Pick<Handled, 'response' | 'responseBody' | 'settlement'> = answer ? this.answerReversal(onHost, received.body, answer) : this.acquirer.handle(onHost, received.body);
     const hostCpu = process.cpuUsage(hostStart);
     this.hostCpuMicros += hostCpu.user + hostCpu.system;
-    if (this.cutHere(index, 'request-left') || this.cutHere(index, 'host-applied')) throw new PowerCut(0);
-    const timeoutMs = options?.timeoutMs ?? 60_000;
+    if (handled.settlement) sent.settlement = handled.settlement;
+    if (this.cutHere(index, 'host-applied')) throw new PowerCut(0);
     if (!handled.responseBody || !handled.response) throw this.timeout(timeoutMs, 'the host closed the connection without an answer');
     const response = handled.responseBody;
     let result: HostExchangeResult | HostError;
@@ -124,6 +183,10 @@ export class SimHost implements HostLink {
         break;
       }
       case 'other-stan':
+        // Only a response to another STAN comes, properly MACed and with the opposite outcome: a
+        // terminal that took it for its own would record the wrong outcome, which the ledger shows.
+        result = this.deliver(request, this.foreignResponse(handled.response));
+        if (!(result instanceof HostError)) break;
         result = new HostError('timeout', true, 'only a response for another STAN came (discarded)');
         break;
     }
@@ -133,7 +196,29 @@ export class SimHost implements HostLink {
       throw result;
     }
     if (this.cutHere(index, 'response-arrived')) throw new PowerCut(0);
+    if (fault?.kind !== 'wrong-mac' && fault?.kind !== 'garble') sent.deliveredCode = getString(result.message, 39);
     return result;
+  }
+
+  /** The 0400 answered with `answer`'s code: reversed at the issuer first when the code clears it. */
+  private answerReversal(request: IsoMessage, body: Uint8Array, answer: ReversalAnswer): Pick<Handled, 'response' | 'responseBody'> {
+    const code = answer.slice('reversal-'.length);
+    const terminalId = getString(request, 41) ?? '';
+    const handled: Pick<Handled, 'response' | 'responseBody'> = CLEARING_ANSWERS.has(code)
+      ? this.acquirer.handle(request, body)
+      : { response: { mti: '0410', fields: echoOf(request) } };
+    if (!handled.response) return handled;
+    const response: IsoMessage = { mti: handled.response.mti, fields: { ...handled.response.fields, 39: code } };
+    return { response, responseBody: signResponse(response, this.acquirer.macKey(terminalId), this.security) };
+  }
+
+  /** The response with F11 + 1 and the opposite outcome, signed with the terminal's MAC key. */
+  private foreignResponse(response: IsoMessage): Uint8Array {
+    const foreign: IsoMessage = { mti: response.mti, fields: { ...response.fields } };
+    foreign.fields[11] = String((Number(getString(response, 11) ?? 0) + 1) % 1_000_000).padStart(6, '0');
+    foreign.fields[39] = getString(response, 39) === '00' ? '05' : '00';
+    const macKey = response.fields[64] ? this.acquirer.macKey(getString(response, 41) ?? '') : undefined;
+    return signResponse(foreign, macKey, this.security);
   }
 
   async close(): Promise<void> {}
@@ -178,4 +263,11 @@ export class SimHost implements HostLink {
 /** The response body in the envelope the acquirer answers with (TPDU source/destination swapped). */
 function frameBody(body: Uint8Array): Uint8Array {
   return frame(body, { tpdu: responseTpdu(DEFAULT_TPDU), header: DEFAULT_HEADER });
+}
+
+/** Request fields a 0410 carries back (as the acquirer echoes them). */
+function echoOf(request: IsoMessage): IsoMessage['fields'] {
+  const out: IsoMessage['fields'] = {};
+  for (const f of [2, 3, 4, 11, 14, 22, 25, 41, 42, 49, 60, 61]) if (request.fields[f] !== undefined) out[f] = request.fields[f];
+  return out;
 }

@@ -8,7 +8,7 @@
 import { CupTerminalSecurity } from '../../../firmware/app/cup-terminal-security.js';
 import { MemorySettingsStore } from '../../../firmware/app/settings.js';
 import { TerminalShell } from '../../../firmware/app/terminal-shell.js';
-import { PowerCut } from '../../../firmware/drivers/flash/flash-device.js';
+import { PowerCut, type FlashDevice } from '../../../firmware/drivers/flash/flash-device.js';
 import { SimulatedNorFlash } from '../../../firmware/drivers/flash/simulated-nor.js';
 import type { TextDisplay } from '../../../firmware/drivers/lcd/text-display.js';
 import type { ReceiptPrinter } from '../../../firmware/drivers/printer/print-job.js';
@@ -48,6 +48,11 @@ export interface SimTerminalOptions {
    * in-process host. `host` still provides the card file either way.
    */
   link?: () => HostLink;
+  /**
+   * The journal's device when it is not the simulated NOR (a file image in a child process that the
+   * harness kills); `flash` is then unused.
+   */
+  journalDevice?: FlashDevice;
 }
 
 export class SimTerminal {
@@ -62,6 +67,7 @@ export class SimTerminal {
   private readonly random: SeededRandom;
   private readonly display = new BlankDisplay();
   private readonly link: (() => HostLink) | undefined;
+  private readonly journalDevice: FlashDevice | undefined;
   private currentLink: HostLink | undefined;
   private readonly haltWaiters: (() => void)[] = [];
   shell!: TerminalShell;
@@ -77,6 +83,7 @@ export class SimTerminal {
     this.printer = options.printer ?? new VirtualHeadPrinter();
     this.logger = options.logger ?? silentLogger;
     this.link = options.link;
+    this.journalDevice = options.journalDevice;
   }
 
   /**
@@ -88,7 +95,7 @@ export class SimTerminal {
     this.boots += 1;
     this.flash.reboot();
     onPowerOn?.();
-    this.journal = await openJournal(this.flash, { deviceKey: DEVICE_KEY, randomBytes: (n) => this.random.bytes(n) });
+    this.journal = await openJournal(this.journalDevice ?? this.flash, { deviceKey: DEVICE_KEY, randomBytes: (n) => this.random.bytes(n) });
     this.shell = await TerminalShell.start({
       journal: this.journal,
       host: (this.currentLink = this.link?.() ?? this.host),
@@ -149,4 +156,4 @@ export class SimTerminal {
 }
 
 /** The key that seals PANs at rest in the simulated journal (a test key, never a real one). */
-const DEVICE_KEY = new Uint8Array(32).fill(9);
+export const DEVICE_KEY = new Uint8Array(32).fill(9);

@@ -9,11 +9,11 @@
  */
 import { CUT_MODES } from '../../../firmware/drivers/flash/simulated-nor.js';
 import { SeededRandom } from '../../../firmware/hal/seeded-random.js';
-import { FAULT_KINDS, type FaultKind } from '../../../tools/host-sim/fault-plan.js';
+
 import type { CashierAction } from './cashier.js';
 import type { DayEvent, DayOptions, PowerCutPlan } from './day-run.js';
 import { emptyTotals, runAndTally, type RunTotals } from './run-totals.js';
-import { MESSAGE_BOUNDARIES } from './sim-host.js';
+import { MESSAGE_BOUNDARIES, SIM_FAULT_KINDS, type SimFault } from './sim-host.js';
 
 const PAYING = [0, 1, 2, 3, 4, 10, 11];
 const DECLINING = [5, 6, 7, 8, 9];
@@ -65,12 +65,15 @@ function randomAction(rng: SeededRandom, used: Set<number>, sales: number[], pre
   return { do: 'paper-out', afterLines: rng.int(0, 40) };
 }
 
-function randomFaults(rng: SeededRandom): (FaultKind | null)[] {
-  return Array.from({ length: 8 }, () => (rng.chance(FAULT_RATE) ? rng.pick(FAULT_KINDS) : null));
+function randomFaults(rng: SeededRandom): (SimFault | null)[] {
+  return Array.from({ length: 8 }, () => (rng.chance(FAULT_RATE) ? rng.pick(SIM_FAULT_KINDS) : null));
 }
 
 function cutPlan(rng: SeededRandom, maxOp: number): PowerCutPlan {
-  return rng.chance(0.6) ? { flashOp: rng.int(1, maxOp), mode: rng.pick(CUT_MODES) } : { request: rng.int(0, 1), at: rng.pick(MESSAGE_BOUNDARIES) };
+  const roll = rng.next();
+  if (roll < 0.55) return { flashOp: rng.int(1, maxOp), mode: rng.pick(CUT_MODES) };
+  if (roll < 0.9) return { request: rng.int(0, 1), at: rng.pick(MESSAGE_BOUNDARIES) };
+  return { printJob: rng.int(0, 1) };
 }
 
 /** Sometimes a cut; of those, some strike again while the terminal recovers from the first. */
@@ -98,6 +101,28 @@ export function randomDay(seed: number, transactions: number): DayEvent[] {
   }
   events.push(withRandomCut(rng, { action: { do: 'settle' }, faults: randomFaults(rng) }));
   return events;
+}
+
+/**
+ * What a soak must reach to count: a soak that approves nothing, never fills the journal, never
+ * sees GC copy a record or never meets a fault kind proves nothing about those paths. Per 1,000
+ * transactions (scaled down for shorter soaks, at least 1 each).
+ */
+export const SOAK_FLOORS_PER_1000 = { approvals: 300, journalFull: 10, gcCopies: 50, eachFaultKind: 5 } as const;
+
+/** The floors a soak of `transactions` missed, one line each (empty: all met). */
+export function missedFloors(totals: RunTotals, transactions: number): string[] {
+  const floor = (per1000: number) => Math.max(1, Math.floor((per1000 * transactions) / 1000));
+  const missed: string[] = [];
+  const approvals = Object.values(totals.approved).reduce((a, b) => a + b, 0);
+  if (approvals < floor(SOAK_FLOORS_PER_1000.approvals)) missed.push(`approvals=${approvals} < ${floor(SOAK_FLOORS_PER_1000.approvals)}`);
+  if (totals.settlementsAsked < floor(SOAK_FLOORS_PER_1000.journalFull)) missed.push(`journal_full=${totals.settlementsAsked} < ${floor(SOAK_FLOORS_PER_1000.journalFull)}`);
+  if (totals.gcCopies < floor(SOAK_FLOORS_PER_1000.gcCopies)) missed.push(`gc_copies=${totals.gcCopies} < ${floor(SOAK_FLOORS_PER_1000.gcCopies)}`);
+  for (const kind of SIM_FAULT_KINDS) {
+    const n = totals.faultsByKind[kind] ?? 0;
+    if (n < floor(SOAK_FLOORS_PER_1000.eachFaultKind)) missed.push(`fault ${kind}=${n} < ${floor(SOAK_FLOORS_PER_1000.eachFaultKind)}`);
+  }
+  return missed;
 }
 
 /** Days of 20-40 transactions until `transactions` have been run. */
