@@ -17,7 +17,7 @@ import type { Clock, TimerHandle } from '../../hal/clock.js';
 import { LOW, PinMode, type IoPlugin } from '../../hal/io-plugin.js';
 import type { Logger } from '../../hal/log.js';
 import type { MatrixScanCore } from './matrix-scan-core.js';
-import type { KeyEvent } from './pos-keys.js';
+import type { KeyEvent } from '../../hal/pos-keys.js';
 
 export interface GpioMatrixKeypadOptions {
   io: IoPlugin;

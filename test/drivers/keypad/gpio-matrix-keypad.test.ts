@@ -3,7 +3,7 @@ import { VirtualClock } from '../../../firmware/hal/clock.js';
 import { PinMode } from '../../../firmware/hal/io-plugin.js';
 import { GpioMatrixKeypad } from '../../../firmware/drivers/keypad/gpio-matrix-keypad.js';
 import { MatrixScanCore } from '../../../firmware/drivers/keypad/matrix-scan-core.js';
-import type { KeyEvent, PosKey } from '../../../firmware/drivers/keypad/pos-keys.js';
+import type { KeyEvent, PosKey } from '../../../firmware/hal/pos-keys.js';
 import { RecordingIo } from '../../hal/recording-io.js';
 
 const ROWS = [2, 3, 4, 5];
