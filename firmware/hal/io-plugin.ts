@@ -59,6 +59,8 @@ export interface IoPlugin {
   on(event: 'error', listener: (error: Error) => void): unknown;
   /** Firmata: a PIN_STATE_RESPONSE for the pin arrived (after queryPinState). */
   on(event: `pin-state-${number}`, listener: () => void): unknown;
+  /** Firmata: an I2C reply from the address (register 0 when the read named none), in wire order. */
+  on(event: `I2C-reply-${number}-${number}`, listener: (bytes: number[]) => void): unknown;
   once(event: 'ready' | 'connect' | 'close', listener: () => void): unknown;
   removeListener?(event: string, listener: (...args: never[]) => void): unknown;
 

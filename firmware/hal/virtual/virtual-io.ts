@@ -256,6 +256,7 @@ export class VirtualIo extends EventEmitter implements IoPlugin {
         if (keep.length > 0) this.i2cListeners.set(key, keep);
         else this.i2cListeners.delete(key);
         for (const l of list) l.callback(reply.bytes);
+        this.emit(`I2C-reply-${reply.address}-${reply.register}`, reply.bytes);
         break;
       }
       case 'serial-reply':
