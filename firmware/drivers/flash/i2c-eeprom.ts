@@ -63,11 +63,13 @@ export interface I2cEepromOptions {
 }
 
 /**
- * Chunk reads on the wire at once. Each costs 16 request bytes (the address write and the read
- * request); three fit the firmware's 64-byte serial input buffer with room to spare while it is
- * blocked sending a 71-byte reply, and keep the reply direction busy.
+ * Chunk reads on the wire at once. Two keep the reply direction (the bottleneck) busy: the next
+ * request crosses the wire while the board sends the previous reply. More would let replies queue
+ * in the firmware's 64-byte transmit buffer, where Serial.write blocks its loop; input arriving
+ * meanwhile (the LCD's writes, the keypad) then overflows the 64-byte receive buffer - the emulator
+ * dropped bytes with three.
  */
-const READS_IN_FLIGHT = 3;
+const READS_IN_FLIGHT = 2;
 
 interface PendingRead {
   length: number;
@@ -291,11 +293,16 @@ export class I2cEeprom implements FlashDevice {
           else resolve(result);
         },
       };
-      const timer = clock.setTimer(timeoutMs, () => {
-        // A reply that never came: every reply still awaited could now be matched to the wrong
-        // read, so all of them fail and their late replies find nobody waiting.
-        for (const pending of this.pending.splice(0)) pending.settle(new Error(`EEPROM 0x${address.toString(16)} did not answer ${pending === entry ? what : 'an earlier read'} within ${timeoutMs} ms`));
-      });
+      const timer = clock.setTimer(timeoutMs, () =>
+        // After a host stall the timer runs before the input that arrived meanwhile is read: look
+        // again once the event loop has taken in its I/O.
+        setImmediate(() => {
+          if (!this.pending.includes(entry)) return;
+          // A reply that never came: every reply still awaited could now be matched to the wrong
+          // read, so all of them fail and their late replies find nobody waiting.
+          for (const pending of this.pending.splice(0)) pending.settle(new Error(`EEPROM 0x${address.toString(16)} did not answer ${pending === entry ? what : 'an earlier read'} within ${timeoutMs} ms`));
+        }),
+      );
       this.pending.push(entry);
       send();
     });
