@@ -142,8 +142,8 @@ function spawnRuntime(config: BoardConfig, stateDir: string, port: string): Chil
   });
 }
 
-const PROGRESS = /STARTING|启动中/;
-const isTerminalScreen = (lines: string[]) => lines.some((l) => l.trim() !== '') && !lines.some((l) => PROGRESS.test(l));
+/** The terminal's first screen after the mount (uno-firmata.json's English LCD): sign-in, or READY when signed in. */
+const isTerminalScreen = (lines: string[]) => /SIGN IN|READY/.test(lines.join('\n'));
 
 /** Set when the runtime dies: every wait stops with its error instead of timing out. */
 const abort: { error?: Error } = {};
