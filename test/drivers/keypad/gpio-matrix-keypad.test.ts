@@ -5,15 +5,7 @@ import { GpioMatrixKeypad } from '../../../firmware/drivers/keypad/gpio-matrix-k
 import { MatrixScanCore } from '../../../firmware/drivers/keypad/matrix-scan-core.js';
 import type { KeyEvent, PosKey } from '../../../firmware/hal/pos-keys.js';
 import { RecordingIo } from '../../hal/recording-io.js';
-
-const ROWS = [2, 3, 4, 5];
-const COLS = [6, 7, 8, 9];
-const KEYMAP: PosKey[][] = [
-  ['1', '2', '3', 'CANCEL'],
-  ['4', '5', '6', 'CLEAR'],
-  ['7', '8', '9', 'ENTER'],
-  ['FUNC', '0', '00', 'DOWN'],
-];
+import { COLS, KEYMAP, ROWS } from './uno-keypad-wiring.js';
 
 /**
  * A diode-less key matrix on the recording IO: rows and columns joined through closed keys form

@@ -2,20 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { GpioMatrixKeypad } from '../../../firmware/drivers/keypad/gpio-matrix-keypad.js';
 import { MatrixScanCore } from '../../../firmware/drivers/keypad/matrix-scan-core.js';
 import type { PosKey } from '../../../firmware/hal/pos-keys.js';
+import { COLS, KEYMAP, ROWS } from './uno-keypad-wiring.js';
 import { SeededRandom } from '../../../firmware/hal/seeded-random.js';
 import { LossyFirmataKeypadWire, type WireFaults } from './lossy-firmata-keypad-wire.js';
 
-// The uno-firmata.json wiring: columns D6, D7 (port 0) and D8, D9 (port 1).
-const ROWS = [2, 3, 4, 5];
-const COLS = [6, 7, 8, 9];
-const KEYMAP: PosKey[][] = [
-  ['1', '2', '3', 'CANCEL'],
-  ['4', '5', '6', 'CLEAR'],
-  ['7', '8', '9', 'ENTER'],
-  ['FUNC', '0', '00', 'DOWN'],
-];
 // No repeating key, so every event is a press.
 const NO_REPEAT: PosKey[] = [];
+
+/** The real driver on the wire double; typed keys go to `typed`. */
+function keypadOn(wire: LossyFirmataKeypadWire, typed: PosKey[], settleMs = 20): GpioMatrixKeypad {
+  const keypad = new GpioMatrixKeypad({
+    io: wire as never, clock: wire.hostClock, rowPins: ROWS, colPins: COLS, core: new MatrixScanCore(KEYMAP, undefined, NO_REPEAT),
+    settleMs, pollMs: 10, onKey: (e) => typed.push(e.key),
+  });
+  keypad.start();
+  return keypad;
+}
 
 interface Run {
   pressed: PosKey[];
@@ -31,17 +33,7 @@ function session(seed: number, faults: WireFaults, presses: number, holdMs: [num
   const wire = new LossyFirmataKeypadWire(ROWS, COLS, seed, faults);
   const random = new SeededRandom(seed ^ 0x5eed);
   const typed: PosKey[] = [];
-  const keypad = new GpioMatrixKeypad({
-    io: wire as never,
-    clock: wire.hostClock,
-    rowPins: ROWS,
-    colPins: COLS,
-    core: new MatrixScanCore(KEYMAP, undefined, NO_REPEAT),
-    settleMs: 20,
-    pollMs: 10,
-    onKey: (e) => typed.push(e.key),
-  });
-  keypad.start();
+  const keypad = keypadOn(wire, typed);
   wire.run(50);
   const pressed: PosKey[] = [];
   for (let i = 0; i < presses; i++) {
@@ -74,11 +66,7 @@ describe('matrix keypad over Firmata: every column report is read as the row tha
   it('reads each row from its answer however late, never after a guessed settle time (settleMs 1000 would take 4 s a scan)', () => {
     const wire = new LossyFirmataKeypadWire(ROWS, COLS, 7, { ...CLEAN, maxReplyDelayMs: 30 });
     const typed: PosKey[] = [];
-    const keypad = new GpioMatrixKeypad({
-      io: wire as never, clock: wire.hostClock, rowPins: ROWS, colPins: COLS, core: new MatrixScanCore(KEYMAP, undefined, NO_REPEAT),
-      settleMs: 1000, pollMs: 10, onKey: (e) => typed.push(e.key),
-    });
-    keypad.start();
+    keypadOn(wire, typed, 1000);
     wire.run(50);
     wire.setKey(1, 1, true); // 5
     wire.run(120);
@@ -124,11 +112,7 @@ describe('matrix keypad over Firmata: every column report is read as the row tha
     for (let seed = 1; seed <= 50; seed++) {
       const wire = new LossyFirmataKeypadWire(ROWS, COLS, seed, { ...CLEAN, maxReplyDelayMs: 5 });
       const typed: PosKey[] = [];
-      const keypad = new GpioMatrixKeypad({
-        io: wire as never, clock: wire.hostClock, rowPins: ROWS, colPins: COLS, core: new MatrixScanCore(KEYMAP, undefined, NO_REPEAT),
-        settleMs: 20, pollMs: 10, onKey: (e) => typed.push(e.key),
-      });
-      keypad.start();
+      keypadOn(wire, typed);
       wire.run(50);
       wire.setKey(2, 2, true); // 9
       wire.run(80);
