@@ -105,7 +105,11 @@ export async function startTerminal(config: BoardConfig, options: TerminalOption
     }
     const flash = options.flash ?? (await openFlash(config.flash, board.io, clock, localBus));
     if (!options.flash && flash.close) closers.unshift(() => flash.close!());
-    const journal = await openJournal(flash, { deviceKey, ...(options.randomBytes ? { randomBytes: options.randomBytes } : {}) });
+    const journal = await openJournal(flash, {
+      deviceKey,
+      ...(options.randomBytes ? { randomBytes: options.randomBytes } : {}),
+      onProgress: bootProgress(display),
+    });
     const host = options.host ?? new SwitchableHostLink((address) => new TcpHostLink(tcpHostLinkConfig({ ...config.host, ...address }, { clock, logger })), settings.host);
     closers.unshift(() => host.close());
 
@@ -185,6 +189,21 @@ async function initialSettings(
     await store.save(settings);
   }
   return settings;
+}
+
+/**
+ * The mount's progress on the glass (启动中 37% / STARTING 37%): reading an EEPROM journal through
+ * Firmata takes seconds, and a blank LCD looks like a dead terminal. Redrawn only when the whole
+ * percentage changes (a few cells each time).
+ */
+function bootProgress(display: TextDisplay): (fraction: number) => void {
+  let shown = -1;
+  return (fraction) => {
+    const percent = Math.floor(fraction * 100);
+    if (percent === shown) return;
+    shown = percent;
+    display.show([`${display.chinese ? '启动中' : 'STARTING'} ${percent}%`]);
+  };
 }
 
 /** The display, with every screen also handed to `onScreen`. */

@@ -6,7 +6,7 @@
 import type { IsoMessage } from '../iso8583/message.js';
 import type { JournalCapacity, JournalView } from '../journal/journal.js';
 import type { JournalCall } from '../journal/journal-call.js';
-import type { PosKey } from '../drivers/keypad/pos-keys.js';
+import type { PosKey } from '../hal/pos-keys.js';
 import type { SwipeResult } from '../drivers/magstripe/card-read.js';
 import type { PrintJob, PrintOutcome } from '../drivers/printer/print-job.js';
 import type { LogLevel } from '../ports/log.js';

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { Clock, TimerHandle } from '../ports/clock.js';
 import type { Logger } from '../ports/log.js';
 import type { TextDisplay } from '../drivers/lcd/text-display.js';
-import type { KeyEvent } from '../drivers/keypad/pos-keys.js';
+import type { KeyEvent } from '../hal/pos-keys.js';
 import type { SwipeResult } from '../drivers/magstripe/card-read.js';
 import type { PrintOutcome, ReceiptPrinter } from '../drivers/printer/print-job.js';
 import { HostError, type HostLink } from '../host/host-link.js';

@@ -5,7 +5,7 @@
  * Firmata). Every error names the JSON path of the field and why.
  */
 import { readFileSync } from 'node:fs';
-import type { PosKey } from '../drivers/keypad/pos-keys.js';
+import type { PosKey } from './pos-keys.js';
 import schemaJson from '../../board-configs/schema.json' with { type: 'json' };
 import { checkAgainstSchema, type SchemaError, type SchemaNode } from './schema-check.js';
 

@@ -57,6 +57,10 @@ export interface IoPlugin {
 
   on(event: 'ready' | 'connect' | 'close', listener: () => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
+  /** Firmata: a PIN_STATE_RESPONSE for the pin arrived (after queryPinState). */
+  on(event: `pin-state-${number}`, listener: () => void): unknown;
+  /** Firmata: an I2C reply from the address (register 0 when the read named none), in wire order. */
+  on(event: `I2C-reply-${number}-${number}`, listener: (bytes: number[]) => void): unknown;
   once(event: 'ready' | 'connect' | 'close', listener: () => void): unknown;
   removeListener?(event: string, listener: (...args: never[]) => void): unknown;
 
@@ -65,6 +69,8 @@ export interface IoPlugin {
   /** Enables change reporting for the pin's port; the callback runs on every reported change. */
   digitalRead(pin: number, callback: (value: number) => void): void;
   reportDigitalPin?(pin: number, value: 0 | 1): void;
+  /** Firmata PIN_STATE_QUERY; the answer comes in order with the board's other messages. */
+  queryPinState?(pin: number, callback: () => void): void;
   setSamplingInterval?(ms: number): void;
 
   i2cConfig(options?: I2cConfigOptions | number): void;

@@ -78,6 +78,8 @@ export class LogRing {
     private readonly device: FlashDevice,
     readonly sectors: RingSector[],
     private readonly liveness: RecordLiveness,
+    /** Sectors the mount took as erased from blank headers alone (mount-read.ts): read whole before use. */
+    private readonly unverifiedErased: Set<number>,
   ) {
     this.sectorSize = device.geometry.sectorSize;
     this.recordsEnd = dataEnd(this.sectorSize, device.geometry.programUnit);
@@ -91,6 +93,7 @@ export class LogRing {
     scan: ImageScan,
     effects: ReadonlyMap<number, RecordEffect>,
     liveness: RecordLiveness,
+    unverifiedErased: ReadonlySet<number> = new Set(),
   ): LogRing {
     const sectors: RingSector[] = scan.sectors.map((s) => ({
       index: s.index,
@@ -109,7 +112,7 @@ export class LogRing {
       const effect = effects.get(frame.seq);
       if (effect) sectors[frame.sector]!.entries.push({ seq: frame.seq, offset: frame.offset, length: frame.length, effect });
     }
-    const ring = new LogRing(device, sectors, liveness);
+    const ring = new LogRing(device, sectors, liveness, new Set(unverifiedErased));
     // Only the newest sector is appended to, from where its erased tail starts.
     const head = ring.head();
     if (head) head.appendable = true;
@@ -211,6 +214,12 @@ export class LogRing {
       if (candidate.state !== 'active') next = candidate;
     }
     if (!next) throw new RingExhausted();
+    if (next.state === 'erased' && this.unverifiedErased.delete(next.index)) {
+      // Opened, not mounted, is when a free sector is checked: a torn erase can leave old frames behind a blank header.
+      const { sectorSize, erasedValue } = this.device.geometry;
+      const body = await this.device.read(next.index * sectorSize, sectorSize);
+      if (body.some((b) => b !== erasedValue)) next.state = 'dirty';
+    }
     if (next.state === 'dirty') await this.eraseSector(next);
     const eraseCount = next.eraseCount ?? this.highestKnownEraseCount();
     const seq = head ? head.seq + 1 : 1;

@@ -4,6 +4,7 @@ import { frameBytes, MAX_PAYLOAD_BYTES } from './frame.js';
 import { FlashJournal } from './flash-journal.js';
 import { JournalError, type JournalHealth } from './journal.js';
 import { LogRing } from './log-ring.js';
+import { readForMount } from './mount-read.js';
 import { replayImage } from './replay.js';
 import { dataEnd, dataStart } from './sector-header.js';
 
@@ -12,13 +13,15 @@ export interface JournalOptions {
   deviceKey: Uint8Array;
   /** IV source for sealing; tests pass a seeded one. Defaults to node:crypto randomBytes (pooled). */
   randomBytes?: (n: number) => Uint8Array;
+  /** Told how far the mount's reads have got (0-1), for a progress screen during a slow mount. */
+  onProgress?: (fraction: number) => void;
 }
 
 const MIN_SECTORS = 6;
 
 /**
- * Mounts the journal on a device. Mount is recovery: one read of the whole area, one linear scan,
- * a replay in sequence order. It writes nothing; the first write after a cut goes to a fresh sector
+ * Mounts the journal on a device. Mount is recovery: a read of what the format needs
+ * (mount-read.ts; the whole area on NOR), one linear scan, a replay in sequence order. It writes nothing; the first write after a cut goes to a fresh sector
  * whenever the head's tail is not provably erased.
  */
 export async function openJournal(device: FlashDevice, options: JournalOptions): Promise<FlashJournal> {
@@ -31,7 +34,7 @@ export async function openJournal(device: FlashDevice, options: JournalOptions):
   }
   if (g.erasedValue !== 0xff) throw new JournalError(`journal needs an erased value of 0xFF, device has ${g.erasedValue}`);
   const cipher = createPanCipher(options.deviceKey, options.randomBytes);
-  const image = await device.read(0, g.size);
+  const { image, unverifiedErased } = await readForMount(device, options.onProgress);
   const replay = replayImage(image, g);
   const health: JournalHealth = { findings: replay.findings, countersAdvanced: {} };
   if (replay.recordsPossiblyLost > 0) {
@@ -40,7 +43,7 @@ export async function openJournal(device: FlashDevice, options: JournalOptions):
   const ring = LogRing.fromScan(device, replay.scan, replay.effects, {
     isLive: (entry) => replay.state.isLive(entry.seq, entry.effect),
     decidesRemovedStatus: (entry) => replay.state.decidesRemovedStatus(entry.effect),
-  });
+  }, unverifiedErased);
   // Records lost to damage may have had sequence numbers above the last intact one: skip past them.
   return new FlashJournal(device, replay.state, ring, cipher, replay.lastSeq + 1 + replay.recordsPossiblyLost, health);
 }

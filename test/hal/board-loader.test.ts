@@ -5,7 +5,7 @@ import { listSerialPorts, loadBoard } from '../../firmware/hal/board-loader.js';
 import { VirtualClock } from '../../firmware/hal/clock.js';
 import { openDisplay } from '../../firmware/drivers/lcd/display-from-config.js';
 import { openKeypad } from '../../firmware/drivers/keypad/keypad-from-config.js';
-import type { KeyEvent } from '../../firmware/drivers/keypad/pos-keys.js';
+import type { KeyEvent } from '../../firmware/hal/pos-keys.js';
 import { resolvePin } from '../../firmware/hal/pin-resolve.js';
 import { RecordingIo } from './recording-io.js';
 

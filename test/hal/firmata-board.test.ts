@@ -7,7 +7,7 @@ import { emulatedBoardFromConfig } from '../../firmware/hal/virtual/emulated-boa
 import { openDisplay } from '../../firmware/drivers/lcd/display-from-config.js';
 import { openKeypad } from '../../firmware/drivers/keypad/keypad-from-config.js';
 import { I2cEeprom } from '../../firmware/drivers/flash/i2c-eeprom.js';
-import type { KeyEvent } from '../../firmware/drivers/keypad/pos-keys.js';
+import type { KeyEvent } from '../../firmware/hal/pos-keys.js';
 import { FirmataEmulator } from '../../tools/firmata-emulator/firmata-emulator.js';
 import { InProcessFirmataTransport } from '../../tools/firmata-emulator/in-process-transport.js';
 import { runUntilSettled } from './run-until-settled.js';

@@ -29,12 +29,17 @@ export class RecordingIo implements IoPlugin {
   private readonly inputs = new Map<number, number>();
   /** Answers i2cReadOnce; undefined leaves the read unanswered (a dead bus). */
   respond: I2cReadResponder = (_a, length) => Array<number>(length).fill(0);
+  /** Delivers an I2C read's answer; a test can hold it back (other traffic ahead on the wire). */
+  deliverAnswer: (length: number, deliver: () => void) => void = (_length, deliver) => queueMicrotask(deliver);
   /** Called after every i2cWrite, so a peripheral model can take the bytes. */
   onI2cWrite: (address: number, bytes: number[]) => void = () => undefined;
   /** Called after every digitalWrite/pinMode, so a peripheral model can react (e.g. a key matrix). */
   onPinChange: () => void = () => undefined;
 
-  on(): unknown {
+  private readonly listeners = new Map<string, ((...args: never[]) => void)[]>();
+
+  on(event: string, listener: (...args: never[]) => void): unknown {
+    this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
     return this;
   }
   once(_event: string, listener: () => void): unknown {
@@ -69,7 +74,13 @@ export class RecordingIo implements IoPlugin {
       const callback = b as (bytes: number[]) => void;
       this.log.push({ op: 'i2cReadOnce', address, length });
       const answer = this.respond(address, length);
-      if (answer) queueMicrotask(() => callback(answer));
+      // Like firmata-io: the reply event (register 0 when none was given), and the request's callback.
+      if (answer) {
+        this.deliverAnswer(length, () => {
+          for (const listener of this.listeners.get(`I2C-reply-${address}-0`) ?? []) (listener as (bytes: number[]) => void)(answer);
+          callback(answer);
+        });
+      }
       return;
     }
     throw new Error('RecordingIo: register reads are not used by these drivers');

@@ -4,8 +4,8 @@
  * test/hil/README.md says, where tests that need an absent jig part skip and name it.
  *
  * The terminal runs as its own process (`pos run --board <config> --port <board>`), the host
- * simulator runs here on 127.0.0.1, the journal lives on a file image (HIL_JOURNAL=board: on the
- * board's I2C EEPROM/FRAM; both survive a kill), and everything is observed at the jig: keys closed on the matrix, the LCD glass, the
+ * simulator runs here on 127.0.0.1, the journal lives on the board's I2C EEPROM/FRAM as the config
+ * says (HIL_JOURNAL=file: on a file image in the state directory; both survive a kill), and everything is observed at the jig: keys closed on the matrix, the LCD glass, the
  * reader's line, the printer's paper.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -29,8 +29,7 @@ const TRACKS = { track2: `${CARD.pan}=${CARD.expiry}1200000000000` };
 const MASKED_PAN = '621700*********0012';
 
 const language = readBoardConfig(hilConfigPath()).lcd.language;
-/** A journal on the board's EEPROM costs ~20 s of Firmata I2C reads per boot. */
-const RUNTIME_TEST_TIMEOUT_MS = process.env.HIL_JOURNAL === 'board' ? 300_000 : 120_000;
+const RUNTIME_TEST_TIMEOUT_MS = 120_000;
 const fitted = fittedJigParts();
 const hasPosRun = posRunAvailable();
 /** A runtime test's name and skip: the jig parts it needs and `pos run`. */
@@ -65,14 +64,13 @@ describe.skipIf(!canRun)(suiteName, () => {
   });
 
   /**
-   * The runtime's config: the target's, with the acquirer at the simulator, and the journal on a file
-   * image in the state directory (it survives the kill as the EEPROM would). HIL_JOURNAL=board keeps
-   * the config's own flash - the board's EEPROM/FRAM over Firmata I2C, whose mount reads the whole
-   * part at 57600 baud (about 20 s for an AT24C256).
+   * The runtime's config: the target's, with the acquirer at the simulator. The journal stays on the
+   * config's own flash - the board's EEPROM/FRAM over Firmata I2C, whose mount reads only what the
+   * format needs (about 1 s empty); HIL_JOURNAL=file puts it on a file image in the state directory.
    */
   const runtimeConfig = (): BoardConfig => ({
     ...target.runtimeConfig,
-    ...(process.env.HIL_JOURNAL === 'board' ? {} : { flash: { kind: 'file' as const, path: join(stateDir, 'journal.img'), size: 65536, sectorSize: 4096 } }),
+    ...(process.env.HIL_JOURNAL === 'file' ? { flash: { kind: 'file' as const, path: join(stateDir, 'journal.img'), size: 65536, sectorSize: 4096 } } : {}),
     host: { ...target.runtimeConfig.host, address: '127.0.0.1', port: sim.port },
   });
 

@@ -16,10 +16,13 @@ describe('LCD read-back from I2C sniffer lines', () => {
     const display = new Hd44780Display({ cols: 20, rows: 4, clock, bus: new Pcf8574Bus({ io, clock, address: 0x27 }) });
     const screen = ['SALE', 'AMOUNT:', '                1.23', 'OPER 01'];
     display.show(screen);
-    const flushed = display.flush();
-    for (let i = 0; i < 2000 && clock.nextDeadline() !== undefined; i++) {
-      clock.advance(clock.nextDeadline()!);
-      await Promise.resolve();
+    let done = false;
+    const flushed = display.flush().then(() => (done = true));
+    // Each wait starts from a read's answer (a promise chain), so let the event loop turn between steps.
+    for (let i = 0; i < 2000 && !done; i++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      const next = clock.nextDeadline();
+      if (next !== undefined) clock.advance(next);
     }
     await flushed;
     const sniffed = new SniffedLcd({ address: 0x27, cols: 20, rows: 4 });

@@ -250,7 +250,7 @@ export class FirmataEmulator {
         return true;
       case FIRMATA.PIN_STATE_QUERY:
         if (argv.length < 1) return false;
-        this.output(this.pinStateResponse(argv[0]!), atUs);
+        fw.queryPinState(argv[0]!, atUs);
         return true;
       case FIRMATA.SAMPLING_INTERVAL:
         if (argv.length < 2) return false;
@@ -351,15 +351,6 @@ export class FirmataEmulator {
     const data: number[] = [];
     for (let pin = 0; pin < this.board.profile.totalPins; pin++) data.push(this.board.profile.analogChannel(pin) ?? 0x7f);
     return sysex(FIRMATA.ANALOG_MAPPING_RESPONSE, data);
-  }
-
-  private pinStateResponse(pin: number): number[] {
-    if (pin >= this.board.profile.totalPins) return sysex(FIRMATA.PIN_STATE_RESPONSE, [pin]);
-    const state = this.firmware.pinStates[pin]!;
-    const data = [pin, this.firmware.pinModes[pin]!, state & 0x7f];
-    if (state & 0xff80) data.push((state >> 7) & 0x7f);
-    if (state & 0xc000) data.push((state >> 14) & 0x7f);
-    return sysex(FIRMATA.PIN_STATE_RESPONSE, data);
   }
 
   private emitReply(reply: FirmataReply, atUs: number): void {

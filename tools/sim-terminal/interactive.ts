@@ -2,7 +2,7 @@
  * The simulated terminal on a console TTY: the screen, the key map, the card menu and the last
  * receipt, redrawn when something changes. Keyboard keys become presses on the virtual keypad.
  */
-import type { PosKey } from '../../firmware/drivers/keypad/pos-keys.js';
+import type { PosKey } from '../../firmware/hal/pos-keys.js';
 import { maskPan } from '../../firmware/security/pan-mask.js';
 import { KEY_MAP_HELP, renderCardMenu, renderLcd, renderReceipt } from './render.js';
 import type { SimulatedTerminal } from './simulated-terminal.js';

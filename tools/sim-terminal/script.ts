@@ -18,7 +18,7 @@
  *   expect-receipt <text>      the last receipt printed contains <text>
  *   show-receipt               prints the text of the last receipt
  */
-import { isPosKey, type PosKey } from '../../firmware/drivers/keypad/pos-keys.js';
+import { isPosKey, type PosKey } from '../../firmware/hal/pos-keys.js';
 
 export type ScriptCommand =
   | { op: 'key'; key: PosKey }

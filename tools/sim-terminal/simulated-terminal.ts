@@ -8,7 +8,7 @@
 import { mkdirSync } from 'node:fs';
 import type { FlashDevice } from '../../firmware/drivers/flash/flash-device.js';
 import { openFlash } from '../../firmware/drivers/flash/flash-from-config.js';
-import type { PosKey } from '../../firmware/drivers/keypad/pos-keys.js';
+import type { PosKey } from '../../firmware/hal/pos-keys.js';
 import type { SwipeDirection } from '../../firmware/drivers/magstripe/track-decoder.js';
 import { VirtualHeadPrinter } from '../../firmware/drivers/printer/virtual-head-printer.js';
 import type { BoardConfig } from '../../firmware/hal/board-config.js';

@@ -1,6 +1,6 @@
 /** Keypad and card-reader prompts: amounts, numbers, passwords/PINs, swipes, menu choices. */
 import type { CardRead } from '../../drivers/magstripe/card-read.js';
-import type { PosKey } from '../../drivers/keypad/pos-keys.js';
+import type { PosKey } from '../../hal/pos-keys.js';
 import type { EngineContext } from '../engine-context.js';
 import { formatFen, type TextKey } from '../screens/screen-text.js';
 import { maskPan } from '../../security/pan-mask.js';

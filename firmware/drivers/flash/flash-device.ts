@@ -30,6 +30,8 @@ export interface FlashCounters {
 export interface FlashDevice {
   readonly geometry: FlashGeometry;
   read(offset: number, length: number): Promise<Uint8Array>;
+  /** Several ranges in one go, pipelined where the device is slow to reach (an EEPROM behind Firmata); `onBytes` counts bytes as they arrive. */
+  readMany?(ranges: readonly { offset: number; length: number }[], onBytes?: (bytes: number) => void): Promise<Uint8Array[]>;
   program(offset: number, data: Uint8Array): Promise<void>;
   erase(sector: number): Promise<void>;
   sync(): Promise<void>;

@@ -6,7 +6,11 @@
  * cycle has ended - counted from when the write reached the chip, not from when it was queued: on a
  * shared Firmata wire other devices' traffic (the LCD) can hold a write back for many milliseconds.
  * FRAM writes at bus speed, so it skips the wait and the page limit. Reads are chunked to the Wire
- * buffer. A program resolves only once it reads back as written, so resolved means on the chip.
+ * buffer and pipelined: several chunk requests are on the wire at once, so the reply direction (the
+ * bottleneck: 7 + 2n bytes a reply) never idles waiting for the host. Replies are taken in order
+ * from one listener on the address's reply event (firmata-io hands the first reply to every
+ * callback still waiting, so per-request callbacks cannot tell pipelined replies apart). A program
+ * resolves only once it reads back as written, so resolved means on the chip.
  */
 import type { Clock } from '../../hal/clock.js';
 import type { IoPlugin } from '../../hal/io-plugin.js';
@@ -58,12 +62,28 @@ export interface I2cEepromOptions {
   readTimeoutMs?: number;
 }
 
+/**
+ * Chunk reads on the wire at once. Two keep the reply direction (the bottleneck) busy: the next
+ * request crosses the wire while the board sends the previous reply. More would let replies queue
+ * in the firmware's 64-byte transmit buffer, where Serial.write blocks its loop; input arriving
+ * meanwhile (the LCD's writes, the keypad) then overflows the 64-byte receive buffer - the emulator
+ * dropped bytes with three.
+ */
+const READS_IN_FLIGHT = 2;
+
+interface PendingRead {
+  length: number;
+  settle: (bytes: number[] | Error) => void;
+}
+
 export class I2cEeprom implements FlashDevice {
   readonly geometry: FlashGeometry;
   private readonly part: EepromPart;
   private readonly stats: FlashCounters;
   /** Operations run one at a time: the chip cannot read while a write cycle runs. */
   private tail: Promise<unknown> = Promise.resolve();
+  /** Reads whose replies have not arrived, oldest first (the wire keeps their order). */
+  private readonly pending: PendingRead[] = [];
 
   constructor(private readonly options: I2cEepromOptions) {
     const part: EepromPart | undefined = EEPROM_PARTS[options.part];
@@ -80,19 +100,73 @@ export class I2cEeprom implements FlashDevice {
     this.geometry = { size: part.size, sectorSize, programUnit: 1, erasedValue: 0xff, needsErase: false };
     this.stats = { programs: 0, erases: 0, bytesProgrammed: 0, syncs: 0, eraseCountPerSector: Array<number>(part.size / sectorSize).fill(0) };
     options.io.i2cConfig({ delay: 0 });
+    options.io.on(`I2C-reply-${options.address}-0`, (bytes: number[]) => this.pending.shift()?.settle(bytes));
   }
 
   read(offset: number, length: number): Promise<Uint8Array> {
     const outside = this.rangeError('read', offset, length);
     if (outside) return Promise.reject(outside);
+    return this.serialized(() => this.readRange(offset, length));
+  }
+
+  /**
+   * Reads several ranges in one pipeline (the journal mount reads every sector's header this way),
+   * reporting bytes as they arrive. One operation: no write can come between the ranges.
+   */
+  readMany(ranges: readonly { offset: number; length: number }[], onBytes?: (bytes: number) => void): Promise<Uint8Array[]> {
+    for (const { offset, length } of ranges) {
+      const outside = this.rangeError('read', offset, length);
+      if (outside) return Promise.reject(outside);
+    }
     return this.serialized(async () => {
-      const out = new Uint8Array(length);
-      const step = this.options.maxRead ?? FIRMATA_I2C_READ_MAX;
-      for (let done = 0; done < length; done += step) {
-        out.set(await this.readChunk(offset + done, Math.min(step, length - done)), done);
-      }
+      const out = ranges.map(({ length }) => new Uint8Array(length));
+      const chunks = ranges.flatMap(({ offset, length }, r) => this.chunksOf(offset, length).map((c) => ({ ...c, r, at: c.at - offset })));
+      await this.pipeline(chunks.map(({ offset, length }) => ({ offset, length })), (i, bytes) => {
+        out[chunks[i]!.r]!.set(bytes, chunks[i]!.at);
+        onBytes?.(bytes.length);
+      });
       return out;
     });
+  }
+
+  private async readRange(offset: number, length: number): Promise<Uint8Array> {
+    const out = new Uint8Array(length);
+    const chunks = this.chunksOf(offset, length);
+    await this.pipeline(chunks, (i, bytes) => out.set(bytes, chunks[i]!.at - offset));
+    return out;
+  }
+
+  private chunksOf(offset: number, length: number): { offset: number; length: number; at: number }[] {
+    const step = this.options.maxRead ?? FIRMATA_I2C_READ_MAX;
+    const chunks: { offset: number; length: number; at: number }[] = [];
+    for (let done = 0; done < length; done += step) chunks.push({ offset: offset + done, length: Math.min(step, length - done), at: offset + done });
+    return chunks;
+  }
+
+  /**
+   * Keeps READS_IN_FLIGHT chunk reads on the wire until all have answered. A chunk answered short
+   * (StandardFirmataPlus 2.5.9 answers a NACKed read with the bytes received, none, after an
+   * "I2C: Too few bytes received" string) is read again once, after a write cycle's time.
+   */
+  private async pipeline(chunks: readonly { offset: number; length: number }[], take: (index: number, bytes: number[]) => void): Promise<void> {
+    const failed: number[] = [];
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < chunks.length) {
+        const i = next++;
+        const bytes = await this.readChunk(chunks[i]!.offset, chunks[i]!.length);
+        if (bytes.length === chunks[i]!.length) take(i, bytes);
+        else failed.push(i);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(READS_IN_FLIGHT, chunks.length) }, worker));
+    for (const i of failed) {
+      await this.sleep(this.part.writeCycleMs);
+      const { offset, length } = chunks[i]!;
+      const bytes = await this.readChunk(offset, length);
+      if (bytes.length !== length) throw new Error(`EEPROM 0x${this.options.address.toString(16)} returned ${bytes.length} bytes for a ${length}-byte read at ${offset} (twice)`);
+      take(i, bytes);
+    }
   }
 
   program(offset: number, data: Uint8Array): Promise<void> {
@@ -171,54 +245,66 @@ export class I2cEeprom implements FlashDevice {
 
   /**
    * A 1-byte current-address read (the next write sets the address pointer anyway); resolves on its
-   * answer. Not acknowledge polling: StandardFirmataPlus answers a read the chip NACKed too, with
-   * stale buffer bytes (plus an "I2C: Too few bytes received" string), so the answer cannot tell
-   * busy from idle - only that the request has run.
+   * answer. Not acknowledge polling: StandardFirmataPlus 2.5.9 answers a read the chip NACKed too -
+   * with no data bytes, after an "I2C: Too few bytes received" string (older firmware padded it with
+   * stale buffer bytes) - so the answer only tells that the request has run, and only the wait
+   * after it times the cycle, whichever firmware answers.
    */
-  private barrierRead(): Promise<void> {
-    const { io, address, clock } = this.options;
-    const timeoutMs = this.options.readTimeoutMs ?? 1000;
-    return new Promise((resolve, reject) => {
-      const timer = clock.setTimer(timeoutMs, () =>
-        reject(new Error(`EEPROM 0x${address.toString(16)} did not answer the read that times its write cycle within ${timeoutMs} ms`)),
-      );
-      io.i2cReadOnce(address, 1, () => {
-        clock.clearTimer(timer);
-        resolve();
-      });
-    });
+  private async barrierRead(): Promise<void> {
+    await this.request(1, () => this.options.io.i2cReadOnce(this.options.address, 1, () => undefined), 'the read that times its write cycle');
   }
 
-  /** undefined when the range reads back as written, else what went wrong. */
+  /** undefined when the range reads back as written, else what went wrong (a NACKed read-back included). */
   private async checkReadBack(offset: number, data: Uint8Array): Promise<string | undefined> {
-    const step = this.options.maxRead ?? FIRMATA_I2C_READ_MAX;
-    for (let done = 0; done < data.length; done += step) {
-      let got: number[];
-      try {
-        got = await this.readChunk(offset + done, Math.min(step, data.length - done));
-      } catch (error) {
-        return (error as Error).message;
-      }
-      const bad = got.findIndex((byte, i) => byte !== data[done + i]);
-      if (bad >= 0) return `EEPROM 0x${this.options.address.toString(16)}: byte ${offset + done + bad} reads back 0x${got[bad]!.toString(16)} after writing 0x${data[done + bad]!.toString(16)}`;
+    let got: Uint8Array;
+    try {
+      got = await this.readRange(offset, data.length);
+    } catch (error) {
+      return (error as Error).message;
     }
+    const bad = got.findIndex((byte, i) => byte !== data[i]);
+    if (bad >= 0) return `EEPROM 0x${this.options.address.toString(16)}: byte ${offset + bad} reads back 0x${got[bad]!.toString(16)} after writing 0x${data[bad]!.toString(16)}`;
     return undefined;
   }
 
-  /** Sets the chip's address pointer, then reads from it (the current-address read). */
+  /**
+   * Sets the chip's address pointer, then reads from it (the current-address read). Resolves with
+   * what the reply held: fewer bytes than asked when the chip NACKed.
+   */
   private readChunk(at: number, length: number): Promise<number[]> {
-    const { io, address, clock } = this.options;
+    const { io, address } = this.options;
+    return this.request(length, () => {
+      io.i2cWrite(address, [at >> 8, at & 0xff]);
+      // The reply is taken by the listener on the address's reply event, in order.
+      io.i2cReadOnce(address, length, () => undefined);
+    }, `a ${length}-byte read at ${at}`);
+  }
+
+  /** Sends a read and waits for its reply, the next one the wire brings after those already awaited. */
+  private request(length: number, send: () => void, what: string): Promise<number[]> {
+    const { address, clock } = this.options;
     const timeoutMs = this.options.readTimeoutMs ?? 1000;
     return new Promise((resolve, reject) => {
+      const entry: PendingRead = {
+        length,
+        settle: (result) => {
+          clock.clearTimer(timer);
+          if (result instanceof Error) reject(result);
+          else resolve(result);
+        },
+      };
       const timer = clock.setTimer(timeoutMs, () =>
-        reject(new Error(`EEPROM 0x${address.toString(16)} did not answer a ${length}-byte read at ${at} within ${timeoutMs} ms`)),
+        // After a host stall the timer runs before the input that arrived meanwhile is read: look
+        // again once the event loop has taken in its I/O.
+        setImmediate(() => {
+          if (!this.pending.includes(entry)) return;
+          // A reply that never came: every reply still awaited could now be matched to the wrong
+          // read, so all of them fail and their late replies find nobody waiting.
+          for (const pending of this.pending.splice(0)) pending.settle(new Error(`EEPROM 0x${address.toString(16)} did not answer ${pending === entry ? what : 'an earlier read'} within ${timeoutMs} ms`));
+        }),
       );
-      io.i2cWrite(address, [at >> 8, at & 0xff]);
-      io.i2cReadOnce(address, length, (bytes) => {
-        clock.clearTimer(timer);
-        if (bytes.length !== length) reject(new Error(`EEPROM 0x${address.toString(16)} returned ${bytes.length} bytes for a ${length}-byte read at ${at}`));
-        else resolve(bytes);
-      });
+      this.pending.push(entry);
+      send();
     });
   }
 

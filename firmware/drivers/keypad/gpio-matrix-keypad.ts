@@ -5,19 +5,24 @@
  * column never short a HIGH row to a LOW one), the columns read back, the whole scan fed to the
  * pure core; scans repeat every pollMs until the core is idle, then the rows go back LOW.
  *
- * Reading back: where the IO offers reportDigitalPin (Firmata), column reporting is switched off
- * while a row is driven and switched on again after it; StandardFirmataPlus answers the switch-on
- * at once with the port value, after the drive commands before it, and the drive itself reports
- * nothing - so exactly one report per column port answers each row. The answer is the exact round trip, so a row costs a few
- * milliseconds of wire time instead of a guessed settle time, and a backlog on the wire (an LCD
- * repaint) delays the read instead of making it stale. Elsewhere the columns are sampled settleMs
- * after the drive.
+ * Reading back over Firmata (the IO offers reportDigitalPin and queryPinState): a whole scan goes
+ * out in one burst, and every column report is tied to the row that produced it by the order of the
+ * wire, never by counting or timing. Column reporting is off while scanning; per row the burst
+ * drives the row, switches reporting on (StandardFirmataPlus answers at once with the port value)
+ * and off again, then asks for the row pin's state. That PIN_STATE answer names the row pin and
+ * closes the row's window: the column reports received since the previous PIN_STATE answer were
+ * all read while that row alone was driven. A first PIN_STATE query (on a column pin) closes the
+ * window before the first row, so a report from idle cannot count as row 0. A scan whose windows do
+ * not all arrive complete and in order (a report or answer lost, a late answer after the timeout)
+ * is discarded and the scan runs again; a late report is still read correctly, by the row its
+ * window names - it can delay a key, never turn it into another one. One round trip a scan instead
+ * of one a row. Elsewhere the columns are sampled settleMs after each drive.
  */
 import type { Clock, TimerHandle } from '../../hal/clock.js';
 import { LOW, PinMode, type IoPlugin } from '../../hal/io-plugin.js';
 import type { Logger } from '../../hal/log.js';
+import type { KeyEvent } from '../../hal/pos-keys.js';
 import type { MatrixScanCore } from './matrix-scan-core.js';
-import type { KeyEvent } from './pos-keys.js';
 
 export interface GpioMatrixKeypadOptions {
   io: IoPlugin;
@@ -33,10 +38,27 @@ export interface GpioMatrixKeypadOptions {
   logger?: Logger;
 }
 
+export interface KeypadCounters {
+  /** Scans thrown away because a row's window did not arrive complete and in order in time. */
+  scansDiscarded: number;
+  /** Wake-ups (a column went LOW) after which the keypad went idle again without a key: a press shorter than the host could see. */
+  pressesMissed: number;
+}
+
 type RowDrive = 'low' | 'floating';
 
-/** A safety net for an IO that offers reportDigitalPin but never answers: read what is known. */
-const REPORT_TIMEOUT_MS = 250;
+/** A scan whose answers have not all arrived after this long is discarded and run again. */
+const SCAN_TIMEOUT_MS = 250;
+
+/** Queries remembered at most; beyond, the oldest is taken as lost (a board that stopped answering). */
+const MAX_FENCES_IN_FLIGHT = 64;
+
+/** One PIN_STATE query in flight: which scan sent it, and the row whose window it closes (undefined: the scan's opening fence). */
+interface Fence {
+  scan: number;
+  pin: number;
+  row: number | undefined;
+}
 
 export class GpioMatrixKeypad {
   private readonly columnLevels: number[];
@@ -44,30 +66,50 @@ export class GpioMatrixKeypad {
   private scanning = false;
   /** When a column change woke the keypad from idle. */
   private wokeAt: number | undefined;
+  /** Keys pressed, and press starts the idle reports showed (a column going LOW), since the keypad last woke up. */
+  private keysSinceWake = 0;
+  private pressStartsSinceWake = 0;
+  /** Column levels as the idle reports last showed them; reports still count as idle until the first answer of a wake-up. */
+  private readonly idleLevels: number[];
+  private idleReports = true;
   private timer: TimerHandle | undefined;
   private stopped = false;
   /** One column pin per Firmata port the columns use (its callback stands for the port's report), when the IO reports on request. */
   private readonly reportPins: number[] | undefined;
-  /** Column ports whose requested report has not arrived yet, and what to do when all have. */
-  private awaiting: { ports: Set<number>; then: () => void } | undefined;
+  /** Fenced scans: PIN_STATE queries in flight, in wire order. */
+  private readonly fences: Fence[] = [];
+  private currentScan = 0;
+  private readings: number[] = [];
+  private scanBroken = false;
+  /** Column ports reported since the last PIN_STATE answer. */
+  private readonly portsReported = new Set<number>();
+  private readonly stats: KeypadCounters = { scansDiscarded: 0, pressesMissed: 0 };
 
   constructor(private readonly options: GpioMatrixKeypadOptions) {
-    const { rowPins, colPins } = options;
+    const { rowPins, colPins, io } = options;
     const all = [...rowPins, ...colPins];
     if (new Set(all).size !== all.length) throw new Error(`keypad row and column pins must be distinct, got ${all.join(',')}`);
     if (options.settleMs < 0 || options.pollMs <= 0) throw new Error('keypad settleMs must be >= 0 and pollMs > 0');
     this.columnLevels = colPins.map(() => 1);
+    this.idleLevels = colPins.map(() => 1);
     this.rowDrive = rowPins.map(() => 'floating');
-    if (options.io.reportDigitalPin) {
+    if (io.reportDigitalPin && io.queryPinState) {
       const byPort = new Map<number, number>();
       for (const pin of colPins) byPort.set(pin >> 3, Math.min(pin, byPort.get(pin >> 3) ?? pin));
       this.reportPins = [...byPort.values()];
     }
   }
 
+  counters(): KeypadCounters {
+    return { ...this.stats };
+  }
+
   /** Puts the pins in their idle state and starts listening for column changes. */
   start(): void {
-    const { io, colPins } = this.options;
+    const { io, colPins, rowPins } = this.options;
+    if (this.reportPins) {
+      for (const pin of [colPins[0]!, ...rowPins]) io.on(`pin-state-${pin}`, () => this.onFence(pin));
+    }
     // Pull-ups before reporting starts, so the first report already reads an open key HIGH.
     colPins.forEach((pin) => io.pinMode(pin, PinMode.PULLUP));
     colPins.forEach((pin, c) => io.digitalRead(pin, (value) => this.onColumn(c, value)));
@@ -79,51 +121,107 @@ export class GpioMatrixKeypad {
     this.stopped = true;
     this.options.clock.clearTimer(this.timer);
     this.timer = undefined;
-    this.awaiting = undefined;
   }
 
   private onColumn(col: number, value: number): void {
     this.columnLevels[col] = value;
-    const pin = this.options.colPins[col]!;
-    const awaiting = this.awaiting;
-    if (awaiting && this.reportPins!.includes(pin) && awaiting.ports.delete(pin >> 3) && awaiting.ports.size === 0) {
-      this.awaiting = undefined;
-      this.options.clock.clearTimer(this.timer);
-      // Later pins of the same port report in this same turn: read after all of them.
-      queueMicrotask(awaiting.then);
-      return;
+    this.portsReported.add(this.options.colPins[col]! >> 3);
+    if (this.idleReports) {
+      if (value === LOW && this.idleLevels[col] !== LOW) this.pressStartsSinceWake++;
+      this.idleLevels[col] = value;
     }
     if (!this.scanning && !this.stopped && value === LOW) this.beginScan();
   }
 
   private beginScan(): void {
     this.scanning = true;
+    this.keysSinceWake = 0;
+    this.pressStartsSinceWake = Math.max(1, this.pressStartsSinceWake);
     this.wokeAt = this.options.clock.now();
-    this.scanRow(0, []);
+    this.scan();
   }
 
-  private scanRow(row: number, closed: number[]): void {
-    if (this.reportPins) for (const pin of this.reportPins) this.options.io.reportDigitalPin!(pin, 0);
-    this.driveRows((r) => (r === row ? 'low' : 'floating'));
-    const read = (): void => {
-      if (this.stopped) return;
-      closed.push(this.columnLevels.reduce((bits, level, c) => (level === LOW ? bits | (1 << c) : bits), 0));
-      if (row + 1 < this.options.rowPins.length) this.scanRow(row + 1, closed);
-      else this.finishScan(closed);
+  private scan(): void {
+    if (this.stopped) return;
+    if (this.reportPins) this.sendFencedScan();
+    else this.settledRow(0, []);
+  }
+
+  // ---- Firmata: one burst per scan, windows closed by PIN_STATE answers ----
+
+  private sendFencedScan(): void {
+    const { io, clock, rowPins, colPins } = this.options;
+    const scan = ++this.currentScan;
+    this.readings = [];
+    this.scanBroken = false;
+    const reporting = (on: 0 | 1) => this.reportPins!.forEach((pin) => io.reportDigitalPin!(pin, on));
+    const fence = (pin: number, row: number | undefined) => {
+      this.fences.push({ scan, pin, row });
+      if (this.fences.length > MAX_FENCES_IN_FLIGHT) this.fences.shift();
+      // The answer is handled by the pin-state listener start() installed (firmata-io would call
+      // every callback still waiting on the pin at the first answer, so none is given here).
+      io.queryPinState!(pin, () => undefined);
     };
-    if (this.reportPins) this.requestColumnReports(read);
-    else this.timer = this.options.clock.setTimer(this.options.settleMs, read);
+    reporting(0);
+    fence(colPins[0]!, undefined);
+    rowPins.forEach((_, row) => {
+      this.driveRows((r) => (r === row ? 'low' : 'floating'));
+      reporting(1);
+      reporting(0);
+      fence(rowPins[row]!, row);
+    });
+    clock.clearTimer(this.timer);
+    this.timer = clock.setTimer(SCAN_TIMEOUT_MS, () => {
+      if (scan !== this.currentScan || this.stopped) return;
+      this.discardScan('keypad_scan_timeout');
+    });
   }
 
-  private requestColumnReports(then: () => void): void {
-    const pins = this.reportPins!;
-    this.awaiting = { ports: new Set(pins.map((pin) => pin >> 3)), then };
-    for (const pin of pins) this.options.io.reportDigitalPin!(pin, 1);
-    this.timer = this.options.clock.setTimer(REPORT_TIMEOUT_MS, () => {
-      this.awaiting = undefined;
-      this.options.logger?.log('warn', 'keypad_column_report_timeout', { timeoutMs: REPORT_TIMEOUT_MS });
-      then();
+  private onFence(pin: number): void {
+    const reported = new Set(this.portsReported);
+    this.portsReported.clear();
+    if (this.scanning) this.idleReports = false;
+    // Answers come back in the order the queries went out; queries passed over lost their answer.
+    const index = this.fences.findIndex((f) => f.pin === pin);
+    if (index < 0) return;
+    for (const lost of this.fences.splice(0, index)) if (lost.scan === this.currentScan) this.scanBroken = true;
+    const fence = this.fences.shift()!;
+    if (fence.scan !== this.currentScan || !this.scanning || this.stopped) return;
+    if (fence.row !== undefined) {
+      const complete = this.reportPins!.every((p) => reported.has(p >> 3));
+      if (!complete) this.scanBroken = true;
+      else this.readings[fence.row] = this.closedColumns();
+    }
+    if (fence.row !== this.options.rowPins.length - 1) return;
+    if (this.scanBroken) this.discardScan('keypad_scan_incomplete');
+    else {
+      this.options.clock.clearTimer(this.timer);
+      this.timer = undefined;
+      this.finishScan(this.readings);
+    }
+  }
+
+  /** Throws the scan away and scans again from the first row; its late answers are recognised and ignored. */
+  private discardScan(reason: string): void {
+    this.stats.scansDiscarded++;
+    this.options.logger?.log('warn', reason, { scansDiscarded: this.stats.scansDiscarded });
+    this.sendFencedScan();
+  }
+
+  // ---- other IOs: drive, wait settleMs, sample ----
+
+  private settledRow(row: number, closed: number[]): void {
+    this.driveRows((r) => (r === row ? 'low' : 'floating'));
+    this.timer = this.options.clock.setTimer(this.options.settleMs, () => {
+      if (this.stopped) return;
+      closed.push(this.closedColumns());
+      if (row + 1 < this.options.rowPins.length) this.settledRow(row + 1, closed);
+      else this.finishScan(closed);
     });
+  }
+
+  private closedColumns(): number {
+    return this.columnLevels.reduce((bits, level, c) => (level === LOW ? bits | (1 << c) : bits), 0);
   }
 
   private finishScan(closed: number[]): void {
@@ -131,15 +229,28 @@ export class GpioMatrixKeypad {
     const result = core.scan(closed, clock.now(), this.wokeAt);
     // Which keys were down is not logged: during PIN entry that would be the PIN.
     if (result.ghosting) logger?.log('debug', 'keypad_ghosting_scan_ignored');
-    for (const event of result.events) onKey(event);
+    for (const event of result.events) {
+      if (!event.repeat) this.keysSinceWake++;
+      onKey(event);
+    }
     if (core.idle) {
       this.scanning = false;
       this.timer = undefined;
-      // The last scan read every column HIGH, so a key pressed from now on reports a change.
+      const missed = this.pressStartsSinceWake - this.keysSinceWake;
+      if (missed > 0) {
+        this.stats.pressesMissed += missed;
+        logger?.log('warn', 'keypad_press_missed', { pressesMissed: this.stats.pressesMissed });
+      }
+      this.pressStartsSinceWake = 0;
+      this.idleLevels.fill(1);
+      this.idleReports = true;
+      // The last scan read every column HIGH, so a key pressed from now on reports a change;
+      // switching reporting back on answers with the port at once, so one pressed meanwhile wakes us too.
       this.driveRows(() => 'low');
+      if (this.reportPins) this.reportPins.forEach((pin) => this.options.io.reportDigitalPin!(pin, 1));
       return;
     }
-    this.timer = clock.setTimer(this.options.pollMs, () => this.scanRow(0, []));
+    this.timer = clock.setTimer(this.options.pollMs, () => this.scan());
   }
 
   /** Changes only the rows whose drive differs, since every pin call is wire traffic. */

@@ -7,7 +7,7 @@
 import type { Clock, TimerHandle } from '../../hal/clock.js';
 import type { Logger } from '../../hal/log.js';
 import { DEFAULT_MATRIX_TIMING } from './matrix-scan-core.js';
-import { isPosKey, type KeyEvent, type PosKey } from './pos-keys.js';
+import { isPosKey, type KeyEvent, type PosKey } from '../../hal/pos-keys.js';
 
 /** The part of a johnny-five Keypad this adapter listens to. */
 export interface J5KeypadEvents {

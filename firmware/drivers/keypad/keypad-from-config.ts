@@ -11,7 +11,7 @@ import { resolvePin } from '../../hal/pin-resolve.js';
 import { GpioMatrixKeypad } from './gpio-matrix-keypad.js';
 import { J5KeypadSource, type J5KeypadEvents } from './j5-keypad-source.js';
 import { DEFAULT_MATRIX_TIMING, MatrixScanCore } from './matrix-scan-core.js';
-import type { KeyEvent } from './pos-keys.js';
+import type { KeyEvent } from '../../hal/pos-keys.js';
 
 /** Only for IOs without reportDigitalPin (Firmata reads each row back by a report round trip instead). */
 const DEFAULT_SETTLE_MS = 20;

@@ -4,7 +4,7 @@
  * for pressMs / releaseMs before it counts), drops scans that show ghosting, maps positions to POS
  * keys, and produces hold-repeats for the repeating keys (CLEAR, the backspace). No I/O, no timers.
  */
-import type { KeyEvent, PosKey } from './pos-keys.js';
+import type { KeyEvent, PosKey } from '../../hal/pos-keys.js';
 
 export interface MatrixTiming {
   /** A press counts after the key has read closed this long. Default 10 ms. */

@@ -17,4 +17,10 @@ export interface LcdBus {
   setBacklight(on: boolean): void;
   /** Milliseconds until everything written so far has reached the controller (wire time still owed). */
   drainMs(): number;
+  /**
+   * Resolves once everything written so far has reached the controller, whatever other traffic
+   * shares the link (the journal's EEPROM on the same Firmata wire and I2C bus). Buses that own
+   * their link omit it and drainMs() is exact.
+   */
+  reached?(): Promise<void>;
 }

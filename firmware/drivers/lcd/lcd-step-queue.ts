@@ -1,6 +1,8 @@
 /**
  * Runs an LCD controller's steps in order without blocking: writes go to the bus at once, waits
- * (power-up, clear/home) become Clock timers that also cover the wire time the bus still owes.
+ * (power-up, clear/home) become Clock timers that start once the bus has confirmed the writes before
+ * them reached the controller (on a shared Firmata wire other devices' requests can hold them back
+ * for any time), or on a bus that owns its link after the wire time it still owes.
  */
 import type { Clock, TimerHandle } from '../../hal/clock.js';
 import type { LcdBus, LcdWrite } from './lcd-bus.js';
@@ -40,10 +42,17 @@ export class LcdStepQueue {
     while (this.steps.length > 0) {
       const step = this.steps.shift()!;
       if (step.kind === 'wait') {
-        this.timer = this.clock.setTimer(step.ms + this.bus.drainMs(), () => {
-          this.timer = undefined;
-          this.run();
-        });
+        const after = (ms: number) => {
+          this.timer = this.clock.setTimer(ms, () => {
+            this.timer = undefined;
+            this.run();
+          });
+        };
+        if (this.bus.reached) {
+          // Busy meanwhile: a placeholder timer keeps new steps queued behind this wait.
+          this.timer = { id: -1 };
+          void this.bus.reached().then(() => after(step.ms));
+        } else after(step.ms + this.bus.drainMs());
         return;
       }
       if (step.kind === 'wake-up-nibble') this.bus.writeWakeUpNibble(step.nibble);

@@ -29,6 +29,9 @@ export interface Pcf8574BusOptions {
   msPerWireByte?: number;
 }
 
+/** Longest wait for the answer that confirms the writes reached the backpack. */
+const READ_BARRIER_TIMEOUT_MS = 1000;
+
 export class Pcf8574Bus implements LcdBus {
   private backlightBit = BACKLIGHT;
   private wireFreeAt = 0;
@@ -66,6 +69,26 @@ export class Pcf8574Bus implements LcdBus {
 
   drainMs(): number {
     return Math.max(0, this.wireFreeAt - this.options.clock.now());
+  }
+
+  /**
+   * Over Firmata (msPerWireByte > 0): a 1-byte read of the backpack queued behind the writes. The
+   * board runs requests in order, so its answer (even a NACK's: 2.5.9 answers those too) means the
+   * writes before it are on the chip - the technique of the EEPROM's write-cycle barrier. A lost
+   * answer is given up on after READ_BARRIER_TIMEOUT_MS, so the display cannot hang. On a local bus
+   * the writes have landed when they return.
+   */
+  get reached(): (() => Promise<void>) | undefined {
+    if (this.msPerWireByte === 0) return undefined;
+    return () =>
+      new Promise<void>((resolve) => {
+        const { io, address, clock } = this.options;
+        const timer = clock.setTimer(READ_BARRIER_TIMEOUT_MS, resolve);
+        io.i2cReadOnce(address, 1, () => {
+          clock.clearTimer(timer);
+          resolve();
+        });
+      });
   }
 
   private send(bytes: number[]): void {

@@ -57,6 +57,7 @@ export const encodeCommand = {
   pinMode: (pin: number, mode: number) => [FIRMATA.SET_PIN_MODE, pin & 0x7f, mode & 0x7f],
   digitalPort: (port: number, value: number) => [FIRMATA.DIGITAL_MESSAGE | (port & 0x0f), value & 0x7f, (value >> 7) & 0x7f],
   setPinValue: (pin: number, value: number) => [FIRMATA.SET_DIGITAL_PIN_VALUE, pin & 0x7f, value ? 1 : 0],
+  pinStateQuery: (pin: number) => sysex(FIRMATA.PIN_STATE_QUERY, [pin & 0x7f]),
   reportDigital: (port: number, on: boolean) => [FIRMATA.REPORT_DIGITAL | (port & 0x0f), on ? 1 : 0],
   samplingInterval: (ms: number) => sysex(FIRMATA.SAMPLING_INTERVAL, [ms & 0x7f, (ms >> 7) & 0x7f]),
   i2cConfig: (delayUs: number) => sysex(FIRMATA.I2C_CONFIG, [delayUs & 0x7f, (delayUs >> 7) & 0x7f]),
@@ -102,6 +103,13 @@ export function encodeReply(reply: FirmataReply): number[] {
       return sysex(FIRMATA.SERIAL_MESSAGE, [SERIAL_SUBCOMMAND.REPLY | reply.portId, ...twoSevenBit(reply.bytes)]);
     case 'string':
       return sysex(FIRMATA.STRING_DATA, twoSevenBit([...Buffer.from(reply.text, 'latin1')]));
+    case 'pin-state': {
+      if (reply.mode === undefined || reply.state === undefined) return sysex(FIRMATA.PIN_STATE_RESPONSE, [reply.pin]);
+      const data = [reply.pin, reply.mode, reply.state & 0x7f];
+      if (reply.state & 0xff80) data.push((reply.state >> 7) & 0x7f);
+      if (reply.state & 0xc000) data.push((reply.state >> 14) & 0x7f);
+      return sysex(FIRMATA.PIN_STATE_RESPONSE, data);
+    }
   }
 }
 

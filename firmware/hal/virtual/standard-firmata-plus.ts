@@ -2,7 +2,7 @@
  * What StandardFirmataPlus does with each (already decoded) Firmata command, on a BoardModel:
  * pin modes and the AVR port/pull-up side effects, digital port writes, change reporting
  * (including the immediate report when reporting is turned on), I2C through Wire (32-byte
- * buffer, 70 us after each write, stale bytes when a device answers short), continuous I2C reads
+ * buffer, 70 us after each write, a short read answered with only the bytes received), continuous I2C reads
  * every sampling interval, and SerialFirmata on hardware and software ports. Replies come out as
  * decoded values; the Firmata emulator encodes them onto its wire, VirtualIo hands them to
  * callbacks. It also keeps `busyUntilUs`: how long the firmware's loop is stuck in a blocking call
@@ -17,7 +17,9 @@ export type FirmataReply =
   | { kind: 'analog'; channel: number; value: number }
   | { kind: 'i2c-reply'; address: number; register: number; bytes: number[] }
   | { kind: 'serial-reply'; portId: number; bytes: number[] }
-  | { kind: 'string'; text: string };
+  | { kind: 'string'; text: string }
+  /** PIN_STATE_RESPONSE: mode and state of a pin (for an input, its pull-up); only `pin` for a pin that does not exist. */
+  | { kind: 'pin-state'; pin: number; mode?: number; state?: number };
 
 export interface FirmwareOutput {
   emit(reply: FirmataReply, atUs: number): void;
@@ -31,6 +33,8 @@ const I2C_MAX_QUERIES = 8;
 const MAX_SERIAL_PORTS = 8;
 const DEFAULT_SAMPLING_INTERVAL_MS = 19;
 const I2C_WRITE_SETTLE_US = 70;
+/** i2cRxData[64]: address, register, then data. */
+const I2C_RX_DATA_BYTES = 64;
 
 interface I2cQuery {
   address: number;
@@ -51,7 +55,6 @@ export class StandardFirmataPlus {
   private i2cEnabled = false;
   private i2cReadDelayUs = 0;
   private i2cQueries: I2cQuery[] = [];
-  private readonly i2cRxData = new Array<number>(64).fill(0);
   private readonly openSerialPorts = new Set<number>();
   private reportSerial: { portId: number; maxBytes: number }[] = [];
   private readonly serialDrainScheduled = new Set<number>();
@@ -192,6 +195,12 @@ export class StandardFirmataPlus {
     if (enable) this.outputPort(port, true, atUs);
   }
 
+  /** PIN_STATE_QUERY 0x6D: answered in order with everything else the firmware sends. */
+  queryPinState(pin: number, atUs: number): void {
+    if (pin >= this.board.profile.totalPins) this.output.emit({ kind: 'pin-state', pin }, atUs);
+    else this.output.emit({ kind: 'pin-state', pin, mode: this.pinModes[pin]!, state: this.pinStates[pin]! }, atUs);
+  }
+
   /** REPORT_ANALOG 0xC0|channel. There is no analog front end modelled: inputs read 0. */
   reportAnalog(channel: number, enable: boolean, atUs: number): void {
     const total = this.board.profile.totalPins;
@@ -325,15 +334,17 @@ export class StandardFirmataPlus {
       at += this.board.i2c.write(query.address, [query.register & 0xff], at).durationUs;
       at += this.i2cReadDelayUs;
     }
-    const wanted = Math.min(query.count & 0xff, this.i2cRxData.length - 2);
+    const wanted = Math.min(query.count & 0xff, I2C_RX_DATA_BYTES - 2);
     const requested = Math.min(wanted, WIRE_BUFFER_BYTES);
     const { bytes, durationUs } = this.board.i2c.read(query.address, requested, at);
     at += durationUs;
     const received = bytes ?? [];
+    // Firmata 2.5.9 (readAndReportData): a short or NACKed read sends the string message first,
+    // then a reply holding only the bytes received (none on a NACK) - older firmware padded it
+    // with whatever its buffer held before.
     if (received.length < wanted) this.output.emit({ kind: 'string', text: 'I2C: Too few bytes received' }, at);
-    // Bytes the device did not deliver are whatever the reply buffer held before.
-    received.forEach((b, i) => (this.i2cRxData[2 + i] = b));
-    const data = this.i2cRxData.slice(2, 2 + wanted);
+    else if (received.length > wanted) this.output.emit({ kind: 'string', text: 'I2C: Too many bytes received' }, at);
+    const data = received.slice(0, wanted).map((b) => b & 0xff);
     this.busyUntilUs = at;
     this.output.emit({ kind: 'i2c-reply', address: query.address, register: query.register ?? 0, bytes: data }, at);
   }

@@ -110,6 +110,12 @@ export class VirtualIo extends EventEmitter implements IoPlugin {
     this.send(encodeCommand.reportDigital(port, value === 1), (at) => this.firmware.reportDigital(port, value === 1, at));
   }
 
+  /** PIN_STATE_QUERY; like firmata-io, the answer emits `pin-state-<pin>` and calls `callback` once. */
+  queryPinState(pin: number, callback: () => void): void {
+    this.once(`pin-state-${pin}`, callback);
+    this.send(encodeCommand.pinStateQuery(pin), (at) => this.firmware.queryPinState(pin, at));
+  }
+
   setSamplingInterval(ms: number): void {
     if (!Number.isInteger(ms) || ms < 1 || ms > 0x3fff) throw new Error(`sampling interval must be 1-16383 ms, got ${ms}`);
     this.send(encodeCommand.samplingInterval(ms), () => this.firmware.setSamplingInterval(ms));
@@ -250,6 +256,7 @@ export class VirtualIo extends EventEmitter implements IoPlugin {
         if (keep.length > 0) this.i2cListeners.set(key, keep);
         else this.i2cListeners.delete(key);
         for (const l of list) l.callback(reply.bytes);
+        this.emit(`I2C-reply-${reply.address}-${reply.register}`, reply.bytes);
         break;
       }
       case 'serial-reply':
@@ -257,6 +264,9 @@ export class VirtualIo extends EventEmitter implements IoPlugin {
         break;
       case 'string':
         this.emit('string', reply.text);
+        break;
+      case 'pin-state':
+        this.emit(`pin-state-${reply.pin}`);
         break;
       case 'analog':
         break;

@@ -67,9 +67,7 @@ describe('I2C EEPROM FlashDevice (AT24C256)', () => {
   it('queues a 1-byte barrier read just before each write and times the write cycle from its answer', async () => {
     const { io, clock, eeprom, model, drive, writeTimes } = rig();
     // Other traffic on the wire holds the barrier's answer (and the write behind it) back by 7 ms.
-    const answerNow = io.i2cReadOnce.bind(io);
-    io.i2cReadOnce = ((address: number, length: number, callback: (bytes: number[]) => void) =>
-      answerNow(address, length, length === 1 ? (bytes) => clock.setTimer(7, () => callback(bytes)) : callback)) as typeof io.i2cReadOnce;
+    io.deliverAnswer = (length, deliver) => (length === 1 ? clock.setTimer(7, deliver) : queueMicrotask(deliver));
     await drive(eeprom.program(0, new Uint8Array(60).fill(1)));
     const ops = io.take().filter((t) => t.op === 'i2cReadOnce' || (t.op === 'i2cWrite' && t.bytes.length > 2));
     expect(ops.slice(0, 6).map((t) => (t.op === 'i2cReadOnce' ? `read ${t.length}` : 'write'))).toEqual(['read 1', 'write', 'read 1', 'write', 'read 1', 'write']);

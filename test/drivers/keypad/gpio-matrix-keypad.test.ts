@@ -3,24 +3,16 @@ import { VirtualClock } from '../../../firmware/hal/clock.js';
 import { PinMode } from '../../../firmware/hal/io-plugin.js';
 import { GpioMatrixKeypad } from '../../../firmware/drivers/keypad/gpio-matrix-keypad.js';
 import { MatrixScanCore } from '../../../firmware/drivers/keypad/matrix-scan-core.js';
-import type { KeyEvent, PosKey } from '../../../firmware/drivers/keypad/pos-keys.js';
+import type { KeyEvent, PosKey } from '../../../firmware/hal/pos-keys.js';
 import { RecordingIo } from '../../hal/recording-io.js';
-
-const ROWS = [2, 3, 4, 5];
-const COLS = [6, 7, 8, 9];
-const KEYMAP: PosKey[][] = [
-  ['1', '2', '3', 'CANCEL'],
-  ['4', '5', '6', 'CLEAR'],
-  ['7', '8', '9', 'ENTER'],
-  ['FUNC', '0', '00', 'DOWN'],
-];
+import { COLS, KEYMAP, ROWS } from './uno-keypad-wiring.js';
 
 /**
  * A diode-less key matrix on the recording IO: rows and columns joined through closed keys form
  * nets; a net is LOW when it holds a row driven LOW, else the column pull-up holds it HIGH.
  */
 function rig(io: RecordingIo = new RecordingIo(), settleMs = 1) {
-  const clock = io instanceof ReportingIo ? io.clock : new VirtualClock();
+  const clock = new VirtualClock();
   const closed = new Set<string>();
   io.onPinChange = () => {
     const parent = new Map<number, number>();
@@ -51,68 +43,7 @@ function rig(io: RecordingIo = new RecordingIo(), settleMs = 1) {
   return { io, clock, keypad, events, setKey, run };
 }
 
-/**
- * Firmata's side of reportDigitalPin: turning a port's reporting on answers with the port value
- * once the request has made the round trip (`roundTripMs`, a busy wire included).
- */
-class ReportingIo extends RecordingIo {
-  readonly levels = new Map<number, number>();
-  readonly callbacks = new Map<number, (value: number) => void>();
-  requests = 0;
-
-  constructor(
-    readonly clock: VirtualClock,
-    private readonly roundTripMs: number,
-  ) {
-    super();
-  }
-
-  override digitalRead(pin: number, callback: (value: number) => void): void {
-    super.digitalRead(pin, callback);
-    this.callbacks.set(pin, callback);
-  }
-
-  override setInput(pin: number, value: number): void {
-    this.levels.set(pin, value);
-    super.setInput(pin, value);
-  }
-
-  reportDigitalPin(pin: number, value: 0 | 1): void {
-    if (value === 0) return;
-    this.requests++;
-    this.clock.setTimer(this.roundTripMs, () => {
-      for (const [other, callback] of this.callbacks) if (other >> 3 === pin >> 3) callback(this.levels.get(other) ?? 1);
-    });
-  }
-}
-
 describe('GPIO matrix keypad', () => {
-  it('over an IO that reports on request (Firmata), reads each row from its report, however late, instead of after settleMs', async () => {
-    const io = new ReportingIo(new VirtualClock(), 7);
-    // A settle time this long would make one scan take 4 s; the reports make it 4 round trips.
-    const { keypad, events, setKey } = rig(io, 1000);
-    // The driver reads a row in a microtask after its report (so every pin of the port has its level).
-    const run = async (ms: number) => {
-      for (let t = 0; t < ms; t++) {
-        io.clock.advance(1);
-        await Promise.resolve();
-      }
-    };
-    keypad.start();
-    setKey('5', true);
-    await run(40);
-    expect(events).toEqual([{ key: '5', repeat: false }]);
-    // COLS 6,7 are port 0, 8,9 port 1: one request per port per row, 4 rows, and polling goes on while '5' is held.
-    expect(io.requests).toBeGreaterThanOrEqual(8);
-    setKey('5', false);
-    await run(200);
-    setKey('00', true);
-    await run(40);
-    setKey('00', false);
-    await run(200);
-    expect(events.map((e) => e.key)).toEqual(['5', '00']);
-  });
-
   it('idles with rows driven LOW and pulled-up columns reporting, and then costs no wire traffic', () => {
     const { io, keypad, run } = rig();
     keypad.start();

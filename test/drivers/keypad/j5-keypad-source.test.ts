@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../../firmware/hal/clock.js';
 import { MemoryLogger } from '../../../firmware/hal/log.js';
 import { J5KeypadSource } from '../../../firmware/drivers/keypad/j5-keypad-source.js';
-import type { KeyEvent } from '../../../firmware/drivers/keypad/pos-keys.js';
+import type { KeyEvent } from '../../../firmware/hal/pos-keys.js';
 
 function rig() {
   const keypad = new EventEmitter();

@@ -5,7 +5,7 @@ import { VirtualClock } from '../../../firmware/hal/clock.js';
 import { emulatedBoardFromConfig } from '../../../firmware/hal/virtual/emulated-board.js';
 import { VirtualIo } from '../../../firmware/hal/virtual/virtual-io.js';
 import { openKeypad } from '../../../firmware/drivers/keypad/keypad-from-config.js';
-import type { KeyEvent } from '../../../firmware/drivers/keypad/pos-keys.js';
+import type { KeyEvent } from '../../../firmware/hal/pos-keys.js';
 
 /** Advances in 1 ms steps, letting the board's replies in between. */
 async function run(clock: VirtualClock, ms: number): Promise<void> {

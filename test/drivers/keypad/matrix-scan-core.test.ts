@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hasGhosting, MatrixScanCore } from '../../../firmware/drivers/keypad/matrix-scan-core.js';
-import type { PosKey } from '../../../firmware/drivers/keypad/pos-keys.js';
+import type { PosKey } from '../../../firmware/hal/pos-keys.js';
 
 const KEYMAP: (PosKey | null)[][] = [
   ['1', '2', '3', 'CANCEL'],

@@ -5,7 +5,7 @@
 import { TransactionEngine } from '../../../firmware/app/engine.js';
 import type { EngineEvent, EngineStep, HostOutcome, KeyInstallOutcome, Operation } from '../../../firmware/app/engine-io.js';
 import { defaultSettings, type TerminalSettings } from '../../../firmware/app/settings.js';
-import type { PosKey } from '../../../firmware/drivers/keypad/pos-keys.js';
+import type { PosKey } from '../../../firmware/hal/pos-keys.js';
 import type { CardRead, SwipeResult } from '../../../firmware/drivers/magstripe/card-read.js';
 import type { PrintJob, PrintOutcome } from '../../../firmware/drivers/printer/print-job.js';
 import type { IsoMessage } from '../../../firmware/iso8583/message.js';

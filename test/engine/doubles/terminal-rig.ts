@@ -8,7 +8,7 @@ import { MemoryLockoutStore } from '../../../firmware/app/password-lockout.js';
 import { MemorySettingsStore } from '../../../firmware/app/settings.js';
 import { TerminalShell } from '../../../firmware/app/terminal-shell.js';
 import { SimulatedNorFlash } from '../../../firmware/drivers/flash/simulated-nor.js';
-import type { PosKey } from '../../../firmware/drivers/keypad/pos-keys.js';
+import type { PosKey } from '../../../firmware/hal/pos-keys.js';
 import type { CardRead } from '../../../firmware/drivers/magstripe/card-read.js';
 import { VirtualClock } from '../../../firmware/hal/clock.js';
 import { MemoryLogger } from '../../../firmware/hal/log.js';

@@ -5,7 +5,7 @@
  * cashier brings the terminal back to the idle screen the way a person would: reload paper, print
  * what the terminal offers to print, tear off copies, and otherwise wait for prompts to time out.
  */
-import type { PosKey } from '../../../firmware/drivers/keypad/pos-keys.js';
+import type { PosKey } from '../../../firmware/hal/pos-keys.js';
 import type { CardRead } from '../../../firmware/drivers/magstripe/card-read.js';
 import { cardFromTracks } from '../../../firmware/drivers/magstripe/card-from-tracks.js';
 import type { JournalTransaction } from '../../../firmware/journal/journal.js';

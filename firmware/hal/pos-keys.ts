@@ -1,4 +1,4 @@
-/** The keys of a POS keypad, as the engine sees them (the key map turns matrix positions into these). */
+/** The keys of a POS keypad (shared by the board config in hal and the key drivers), as the engine sees them (the key map turns matrix positions into these). */
 export const POS_KEYS = [
   '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '00',
   'ENTER', 'CANCEL', 'CLEAR', 'FUNC', 'UP', 'DOWN',
