@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import type { PosKey } from '../drivers/keypad/pos-keys.js';
 import schemaJson from '../../board-configs/schema.json' with { type: 'json' };
-import { checkAgainstSchema, type SchemaError, type SchemaNode } from './schema-check.js';
+import { schemaChecker, type SchemaError } from './schema-check.js';
 
 /** A number on Firmata and virtual boards, a name (GPIO17, P1-11) on raspi-io / linux-io. */
 export type PinId = number | string;
@@ -98,10 +98,11 @@ export type ConfigError = SchemaError;
 
 export type BoardConfigResult = { ok: true; config: BoardConfig } | { ok: false; errors: ConfigError[] };
 
-export const boardConfigSchema = schemaJson as unknown as SchemaNode;
+export const boardConfigSchema = schemaJson as Record<string, unknown>;
+const checkBoardConfigSchema = schemaChecker(boardConfigSchema);
 
 export function validateBoardConfig(raw: unknown): BoardConfigResult {
-  const errors = checkAgainstSchema(raw, boardConfigSchema);
+  const errors = checkBoardConfigSchema(raw);
   if (errors.length > 0) return { ok: false, errors };
   const config = raw as BoardConfig;
   const ruleErrors = [...keymapErrors(config), ...pinConflicts(config), ...crossSectionErrors(config)];
