@@ -9,12 +9,13 @@ import type { PosKey } from '../drivers/keypad/pos-keys.js';
 import schemaJson from '../../board-configs/schema.json' with { type: 'json' };
 import { schemaChecker, type SchemaError } from './schema-check.js';
 
-/** A number on Firmata and virtual boards, a name (GPIO17, P1-11) on raspi-io / linux-io. */
+/** A number on Firmata and virtual boards, a name (GPIO17, P1-11) on linux-gpio / raspi-io / linux-io. */
 export type PinId = number | string;
 
 export type BoardSection =
   | { kind: 'firmata'; port: string; baud?: number; samplingIntervalMs?: number }
   | { kind: 'raspi-io' }
+  | { kind: 'linux-gpio'; gpioChip: string; i2cBus?: string; spiDevice?: string }
   | { kind: 'linux-io' }
   | { kind: 'virtual' };
 
