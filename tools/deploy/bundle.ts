@@ -18,6 +18,8 @@ export const BUNDLE_ASSETS: readonly (readonly [string, string])[] = [
   ['tools/host-sim/cards.json', 'cards.json'],
   ['firmware/drivers/printer/font/unifont-gb2312.pfnt', 'font/unifont-gb2312.pfnt'],
   ['firmware/drivers/text/gb2312.tbl', 'gb2312.tbl'],
+  // `pos sim` on the board (a demo without hardware) finds its config here.
+  ['board-configs/sim.json', 'sim.json'],
 ];
 
 /** The board architectures whose serialport addon ships in the bundle (x64 for a PC standing in for a board). */
