@@ -27,6 +27,7 @@ const BAD_ARGUMENTS: Record<string, string[]> = {
   ports: ['extra'],
   'print-test': ['--nonsense'],
   deploy: ['--board', 'board-configs/raspi.json'],
+  keys: ['unload-tmk', 'key.txt'],
 };
 
 describe('pos', () => {
