@@ -100,10 +100,11 @@ export type ConfigError = SchemaError;
 export type BoardConfigResult = { ok: true; config: BoardConfig } | { ok: false; errors: ConfigError[] };
 
 export const boardConfigSchema = schemaJson as Record<string, unknown>;
-const checkBoardConfigSchema = schemaChecker(boardConfigSchema);
 
 export function validateBoardConfig(raw: unknown): BoardConfigResult {
-  const errors = checkBoardConfigSchema(raw);
+  // Compiled per call and then dropped: a config is read once per process, and ajv's compiled
+  // validator would otherwise stay resident for the terminal's whole life on a small board.
+  const errors = schemaChecker(boardConfigSchema)(raw);
   if (errors.length > 0) return { ok: false, errors };
   const config = raw as BoardConfig;
   const ruleErrors = [...keymapErrors(config), ...pinConflicts(config), ...crossSectionErrors(config)];
