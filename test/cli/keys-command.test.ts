@@ -4,20 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { keyCheckValue, masterKeyFileModeProblem, storeMasterKey, weakKeyReason } from '../../firmware/security/master-key-loading.js';
-import { main } from '../../tools/cli/dispatch.js';
+import { pos } from './pos-in-process.js';
 import { TEST_TERMINAL_MASTER_KEY_HEX } from '../../tools/host-sim/terminals.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const key = (hex: string) => Uint8Array.from(Buffer.from(hex, 'hex'));
 
-async function pos(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  const code = await main(argv);
-  vi.restoreAllMocks();
-  return { code, out: out.join('\n'), err: err.join('\n') };
+async function posText(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const r = await pos(...argv);
+  return { code: r.code, out: r.out.join('\n'), err: r.err.join('\n') };
 }
 afterEach(() => vi.restoreAllMocks());
 
@@ -44,7 +39,7 @@ describe('pos keys load-tmk', () => {
   it('stores the key 0600 in the state directory and prints the KCV, never the key', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pos-keys-'));
     writeFileSync(join(dir, 'tmk.txt'), `# from the ceremony\n${TEST_TERMINAL_MASTER_KEY_HEX.slice(0, 16)} ${TEST_TERMINAL_MASTER_KEY_HEX.slice(16)}\n`);
-    const r = await pos('keys', 'load-tmk', join(dir, 'tmk.txt'), '--state-dir', dir, '--kcv', '08D7B4');
+    const r = await posText('keys', 'load-tmk', join(dir, 'tmk.txt'), '--state-dir', dir, '--kcv', '08D7B4');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/master key stored: .*master\.key \(double length, mode 0600/);
     expect(r.out).toMatch(/^KCV 08D7B4$/m);
@@ -55,11 +50,11 @@ describe('pos keys load-tmk', () => {
   it('refuses a key whose KCV differs from the ceremony\'s, and a weak key, storing nothing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pos-keys-'));
     writeFileSync(join(dir, 'tmk.txt'), TEST_TERMINAL_MASTER_KEY_HEX);
-    const wrong = await pos('keys', 'load-tmk', join(dir, 'tmk.txt'), '--state-dir', dir, '--kcv', '123456');
+    const wrong = await posText('keys', 'load-tmk', join(dir, 'tmk.txt'), '--state-dir', dir, '--kcv', '123456');
     expect(wrong.code).toBe(1);
     expect(wrong.err).toMatch(/refused: the key's check value is 08D7B4, the ceremony says 123456/);
     writeFileSync(join(dir, 'weak.txt'), '0123456789ABCDEF0123456789ABCDEF');
-    const weak = await pos('keys', 'load-tmk', join(dir, 'weak.txt'), '--state-dir', dir);
+    const weak = await posText('keys', 'load-tmk', join(dir, 'weak.txt'), '--state-dir', dir);
     expect(weak.err).toMatch(/refused: its two halves are the same/);
     expect(existsSync(join(dir, 'master.key'))).toBe(false);
     expect(() => storeMasterKey('zz', 'x', { stateDir: dir })).toThrow(/not hex/);
@@ -92,7 +87,7 @@ describe("pos run's master key mode check", () => {
     const dir = mkdtempSync(join(tmpdir(), 'pos-keys-'));
     writeFileSync(join(dir, 'master.key'), TEST_TERMINAL_MASTER_KEY_HEX);
     chmodSync(join(dir, 'master.key'), 0o644);
-    const r = await pos('run', '--board', join(ROOT, 'board-configs/uno-firmata.json'), '--port', '/dev/no-such-board', '--state-dir', dir, '--quiet');
+    const r = await posText('run', '--board', join(ROOT, 'board-configs/uno-firmata.json'), '--port', '/dev/no-such-board', '--state-dir', dir, '--quiet');
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/master key file .*master\.key is mode 0644: group or others can get at it/);
   });
