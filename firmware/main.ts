@@ -90,7 +90,7 @@ export async function startTerminal(config: BoardConfig, options: TerminalOption
   const settings = await initialSettings(settingsStore, config, options.hostAddress);
 
   const board = await loadBoard(config, clock);
-  const localBus = config.board.kind === 'raspi-io' || config.board.kind === 'linux-io';
+  const localBus = config.board.kind === 'linux-gpio' || config.board.kind === 'raspi-io' || config.board.kind === 'linux-io';
   const closers: (() => Promise<void> | void)[] = [() => board.close()];
   try {
     const glass = options.display ?? openDisplay(config.lcd, config.board.kind, board.io, clock);

@@ -7,14 +7,15 @@
 import { readFileSync } from 'node:fs';
 import type { PosKey } from './pos-keys.js';
 import schemaJson from '../../board-configs/schema.json' with { type: 'json' };
-import { checkAgainstSchema, type SchemaError, type SchemaNode } from './schema-check.js';
+import { schemaChecker, type SchemaError } from './schema-check.js';
 
-/** A number on Firmata and virtual boards, a name (GPIO17, P1-11) on raspi-io / linux-io. */
+/** A number on Firmata and virtual boards, a name (GPIO17, P1-11) on linux-gpio / raspi-io / linux-io. */
 export type PinId = number | string;
 
 export type BoardSection =
   | { kind: 'firmata'; port: string; baud?: number; samplingIntervalMs?: number }
   | { kind: 'raspi-io' }
+  | { kind: 'linux-gpio'; gpioChip: string; i2cBus?: string; spiDevice?: string }
   | { kind: 'linux-io' }
   | { kind: 'virtual' };
 
@@ -98,10 +99,12 @@ export type ConfigError = SchemaError;
 
 export type BoardConfigResult = { ok: true; config: BoardConfig } | { ok: false; errors: ConfigError[] };
 
-export const boardConfigSchema = schemaJson as unknown as SchemaNode;
+export const boardConfigSchema = schemaJson as Record<string, unknown>;
 
 export function validateBoardConfig(raw: unknown): BoardConfigResult {
-  const errors = checkAgainstSchema(raw, boardConfigSchema);
+  // Compiled per call and then dropped: a config is read once per process, and ajv's compiled
+  // validator would otherwise stay resident for the terminal's whole life on a small board.
+  const errors = schemaChecker(boardConfigSchema)(raw);
   if (errors.length > 0) return { ok: false, errors };
   const config = raw as BoardConfig;
   const ruleErrors = [...keymapErrors(config), ...pinConflicts(config), ...crossSectionErrors(config)];

@@ -1,28 +1,10 @@
 /**
- * A small validator for the subset of JSON Schema that board-configs/schema.json uses (no new
- * dependency): type, properties, required, additionalProperties: false, enum, const, minimum,
- * maximum, minLength, pattern, items, minItems, maxItems, local $ref, and oneOf chosen by the
- * branch whose `kind` const matches, so an error names the field inside the right branch. Pure.
+ * Checks a parsed document against a JSON Schema (draft 2020-12) with ajv, the ecosystem's
+ * validator, and turns ajv's errors into one line per field: the JSON path (`$.keypad.rows[2]`)
+ * and why. `oneOf` sections are chosen by their `kind` (ajv's discriminator), so an error names the
+ * field inside the branch the document asked for instead of listing every branch's complaints.
  */
-export interface SchemaNode {
-  type?: string | string[];
-  properties?: Record<string, SchemaNode>;
-  required?: string[];
-  additionalProperties?: boolean;
-  enum?: unknown[];
-  const?: unknown;
-  minimum?: number;
-  maximum?: number;
-  minLength?: number;
-  pattern?: string;
-  items?: SchemaNode;
-  minItems?: number;
-  maxItems?: number;
-  oneOf?: SchemaNode[];
-  $ref?: string;
-  $defs?: Record<string, SchemaNode>;
-  description?: string;
-}
+import Ajv2020Module, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 
 /** One problem: the JSON path of the field (e.g. `$.keypad.rows[2]`) and why it is wrong. */
 export interface SchemaError {
@@ -30,111 +12,99 @@ export interface SchemaError {
   message: string;
 }
 
-export function checkAgainstSchema(value: unknown, schema: SchemaNode): SchemaError[] {
-  const errors: SchemaError[] = [];
-  check(value, schema, '$', schema, errors);
-  return errors;
+type JsonSchema = Record<string, unknown>;
+
+// ajv ships CommonJS with `exports.default`; under Node's ESM loader the class sits on `.default`.
+const Ajv2020 = ((Ajv2020Module as unknown as { default?: typeof Ajv2020Module }).default ?? Ajv2020Module) as typeof Ajv2020Module;
+
+/** Compiles `schema` once; the returned checker is pure and cheap to call. */
+export function schemaChecker(schema: JsonSchema): (value: unknown) => SchemaError[] {
+  const ajv = new Ajv2020({ allErrors: true, verbose: true, discriminator: true, strict: true, allowUnionTypes: true });
+  const validate: ValidateFunction = ajv.compile(withKindDiscriminators(schema));
+  return (value) => (validate(value) ? [] : tidy((validate.errors ?? []).map(toSchemaError)));
 }
 
-function check(value: unknown, node: SchemaNode, path: string, root: SchemaNode, errors: SchemaError[]): void {
-  if (node.$ref !== undefined) {
-    check(value, resolveRef(node.$ref, root), path, root, errors);
-    return;
+/** Every `oneOf` whose branches each carry a `kind` const is told to pick its branch by `kind`. */
+function withKindDiscriminators(node: unknown): JsonSchema {
+  if (Array.isArray(node)) return node.map(withKindDiscriminators) as unknown as JsonSchema;
+  if (node === null || typeof node !== 'object') return node as JsonSchema;
+  const out: JsonSchema = {};
+  for (const [key, child] of Object.entries(node)) out[key] = withKindDiscriminators(child);
+  const branches = (node as { oneOf?: { properties?: { kind?: { const?: unknown } } }[] }).oneOf;
+  if (branches && branches.every((b) => typeof b.properties?.kind?.const === 'string')) {
+    out.type = 'object';
+    out.discriminator = { propertyName: 'kind' };
   }
-  if (node.oneOf) {
-    checkOneOf(value, node.oneOf, path, root, errors);
-    return;
-  }
-  if (node.const !== undefined && value !== node.const) {
-    errors.push({ path, message: `must be ${JSON.stringify(node.const)}, got ${describe(value)}` });
-    return;
-  }
-  const kind = jsonType(value);
-  if (node.type !== undefined) {
-    const allowed = Array.isArray(node.type) ? node.type : [node.type];
-    if (!allowed.includes(kind) && !(kind === 'integer' && allowed.includes('number'))) {
-      errors.push({ path, message: `must be ${allowed.join(' or ')}, got ${describe(value)}` });
-      return;
+  return out;
+}
+
+function toSchemaError(e: ErrorObject): SchemaError {
+  const path = jsonPath(e.instancePath);
+  const params = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'required':
+      return { path: `${path}.${String(params.missingProperty)}`, message: 'is required' };
+    case 'additionalProperties': {
+      const known = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {}).join(', ');
+      return { path: `${path}.${String(params.additionalProperty)}`, message: `is not a known field (known: ${known})` };
     }
-  }
-  if (node.enum && !node.enum.includes(value as never)) {
-    errors.push({ path, message: `must be one of ${node.enum.map((v) => JSON.stringify(v)).join(', ')}, got ${describe(value)}` });
-    return;
-  }
-  if (typeof value === 'number') checkNumber(value, node, path, errors);
-  if (typeof value === 'string') checkString(value, node, path, errors);
-  if (Array.isArray(value)) checkArray(value, node, path, root, errors);
-  else if (kind === 'object') checkObject(value as Record<string, unknown>, node, path, root, errors);
-}
-
-function checkOneOf(value: unknown, branches: SchemaNode[], path: string, root: SchemaNode, errors: SchemaError[]): void {
-  const kinds = branches.map((b) => b.properties?.kind?.const);
-  if (kinds.some((k) => typeof k !== 'string')) throw new Error(`schema at ${path}: every oneOf branch needs a 'kind' const`);
-  if (jsonType(value) !== 'object') {
-    errors.push({ path, message: `must be an object, got ${describe(value)}` });
-    return;
-  }
-  const kind = (value as Record<string, unknown>).kind;
-  const branch = branches[kinds.indexOf(kind)];
-  if (!branch) {
-    errors.push({
-      path: `${path}.kind`,
-      message: `must be one of ${kinds.map((k) => JSON.stringify(k)).join(', ')}, got ${describe(kind)}`,
-    });
-    return;
-  }
-  check(value, branch, path, root, errors);
-}
-
-function checkNumber(value: number, node: SchemaNode, path: string, errors: SchemaError[]): void {
-  if (node.minimum !== undefined && value < node.minimum) errors.push({ path, message: `must be >= ${node.minimum}, got ${value}` });
-  if (node.maximum !== undefined && value > node.maximum) errors.push({ path, message: `must be <= ${node.maximum}, got ${value}` });
-}
-
-function checkString(value: string, node: SchemaNode, path: string, errors: SchemaError[]): void {
-  if (node.minLength !== undefined && value.length < node.minLength) {
-    errors.push({ path, message: value.length === 0 ? 'must not be empty' : `must be at least ${node.minLength} characters` });
-  }
-  if (node.pattern !== undefined && !new RegExp(node.pattern).test(value)) {
-    errors.push({ path, message: `${JSON.stringify(value)} does not match ${node.pattern}` });
+    case 'type':
+      return { path, message: `must be ${String(params.type).split(',').join(' or ')}, got ${describe(e.data)}` };
+    case 'enum':
+      return { path, message: `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}, got ${describe(e.data)}` };
+    case 'const':
+      return { path, message: `must be ${JSON.stringify(params.allowedValue)}, got ${describe(e.data)}` };
+    case 'minimum':
+    case 'maximum':
+      return { path, message: `must be ${String(params.comparison)} ${String(params.limit)}, got ${describe(e.data)}` };
+    case 'minLength':
+      return { path, message: e.data === '' ? 'must not be empty' : `must be at least ${String(params.limit)} characters` };
+    case 'pattern':
+      return { path, message: `${JSON.stringify(e.data)} does not match ${String(params.pattern)}` };
+    case 'minItems':
+      return { path, message: `must have at least ${String(params.limit)} items, has ${(e.data as unknown[]).length}` };
+    case 'maxItems':
+      return { path, message: `must have at most ${String(params.limit)} items, has ${(e.data as unknown[]).length}` };
+    case 'discriminator':
+      return discriminatorError(path, e);
+    default:
+      return { path, message: e.message ?? e.keyword };
   }
 }
 
-function checkArray(value: unknown[], node: SchemaNode, path: string, root: SchemaNode, errors: SchemaError[]): void {
-  if (node.minItems !== undefined && value.length < node.minItems) {
-    errors.push({ path, message: `must have at least ${node.minItems} items, has ${value.length}` });
-  }
-  if (node.maxItems !== undefined && value.length > node.maxItems) {
-    errors.push({ path, message: `must have at most ${node.maxItems} items, has ${value.length}` });
-  }
-  if (node.items) value.forEach((item, i) => check(item, node.items!, `${path}[${i}]`, root, errors));
+/** The `kind` of a section is missing or names no branch: list the kinds there are. */
+function discriminatorError(path: string, e: ErrorObject): SchemaError {
+  const kinds = ((e.parentSchema as { oneOf?: { properties: { kind: { const: string } } }[] }).oneOf ?? []).map((b) => b.properties.kind.const);
+  const data = e.data as Record<string, unknown>;
+  if (!('kind' in data)) return { path: `${path}.kind`, message: 'is required' };
+  return { path: `${path}.kind`, message: `must be one of ${kinds.map((k) => JSON.stringify(k)).join(', ')}, got ${describe(data.kind)}` };
 }
 
-function checkObject(
-  value: Record<string, unknown>,
-  node: SchemaNode,
-  path: string,
-  root: SchemaNode,
-  errors: SchemaError[],
-): void {
-  for (const key of node.required ?? []) {
-    if (!(key in value)) errors.push({ path: `${path}.${key}`, message: 'is required' });
-  }
-  for (const [key, child] of Object.entries(value)) {
-    const childSchema = node.properties?.[key];
-    if (childSchema) check(child, childSchema, `${path}.${key}`, root, errors);
-    else if (node.additionalProperties === false) {
-      const known = Object.keys(node.properties ?? {}).join(', ');
-      errors.push({ path: `${path}.${key}`, message: `is not a known field (known: ${known})` });
-    }
-  }
+/** `/keypad/rows/2` -> `$.keypad.rows[2]` (JSON Pointer escapes undone). */
+function jsonPath(pointer: string): string {
+  if (pointer === '') return '$';
+  return `$${pointer
+    .split('/')
+    .slice(1)
+    .map((token) => token.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((token) => (/^\d+$/.test(token) ? `[${token}]` : `.${token}`))
+    .join('')}`;
 }
 
-function resolveRef(ref: string, root: SchemaNode): SchemaNode {
-  const match = /^#\/\$defs\/(.+)$/.exec(ref);
-  const target = match ? root.$defs?.[match[1]!] : undefined;
-  if (!target) throw new Error(`schema $ref ${ref} does not resolve (only #/$defs/<name> is supported)`);
-  return target;
+/**
+ * One line per path and message; a section of the wrong type ("$.flash: must be an object") hides
+ * the errors below it, which only repeat that.
+ */
+function tidy(errors: SchemaError[]): SchemaError[] {
+  const seen = new Set<string>();
+  const list = errors.filter((e) => {
+    const key = `${e.path}\u0000${e.message}`;
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
+  const wrongType = list.filter((e) => e.message.startsWith('must be object')).map((e) => e.path);
+  return list
+    .filter((e) => !wrongType.some((p) => e.path.startsWith(`${p}.`)))
+    .map((e) => (e.message.startsWith('must be object') ? { path: e.path, message: e.message.replace('must be object', 'must be an object') } : e));
 }
 
 function jsonType(value: unknown): string {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BoardConfigError, readBoardConfig, validateBoardConfig } from '../../firmware/hal/board-config.js';
 
-const SHIPPED = ['sim', 'uno-firmata', 'mega-firmata', 'raspi'];
+const SHIPPED = ['sim', 'uno-firmata', 'mega-firmata', 'raspi', 'linux-board'];
 const configPath = (name: string) => join(import.meta.dirname, '../../board-configs', `${name}.json`);
 
 /** The uno config, changed by `edit`, validated; returns the error list ("path: message"). */
@@ -18,7 +18,7 @@ function errorsAfter(edit: (config: any) => void): string[] {
 describe('shipped board configs', () => {
   it.each(SHIPPED)('%s.json validates', (name) => {
     const config = readBoardConfig(configPath(name));
-    expect(config.board.kind).toMatch(/firmata|raspi-io|virtual/);
+    expect(config.board.kind).toMatch(/firmata|linux-gpio|virtual/);
   });
 
   it('match the brief: uno 4x4 + PCF8574 at 0x27, mega printer on Serial1, raspi /dev/serial0 + clock/data reader', () => {
@@ -42,7 +42,7 @@ describe('bad board configs name the field and why', () => {
   });
   it('an unknown kind lists the known ones', () => {
     expect(errorsAfter((c) => (c.board.kind = 'arduino'))).toEqual([
-      '$.board.kind: must be one of "firmata", "raspi-io", "linux-io", "virtual", got "arduino"',
+      '$.board.kind: must be one of "firmata", "raspi-io", "linux-gpio", "linux-io", "virtual", got "arduino"',
     ]);
   });
   it('a misspelt field', () => {
@@ -102,7 +102,7 @@ describe('bad board configs name the field and why', () => {
     raspi.printer = { kind: 'escpos-serial', firmataPort: { id: 1 }, baud: 9600 };
     const result = validateBoardConfig(raspi);
     expect(result.ok ? [] : result.errors).toEqual([
-      { path: '$.printer.firmataPort', message: 'needs board.kind "firmata", this board is "raspi-io"' },
+      { path: '$.printer.firmataPort', message: 'needs board.kind "firmata", this board is "linux-gpio"' },
     ]);
     expect(
       errorsAfter((c) => {

@@ -4,18 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FileImageFlash } from '../../firmware/drivers/flash/file-image.js';
-import { COMMANDS, main } from '../../tools/cli/dispatch.js';
-
-/** Runs `pos` in-process and collects what it printed. */
-async function pos(...argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  const code = await main(argv);
-  vi.restoreAllMocks();
-  return { code, out: out.join('\n').split('\n'), err };
-}
+import { COMMANDS } from '../../tools/cli/dispatch.js';
+import { pos } from './pos-in-process.js';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -27,6 +17,7 @@ const BAD_ARGUMENTS: Record<string, string[]> = {
   ports: ['extra'],
   'print-test': ['--nonsense'],
   deploy: ['--board', 'board-configs/raspi.json'],
+  keys: ['unload-tmk', 'key.txt'],
 };
 
 describe('pos', () => {

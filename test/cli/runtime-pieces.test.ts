@@ -34,6 +34,14 @@ describe('RotatingLogFile: size-capped log on the board', () => {
   it('refuses a silly cap', () => {
     expect(() => new RotatingLogFile(join(tmp(), 'x.log'), 10)).toThrow(/>= 256 bytes/);
   });
+
+  it('creates the log and its successor 0600 whatever the umask (not 0644)', () => {
+    const path = join(tmp(), 'terminal.log');
+    const log = new RotatingLogFile(path, 300);
+    for (let i = 0; i < 20; i++) log.write(JSON.stringify({ i, event: 'x'.repeat(40) }));
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(statSync(`${path}.1`).mode & 0o777).toBe(0o600);
+  });
 });
 
 describe('JsonFileSettingsStore', () => {

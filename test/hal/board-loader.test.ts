@@ -50,7 +50,7 @@ describe('board loading', () => {
     const clock = new VirtualClock();
     const config: BoardConfig = { ...sim(), board: { kind: 'raspi-io' } };
     await expect(loadBoard(config, clock)).rejects.toThrow(
-      /^board kind "raspi-io" needs the raspi-io package, which is not installed: run npm install raspi-io on the board$/,
+      /^board kind "raspi-io" needs the raspi-io package, which is not installed: install it next to the bundle on the board \(README, "GPIO on the board"\)$/,
     );
     await expect(loadBoard({ ...config, board: { kind: 'linux-io' } }, clock)).rejects.toThrow(/needs the linux-io package/);
   });

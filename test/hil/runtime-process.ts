@@ -4,7 +4,7 @@
  * reads its JSON log lines and can kill it like a power cut (SIGKILL: no shutdown code runs).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BoardConfig } from '../../firmware/hal/board-config.js';
 import { TEST_TERMINAL_MASTER_KEY_HEX } from '../../tools/host-sim/terminals.js';
@@ -28,7 +28,9 @@ export function posRunAvailable(): boolean {
 
 /** Writes the state directory's master key and the board config, then starts `pos run`; resolves once it logged terminal.started. */
 export async function startRuntime(config: BoardConfig, stateDir: string, boardPort: string, startTimeoutMs = 45_000): Promise<RuntimeProcess> {
-  writeFileSync(join(stateDir, 'master.key'), `# test key of the host simulator\n${TEST_TERMINAL_MASTER_KEY_HEX}\n`);
+  // 0600 as `pos keys load-tmk` stores it: `pos run` refuses a key group or others can read.
+  writeFileSync(join(stateDir, 'master.key'), `# test key of the host simulator\n${TEST_TERMINAL_MASTER_KEY_HEX}\n`, { mode: 0o600 });
+  chmodSync(join(stateDir, 'master.key'), 0o600);
   const boardFile = join(stateDir, 'board.json');
   writeFileSync(boardFile, JSON.stringify(config, null, 2));
   const child = spawn(process.execPath, ['--import', 'tsx', 'tools/cli/main.ts', 'run', '--board', boardFile, '--port', boardPort, '--state-dir', stateDir], {

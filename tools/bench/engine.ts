@@ -3,7 +3,9 @@
  * plain `node`, as a deployed terminal runs its bundle — no TypeScript loader in the process — with
  * the host simulator in a process of its own over TCP, so sale_cpu_ms and rss_mb are the terminal's. Node runs with
  * --max-semi-space-size=2 --max-old-space-size=24 (MB) and MALLOC_ARENA_MAX=2, the settings for a
- * small board (`-- --default-heap` measures with Node's and glibc's defaults instead). Prints its one line.
+ * small board (`-- --default-heap` measures with Node's and glibc's defaults instead). `-- --node18`
+ * runs the bundle on Debian's nodejs 18 (tools/node18/fetch-node18.sh, a cached copy; the system node
+ * stays), as Raspberry Pi OS / Debian 12 boards run it. Prints its one line, with the node it ran on.
  */
 import { build } from 'esbuild';
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
@@ -22,6 +24,13 @@ import { fileURLToPath } from 'node:url';
 const NODE_FLAGS = process.argv.includes('--default-heap') ? [] : ['--max-semi-space-size=2', '--max-old-space-size=24'];
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const nodeBinary = process.argv.includes('--node18') ? node18() : process.execPath;
+
+/** Debian's nodejs 18 from the cache folder (fetched on first use). */
+function node18(): string {
+  const rootDir = execFileSync('bash', [path.join(root, 'tools/node18/fetch-node18.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  return path.join(rootDir, 'run-node');
+}
 const dir = mkdtempSync(path.join(tmpdir(), 'bench-engine-'));
 try {
   const outfile = path.join(dir, 'engine-run.mjs');
@@ -41,8 +50,10 @@ try {
   const { child, port } = await startHostProcess();
   try {
     const env = process.argv.includes('--default-heap') ? process.env : { ...process.env, MALLOC_ARENA_MAX: '2' };
-    const output = execFileSync(process.execPath, [...NODE_FLAGS, outfile, String(port)], { encoding: 'utf8', env });
-    process.stdout.write(output.trim().split('\n').at(-1) + '\n');
+    const output = execFileSync(nodeBinary, [...NODE_FLAGS, outfile, String(port)], { encoding: 'utf8', env });
+    const version = execFileSync(nodeBinary, ['-p', 'process.version'], { encoding: 'utf8' }).trim();
+    const result = JSON.parse(output.trim().split('\n').at(-1)!) as Record<string, unknown>;
+    process.stdout.write(`${JSON.stringify({ ...result, node: version })}\n`);
   } finally {
     child.kill('SIGTERM');
   }

@@ -6,6 +6,7 @@ import { UsageError, type Command } from './command.js';
 import { deployCommand } from './deploy-command.js';
 import { hostSimCommand } from './host-sim-command.js';
 import { journalCommand } from './journal-command.js';
+import { keysCommand } from './keys-command.js';
 import { portsCommand } from './ports-command.js';
 import { printTestCommand } from './print-test-command.js';
 import { runCommand } from './run-command.js';
@@ -16,6 +17,7 @@ export const COMMANDS: Record<string, Command> = {
   run: runCommand,
   'host-sim': hostSimCommand,
   journal: journalCommand,
+  keys: keysCommand,
   ports: portsCommand,
   'print-test': printTestCommand,
   deploy: deployCommand,

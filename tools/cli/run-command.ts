@@ -5,6 +5,7 @@ import { readBoardConfig, type BoardConfig } from '../../firmware/hal/board-conf
 import { JsonLineLogger, type Logger } from '../../firmware/hal/log.js';
 import { RotatingLogFile } from '../../firmware/hal/rotating-log-file.js';
 import { startTerminal, type RunningTerminal } from '../../firmware/main.js';
+import { masterKeyFileModeProblem } from '../../firmware/security/master-key-loading.js';
 import { UsageError, type Command } from './command.js';
 import { SettlementProgressLogger } from './settlement-progress.js';
 
@@ -48,8 +49,10 @@ older file kept. SIGTERM or Ctrl-C finishes the current step, then closes the jo
     });
     const masterKeyFile = values['master-key'] ?? join(stateDir, 'master.key');
     if (!existsSync(masterKeyFile)) {
-      throw new Error(`no terminal master key at ${masterKeyFile}: write the TMK from the key ceremony there as hex (chmod 600), or give --master-key <file>`);
+      throw new Error(`no terminal master key at ${masterKeyFile}: load the TMK from the key ceremony with pos keys load-tmk - --state-dir ${stateDir}, or give --master-key <file>`);
     }
+    const keyModeProblem = masterKeyFileModeProblem(masterKeyFile);
+    if (keyModeProblem) throw new Error(keyModeProblem);
     let terminal: RunningTerminal | undefined;
     const logger = new SettlementProgressLogger(base, () => terminal?.journal.view().transactions ?? [], (line) => process.stderr.write(`${line}\n`));
     terminal = await startTerminal(config, {

@@ -1,5 +1,6 @@
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readBoardConfig } from '../../firmware/hal/board-config.js';
 import { SystemClock, VirtualClock } from '../../firmware/hal/clock.js';
@@ -36,7 +37,7 @@ issuer holds a 单边帐.
         lang: { type: 'string' },
         var: { type: 'string', default: 'var' },
         fresh: { type: 'boolean', default: false },
-        board: { type: 'string', default: 'board-configs/sim.json' },
+        board: { type: 'string' },
       },
     });
     if (values.lang !== undefined && values.lang !== 'zh' && values.lang !== 'en') throw new UsageError(`--lang must be zh or en, got "${values.lang}"`);
@@ -57,7 +58,7 @@ issuer holds a 单边帐.
     }
     // Receipts and F12/F13 use the terminal's local time; a CUP terminal keeps China time.
     process.env.TZ ??= 'Asia/Shanghai';
-    const config = readBoardConfig(values.board!);
+    const config = readBoardConfig(values.board ?? defaultSimConfig());
     if (config.board.kind !== 'virtual') throw new UsageError(`${values.board} is a ${config.board.kind} board; pos sim needs board.kind "virtual" (use pos run for hardware)`);
     const varDir = values.var!;
     if (values.fresh) rmSync(`${varDir}/sim`, { recursive: true, force: true });
@@ -119,3 +120,11 @@ issuer holds a 单边帐.
     return summary.expectsFailed > 0 || summary.oneSided > 0 ? 1 : 0;
   },
 };
+
+/** board-configs/sim.json in a checkout; in the deployed bundle directory, its copy beside the bundle. */
+function defaultSimConfig(): string {
+  const inCheckout = 'board-configs/sim.json';
+  if (existsSync(inCheckout)) return inCheckout;
+  const besideBundle = fileURLToPath(new URL('./sim.json', import.meta.url));
+  return existsSync(besideBundle) ? besideBundle : inCheckout;
+}

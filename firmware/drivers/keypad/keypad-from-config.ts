@@ -2,8 +2,8 @@
  * Starts the key source a board config's keypad section describes: a GPIO matrix or a
  * johnny-five I2C keypad. Both deliver KeyEvents to `onKey`.
  */
-import five from 'johnny-five';
 import type { KeypadSection } from '../../hal/board-config.js';
+import type { J5Handle } from '../../hal/board-loader.js';
 import type { Clock } from '../../hal/clock.js';
 import type { IoPlugin } from '../../hal/io-plugin.js';
 import type { Logger } from '../../hal/log.js';
@@ -24,8 +24,8 @@ export interface KeySource {
 export interface KeypadDeps {
   io: IoPlugin;
   clock: Clock;
-  /** The johnny-five Board on `io`; needed for a j5-i2c keypad. */
-  j5?: InstanceType<typeof five.Board>;
+  /** johnny-five and its Board on `io`; needed for a j5-i2c keypad. */
+  j5?: J5Handle;
   onKey: (event: KeyEvent) => void;
   logger?: Logger;
 }
@@ -36,10 +36,10 @@ export function openKeypad(section: KeypadSection, deps: KeypadDeps): KeySource 
   const repeatIntervalMs = section.repeat?.intervalMs ?? DEFAULT_MATRIX_TIMING.repeatIntervalMs;
   if (section.kind === 'j5-i2c') {
     if (!deps.j5) throw new Error('keypad.kind "j5-i2c" needs a johnny-five board (board.kind "firmata")');
-    const keypad = new five.Keypad({
+    const keypad = new deps.j5.five.Keypad({
       controller: section.controller,
       keys: section.keys,
-      board: deps.j5,
+      board: deps.j5.board,
       ...(section.address === undefined ? {} : { address: section.address }),
     });
     return new J5KeypadSource({

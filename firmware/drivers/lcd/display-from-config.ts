@@ -12,7 +12,7 @@ import { St7920SerialBus } from './st7920-serial-bus.js';
 
 export function openDisplay(section: LcdSection, boardKind: BoardSection['kind'], io: IoPlugin, clock: Clock): TextDisplay {
   // Over Firmata the waits must also cover the bytes still crossing the serial wire.
-  const wire = boardKind === 'raspi-io' || boardKind === 'linux-io' ? { msPerWireByte: 0 } : {};
+  const wire = boardKind === 'linux-gpio' || boardKind === 'raspi-io' || boardKind === 'linux-io' ? { msPerWireByte: 0 } : {};
   switch (section.kind) {
     case 'pcf8574': {
       const bus = new Pcf8574Bus({ io, clock, address: section.address, ...wire });

@@ -5,7 +5,7 @@
  * it). Updates send changed words only, in address order: row 0 (0x00-0x07) runs on into row 2
  * (0x08-0x0F), row 1 (0x10-0x17) into row 3 (0x18-0x1F), so a full screen needs one cursor command.
  */
-import iconv from 'iconv-lite';
+import { gb2312Code } from '../text/gb2312.js';
 import type { Clock } from '../../hal/clock.js';
 import type { TextDisplay } from './text-display.js';
 import { Hd44780 } from './hd44780-commands.js';
@@ -37,16 +37,15 @@ export function layoutSt7920Line(line: string): number[] {
       bytes.push(code);
       continue;
     }
-    const gb = iconv.encode(char, 'gb2312');
-    const isHanzi = gb.length === 2 && gb[0]! >= 0xa1 && gb[1]! >= 0xa1;
-    if (!isHanzi) {
+    const gb = gb2312Code(char);
+    if (!gb) {
       if (bytes.length >= COLS) break;
       bytes.push(QUESTION_MARK);
       continue;
     }
     if (bytes.length % 2 === 1) bytes.push(SPACE);
     if (bytes.length + 2 > COLS) break;
-    bytes.push(gb[0]!, gb[1]!);
+    bytes.push(gb[0], gb[1]);
   }
   while (bytes.length < COLS) bytes.push(SPACE);
   return bytes;

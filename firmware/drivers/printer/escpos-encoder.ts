@@ -1,9 +1,9 @@
 /**
- * ESC/POS byte stream (pure): receipt lines -> text-mode bytes in GB18030 (iconv-lite), with the hold
+ * ESC/POS byte stream (pure): receipt lines -> text-mode bytes in GB2312 (a subset of the modules' GB18030; ../text/gb2312.ts), with the hold
  * time each line needs, since TTL printer modules have no flow control: the writer must not send a line
  * before the previous one has both crossed the wire and been printed at the module's speed.
  */
-import iconv from 'iconv-lite';
+import { encodeGb2312 } from '../text/gb2312.js';
 
 export const ESC_POS = {
   /** ESC @: initialise (clears the buffer, resets modes). */
@@ -58,11 +58,11 @@ export function encodeLine(line: string, chineseMode: ChineseMode): Uint8Array {
     for (const run of text.match(/[\x20-\x7e]+|[^\x20-\x7e]+/g) ?? []) {
       const ascii = /^[\x20-\x7e]/.test(run);
       if (!ascii) parts.push(...ESC_POS.chineseOn);
-      parts.push(...iconv.encode(run, 'gb18030'));
+      parts.push(...encodeGb2312(run));
       if (!ascii) parts.push(...ESC_POS.chineseOff);
     }
   } else {
-    parts.push(...iconv.encode(text, 'gb18030'));
+    parts.push(...encodeGb2312(text));
   }
   parts.push(ESC_POS.lineFeed);
   return Uint8Array.from(parts);

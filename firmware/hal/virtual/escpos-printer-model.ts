@@ -6,7 +6,7 @@
  * (even mid-job); while the paper is out nothing prints. The print mechanism is slower than the
  * line (no flow control): what overflows its receive buffer is lost and counted.
  */
-import iconv from 'iconv-lite';
+import { decodeGb2312 } from '../../drivers/text/gb2312.js';
 import type { SerialPeripheral } from './uart-line.js';
 
 export interface EscPosPrinterOptions {
@@ -169,7 +169,7 @@ export class EscPosPrinterModel implements SerialPeripheral {
   }
 
   private endLine(atUs: number): void {
-    const text = this.lineSegments.map((s) => (s.chinese ? iconv.decode(Buffer.from(s.bytes), 'gb18030') : Buffer.from(s.bytes).toString('latin1'))).join('');
+    const text = this.lineSegments.map((s) => (s.chinese ? decodeGb2312(s.bytes) : Buffer.from(s.bytes).toString('latin1'))).join('');
     const bytes = this.lineSegments.reduce((n, s) => n + s.bytes.length, 0);
     this.lineSegments = [];
     this.emitLine(text, atUs, bytes + 1);
