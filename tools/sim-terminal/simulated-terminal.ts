@@ -311,15 +311,15 @@ export class SimulatedTerminal {
   paperOutNow(): void {
     this.printer.reload(0);
     this.paper = false;
-    this.running?.shell.paper(false);
     this.events.add('paper out');
+    this.running?.shell.paper(false);
   }
 
   paperInNow(): void {
     this.printer.reload();
     this.paper = true;
-    this.running?.shell.paper(true);
     this.events.add('paper in (new roll)');
+    this.running?.shell.paper(true);
   }
 
   /** The interactive power cut: dead at once, whatever is under way; the boot follows. */
