@@ -12,6 +12,7 @@ import { DEFAULT_HOST_LATENCY_MS, DEFAULT_PRINTER_BAUD, SimulatedTerminal } from
 import type { JournalTransaction } from '../../firmware/journal/journal.js';
 import { UsageError, type Command } from './command.js';
 import { SettlementProgressLogger } from './settlement-progress.js';
+import { useTerminalTimeZone } from './terminal-time-zone.js';
 
 export const simCommand: Command = {
   summary: 'the simulated terminal in the console (same as npm start)',
@@ -64,8 +65,7 @@ The issuer's ledger and the acquirer's state persist in <var>/sim/host.sqlite (p
         throw error;
       }
     }
-    // Receipts and F12/F13 use the terminal's local time; a CUP terminal keeps China time.
-    process.env.TZ ??= 'Asia/Shanghai';
+    useTerminalTimeZone();
     const config = readBoardConfig(values.board!);
     if (config.board.kind !== 'virtual') throw new UsageError(`${values.board} is a ${config.board.kind} board; pos sim needs board.kind "virtual" (use pos run for hardware)`);
     const varDir = values.var!;
