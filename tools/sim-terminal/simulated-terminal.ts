@@ -22,6 +22,7 @@ import { getString } from '../../firmware/iso8583/message.js';
 import { maskPan } from '../../firmware/security/pan-mask.js';
 import { WorkingKeys } from '../../firmware/security/working-keys.js';
 import { loadCardFile, type CardAccount } from '../host-sim/card-file.js';
+import { HostStore } from '../host-sim/host-store.js';
 import { startHostSimulator, type HostSimulator } from '../host-sim/server.js';
 import { TEST_TERMINAL_MASTER_KEY_HEX } from '../host-sim/terminals.js';
 import { swipeCard } from './card-swipe.js';
@@ -70,6 +71,8 @@ export class SimulatedTerminal {
   /** Working keys live in battery-backed memory: a power cut does not force a new sign-in. */
   private readonly keys = new WorkingKeys('tdes');
   private host!: HostSimulator;
+  private store!: HostStore;
+  private readonly batchAtStart = new Map<string, string>();
   private flash!: FlashDevice;
   private domain: PowerDomain | undefined;
   private running: RunningTerminal | undefined;
@@ -109,6 +112,11 @@ export class SimulatedTerminal {
     return this.host.port;
   }
 
+  /** The host simulator's issuer ledger and acquirer state (pos host-sim ledger reads it). */
+  get hostDbPath(): string {
+    return `${this.o.varDir}/sim/host.sqlite`;
+  }
+
   get imagePath(): string {
     return `${this.o.varDir}/sim/journal.img`;
   }
@@ -124,11 +132,16 @@ export class SimulatedTerminal {
   async start(): Promise<void> {
     const clock = this.o.clock;
     const batch = await journalBatch(this.imagePath);
+    // The issuer's books outlive runs, as the journal does: no false lost approvals on the next day.
+    this.store = await HostStore.open(this.hostDbPath);
     this.host = await startHostSimulator({
       port: 0,
       now: () => clock.wallTime(),
+      store: this.store,
       ...(batch > 1 ? { firstBatch: String(batch).padStart(6, '0') } : {}),
     });
+    // Batches the host had already settled before this run are closed: the check starts at these.
+    for (const session of this.host.acquirer.exportSessions()) this.batchAtStart.set(session.terminalId, session.batch);
     try {
       this.watchHost();
       // The journal lives in a file image under var/, so it outlives power cuts and restarts alike.
@@ -143,6 +156,7 @@ export class SimulatedTerminal {
     } catch (error) {
       // Nothing may keep the process alive after a failed start (a bad flash geometry, say).
       await this.host.close();
+      this.store.close();
       await this.flash?.close?.();
       throw error;
     }
@@ -337,6 +351,7 @@ export class SimulatedTerminal {
     this.domain?.cut();
     this.running = undefined;
     await this.host.close();
+    this.store.close();
     await this.flash.close?.();
   }
 
@@ -385,7 +400,8 @@ export class SimulatedTerminal {
       const [batch, stan] = key.split('/') as [string, string];
       return { batch, stan };
     });
-    const report = this.host.ledger.reconcileWithTerminal(terminalId, approved);
+    const fromBatch = this.batchAtStart.get(terminalId);
+    const report = this.host.ledger.reconcileWithTerminal(terminalId, approved, fromBatch === undefined ? {} : { fromBatch });
     return { oneSided: report.oneSided.length, lostApprovals: report.missingAtIssuer.length, approvals: approved.length };
   }
 
@@ -400,6 +416,7 @@ export class SimulatedTerminal {
     }
     this.running = undefined;
     await this.host.close();
+    this.store.close();
     await this.flash.close?.();
   }
 
