@@ -89,6 +89,7 @@ The issuer's ledger and the acquirer's state persist in <var>/sim/host.sqlite (p
       logger,
       ...(values.lang ? { language: values.lang as 'zh' | 'en' } : {}),
     });
+    if (tty) process.stdout.write('pos sim: starting the host simulator and booting the terminal...\n');
     await sim.start();
     if (tty) {
       process.stdin.setRawMode(true);
