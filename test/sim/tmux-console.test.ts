@@ -72,7 +72,10 @@ describe.skipIf(!hasTmux)('pos sim in a terminal (tmux; skipped where tmux is no
     expect(reversed).toContain('one_sided=0');
     expect(reversed).toMatch(/ 3 \*0042 +2000000\.00/);
 
-    // Sale 2 after signing in again: o while the merchant copy is on the head.
+    // The LCD says what was undone until a key is pressed; then sale 2 after signing in again:
+    // o while the merchant copy is on the head.
+    await waitFor(s, 'REVERSAL DONE');
+    await type(s, 'Enter');
     await waitFor(s, 'SIGN IN: ENTER');
     await type(s, 'Enter', '0', '1', 'Enter', '0', '0', '0', '0', 'Enter');
     await waitFor(s, 'OPER 01 READY');
