@@ -33,8 +33,6 @@ export interface ConnectionLimits {
   idleTimeoutMs: number;
   /** Connections open at once; more are closed as they arrive. */
   maxConnections: number;
-  /** Answers queued unread in one socket before the simulator stops reading its requests. */
-  writeHighWaterBytes: number;
   /** Requests read but not yet answered on one socket before it stops reading. */
   maxPendingRequests: number;
 }
@@ -43,7 +41,6 @@ export const DEFAULT_LIMITS: ConnectionLimits = {
   // Longer than a terminal's response timeout (60 s): an exchange in progress is never cut as idle.
   idleTimeoutMs: 120_000,
   maxConnections: 256,
-  writeHighWaterBytes: 64 * 1024,
   maxPendingRequests: 32,
 };
 
@@ -268,8 +265,9 @@ export async function startHostSimulator(options: HostSimulatorOptions = {}): Pr
     const deframer = new FrameDeframer();
     let queue: Promise<void> = Promise.resolve();
     let pending = 0;
-    // Reading resumes only when the client has taken its answers and the backlog is worked off.
-    const mayRead = () => pending < limits.maxPendingRequests && socket.writableLength < limits.writeHighWaterBytes;
+    // Reading resumes only when the client has taken its answers (the socket's own write high-water
+    // mark, 16 KiB: past it a write asks for 'drain') and the backlog is worked off.
+    const mayRead = () => pending < limits.maxPendingRequests && !socket.writableNeedDrain;
     const resumeIfFree = () => {
       if (socket.isPaused() && !socket.destroyed && mayRead()) socket.resume();
     };
