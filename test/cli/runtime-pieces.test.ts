@@ -10,7 +10,7 @@ import { MemoryLogger } from '../../firmware/hal/log.js';
 import { RotatingLogFile } from '../../firmware/hal/rotating-log-file.js';
 import { HostError, type HostLink } from '../../firmware/host/host-link.js';
 import { SettlementProgressLogger } from '../../tools/cli/settlement-progress.js';
-import { keystrokes } from '../../tools/sim-terminal/interactive.js';
+import { keystrokes } from '../../tools/sim-terminal/keyboard.js';
 import { PowerDomain } from '../../tools/sim-terminal/power-domain.js';
 import { parseScript, ScriptError } from '../../tools/sim-terminal/script.js';
 

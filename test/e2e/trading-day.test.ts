@@ -78,10 +78,11 @@ describe('pos sim --script: a trading day with a power cut mid-sale', () => {
     // The issuer ledger check is the summary's last line: nothing one-sided, no approval lost.
     expect(run.lines.filter(Boolean).at(-1)).toBe('ledger: approvals=2 one_sided=0 lost_approvals=0');
 
-    // The next day on the same flash image (batch 2 now) against a freshly started host simulator.
+    // The next day on the same flash image (batch 2 now) against a restarted host simulator that kept its books.
     const nextDay = await posSim(['--script', 'tools/sim-terminal/scripts/demo-day.txt', '--var', varDir]);
     expect(nextDay.code, nextDay.out).toBe(0);
     expect(shownReceipt(nextDay).join('\n')).toMatch(/批次号\(BATCH NO\.\): +000002/);
+    expect(nextDay.lines.filter(Boolean).at(-1)).toBe('ledger: approvals=2 one_sided=0 lost_approvals=0');
   }, 120_000);
 
   it('a failed expect exits 1 and names the line; a bad script line is one error, exit 2', async () => {
@@ -108,5 +109,7 @@ describe('pos sim --script: a trading day with a power cut mid-sale', () => {
     const day2 = await posSim(['--var', varDir], 'enter\nkeys 01\nenter\nkeys 0000\nenter\nwait 3000\nkey 6\nkey 1\nexpect-receipt REPRINT\nexpect-receipt RMB 5.00\n');
     expect(day2.code, day2.out).toBe(0);
     expect(day2.out).toContain('expects 2 passed 0 failed');
+    // The issuer's books were kept (var/sim/host.sqlite): the sale still held is still at the issuer, no false alarm.
+    expect(day2.out).toContain('ledger: approvals=1 one_sided=0 lost_approvals=0');
   }, 120_000);
 });

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { FileImageFlash } from '../../firmware/drivers/flash/file-image.js';
 import { replayImage } from '../../firmware/journal/replay.js';
@@ -26,6 +27,7 @@ masked with the device key, "sealed" without one); verify checks every record an
     if (action !== 'inspect' && action !== 'verify') throw new UsageError('say what to do: pos journal inspect <image> or pos journal verify <image>');
     if (!image) throw new UsageError(`give the image file: pos journal ${action} <image>, e.g. var/sim/journal.img`);
     if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"; one image at a time`);
+    if (!existsSync(image)) throw new Error(`no journal image at ${image}; give the path of a file flash image, e.g. var/sim/journal.img`);
     const geometry = await FileImageFlash.readGeometry(image);
     const flash = await FileImageFlash.open({ path: image, ...geometry, readOnly: true });
     let bytes: Uint8Array;

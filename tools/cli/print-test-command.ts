@@ -8,6 +8,7 @@ import { readBoardConfig } from '../../firmware/hal/board-config.js';
 import { loadBoard } from '../../firmware/hal/board-loader.js';
 import { SystemClock } from '../../firmware/hal/clock.js';
 import { UsageError, type Command } from './command.js';
+import { useTerminalTimeZone } from './terminal-time-zone.js';
 
 export const printTestCommand: Command = {
   summary: 'print a test receipt on the board config\'s printer',
@@ -31,6 +32,7 @@ as <receipts>/print-test.png (--receipts, default var/receipts) and prints its p
       if (config.board.kind !== 'firmata') throw new UsageError(`--port applies to Firmata boards; this config's board is ${config.board.kind}`);
       config = { ...config, board: { ...config.board, port: values.port } };
     }
+    useTerminalTimeZone();
     const clock = new SystemClock();
     const virtual = config.printer.kind === 'virtual';
     if (virtual) mkdirSync(values.receipts!, { recursive: true });

@@ -9,22 +9,27 @@ import { RotatingLogFile } from '../../firmware/hal/rotating-log-file.js';
 import { runInteractive } from '../sim-terminal/interactive.js';
 import { parseScript, parseScriptLine, ScriptError, type ScriptLine } from '../sim-terminal/script.js';
 import { ScriptRunner } from '../sim-terminal/script-runner.js';
-import { SimulatedTerminal } from '../sim-terminal/simulated-terminal.js';
+import { DEFAULT_HOST_LATENCY_MS, DEFAULT_PRINTER_BAUD, SimulatedTerminal } from '../sim-terminal/simulated-terminal.js';
 import type { JournalTransaction } from '../../firmware/journal/journal.js';
 import { UsageError, type Command } from './command.js';
 import { SettlementProgressLogger } from './settlement-progress.js';
+import { useTerminalTimeZone } from './terminal-time-zone.js';
 
 export const simCommand: Command = {
   summary: 'the simulated terminal in the console (same as npm start)',
-  usage: `pos sim [--script <file>] [--lang zh|en] [--var <dir>] [--fresh] [--board <config.json>]
+  usage: `pos sim [--script <file>] [--lang zh|en] [--var <dir>] [--fresh] [--board <config.json>] [--host-latency <ms>]
 
 Runs the real terminal runtime on the virtual board with the host simulator in-process on loopback.
-On a terminal: the LCD, the key map, the test cards and the last receipt; keyboard keys press the
-virtual keypad (p cuts the power, x quits). With --script, or when stdin is not a terminal, it reads
+On a terminal (80x24 or larger), full screen and in real time: the LCD, the key legend, the receipt,
+an event log and the issuer's ledger; keyboard keys press the virtual keypad, and p (power cut), o / i
+(paper out / in) and x (switch off) act at once. With --script, or when stdin is not a terminal, it reads
 script commands (tools/sim-terminal/README.md: key, keys, enter, swipe 2, wait 500, power-cut,
 power-cut-after-send, paper-out, paper-in, expect <text>, ...) on a virtual clock, prints each
 screen as it changes and ends with the issuer ledger check; exit 1 if an expect failed or the
-issuer holds a 单边帐.
+issuer holds a 单边帐; exit 2 for a bad script line (a parse error, or a test card that does not exist).
+The issuer's ledger and the acquirer's state persist in <var>/sim/host.sqlite (pos host-sim ledger --db).
+  --host-latency  on a terminal, ms from the request to the host's answer (default ${DEFAULT_HOST_LATENCY_MS}, a GPRS link);
+                 the printer prints at ${DEFAULT_PRINTER_BAUD} baud. Scripts run on a virtual clock with neither.
   --lang zh|en   screen language (zh draws on a console stand-in for the ST7920; default: the board config)
   --var <dir>    state: <dir>/sim (settings, keys, log), <dir>/receipts (PNG per receipt); default var
   --fresh        start from an empty journal and default settings
@@ -38,8 +43,13 @@ issuer holds a 单边帐.
         var: { type: 'string', default: 'var' },
         fresh: { type: 'boolean', default: false },
         board: { type: 'string' },
+        'host-latency': { type: 'string', default: String(DEFAULT_HOST_LATENCY_MS) },
       },
     });
+    const hostLatencyMs = Number(values['host-latency']);
+    if (!Number.isInteger(hostLatencyMs) || hostLatencyMs < 0 || hostLatencyMs > 55_000) {
+      throw new UsageError(`--host-latency must be milliseconds 0..55000 (under the link's response timeout), got "${values['host-latency']}"`);
+    }
     if (values.lang !== undefined && values.lang !== 'zh' && values.lang !== 'en') throw new UsageError(`--lang must be zh or en, got "${values.lang}"`);
     let script: ScriptLine[] | undefined;
     if (values.script !== undefined) {
@@ -56,8 +66,7 @@ issuer holds a 单边帐.
         throw error;
       }
     }
-    // Receipts and F12/F13 use the terminal's local time; a CUP terminal keeps China time.
-    process.env.TZ ??= 'Asia/Shanghai';
+    useTerminalTimeZone();
     const config = readBoardConfig(values.board ?? defaultSimConfig());
     if (config.board.kind !== 'virtual') throw new UsageError(`${values.board} is a ${config.board.kind} board; pos sim needs board.kind "virtual" (use pos run for hardware)`);
     const varDir = values.var!;
@@ -77,9 +86,11 @@ issuer holds a 单边帐.
       config,
       varDir,
       clock: tty ? new SystemClock() : new VirtualClock(),
+      ...(tty ? { realTime: { hostLatencyMs, printerBaud: DEFAULT_PRINTER_BAUD } } : {}),
       logger,
       ...(values.lang ? { language: values.lang as 'zh' | 'en' } : {}),
     });
+    if (tty) process.stdout.write('pos sim: starting the host simulator and booting the terminal...\n');
     await sim.start();
     if (tty) {
       process.stdin.setRawMode(true);
@@ -89,16 +100,26 @@ issuer holds a 单边帐.
       } finally {
         process.stdin.setRawMode(false);
         process.stdin.pause();
-        await sim.quit();
       }
       return 0;
     }
     sayProgress = (line) => console.log(`  ${line}`);
     const runner = new ScriptRunner(sim, (line) => console.log(line));
     runner.begin();
+    let badLines = 0;
     try {
       if (script) {
-        for (const line of script) await runner.runLine(line);
+        for (const line of script) {
+          try {
+            await runner.runLine(line);
+          } catch (error) {
+            // A line that parsed but cannot run (swipe 13 with 12 cards): the run stops there, with its summary.
+            if (!(error instanceof ScriptError)) throw error;
+            console.log(`  ${values.script} ${error.message}; the script stops here`);
+            badLines++;
+            break;
+          }
+        }
       } else {
         let number = 0;
         for await (const source of createInterface({ input: process.stdin })) {
@@ -110,13 +131,19 @@ issuer holds a 单边帐.
             console.log(`  ${(error as Error).message}`);
             continue;
           }
-          if (line) await runner.runLine(line);
+          try {
+            if (line) await runner.runLine(line);
+          } catch (error) {
+            if (!(error instanceof ScriptError)) throw error;
+            console.log(`  ${error.message}`);
+          }
         }
       }
     } finally {
       await sim.quit();
     }
     const summary = runner.printSummary();
+    if (badLines > 0) return 2;
     return summary.expectsFailed > 0 || summary.oneSided > 0 ? 1 : 0;
   },
 };

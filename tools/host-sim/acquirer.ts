@@ -51,6 +51,12 @@ export interface TerminalSession extends TerminalConfig {
   seenStans: Set<string>;
 }
 
+export interface StoredSession {
+  terminalId: string;
+  batch: string;
+  seenStans: string[];
+}
+
 /** What one settlement ended as, for tests and the console. */
 export interface SettlementOutcome {
   terminalId: string;
@@ -105,6 +111,24 @@ export class Acquirer {
     this.profile = options.profile ?? 'standard';
     for (const t of options.terminals) {
       this.sessions.set(t.terminalId, { ...t, batch: options.firstBatch ?? '000001', settlement: 'open', uploaded: [], seenStans: new Set() });
+    }
+  }
+
+  /**
+   * What the host remembers of each terminal across restarts: its batch and the STANs it used in it.
+   * Working keys are not kept (a restarted host makes terminals sign in again), nor a settlement
+   * half-way through its batch upload (the terminal settles again).
+   */
+  exportSessions(): StoredSession[] {
+    return [...this.sessions.values()].map((s) => ({ terminalId: s.terminalId, batch: s.batch, seenStans: [...s.seenStans] }));
+  }
+
+  importSessions(stored: readonly StoredSession[]): void {
+    for (const s of stored) {
+      const session = this.sessions.get(s.terminalId);
+      if (!session) continue;
+      session.batch = s.batch;
+      session.seenStans = new Set(s.seenStans);
     }
   }
 

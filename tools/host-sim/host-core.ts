@@ -40,6 +40,10 @@ export interface HostCore {
   acquirer: Acquirer;
   security: AcquirerSecurity;
   rng: SeededRandom;
+  /** The cards the issuer knows (a stored ledger is matched to them). */
+  cards: readonly CardAccount[];
+  /** The last RRN issued; a restored host continues after the stored records' highest. */
+  ids: { rrn: number };
 }
 
 /** The acquirer and issuer without any transport: the TCP server wraps it, in-process test hosts may too. */
@@ -50,18 +54,18 @@ export function createHostCore(options: HostCoreOptions = {}): HostCore {
   const masterKey = typeof options.masterKey === 'string' ? hexBytes(options.masterKey) : options.masterKey ?? hexBytes(TEST_TERMINAL_MASTER_KEY_HEX);
   const security = options.security ?? firmwareSecurity(rng, options.macScheme);
   const ledger = new IssuerLedger();
-  let rrnCounter = 0;
+  const ids = { rrn: 0 };
   const issuer = new Issuer(
     cards,
     ledger,
     {
-      nextRrn: () => String(++rrnCounter).padStart(12, '0'),
+      nextRrn: () => String(++ids.rrn).padStart(12, '0'),
       nextAuthCode: () => String(rng.int(0, 999999)).padStart(6, '0'),
     },
     now,
   );
   const acquirer = new Acquirer({ issuer, security, masterKey, terminals: options.terminals ?? DEFAULT_TERMINALS, now, firstBatch: options.firstBatch, profile: options.profile });
-  return { ledger, issuer, acquirer, security, rng };
+  return { ledger, issuer, acquirer, security, rng, cards, ids };
 }
 
 function hexBytes(hex: string): Uint8Array {

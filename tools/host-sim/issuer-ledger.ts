@@ -55,6 +55,12 @@ export interface OneSidedReport {
   missingAtIssuer: TerminalApproval[];
 }
 
+/** The ledger as stored: accounts and entries with the account (PAN) each belongs to. */
+export interface LedgerState {
+  accounts: { pan: string; balanceFen: number; heldFen: number }[];
+  entries: { entry: LedgerEntry; pan: string }[];
+}
+
 interface Account {
   balanceFen: number;
   heldFen: number;
@@ -143,16 +149,38 @@ export class IssuerLedger {
 
   /**
    * Compares what stands at the issuer for `terminalId` with what the terminal holds as approved
-   * (every approved financial transaction of every batch it still has, voids included).
+   * (every approved financial transaction of every batch it still has, voids included). With
+   * `fromBatch`, entries of earlier (settled) batches are left out: a restarted host remembers them.
    */
-  reconcileWithTerminal(terminalId: string, approved: readonly TerminalApproval[]): OneSidedReport {
+  reconcileWithTerminal(terminalId: string, approved: readonly TerminalApproval[], options: { fromBatch?: string } = {}): OneSidedReport {
     const held = new Set(approved.map((a) => `${a.batch}/${a.stan}`));
-    const standing = this.all.filter((e) => e.terminalId === terminalId && !e.reversed);
+    // Batches settled before (fromBatch) were closed by settlement: the terminal no longer holds them.
+    const from = options.fromBatch;
+    const standing = this.all.filter((e) => e.terminalId === terminalId && !e.reversed && (from === undefined || e.batch >= from));
     const standingKeys = new Set(standing.map((e) => `${e.batch}/${e.stan}`));
     return {
       oneSided: standing.filter((e) => !held.has(`${e.batch}/${e.stan}`)),
       missingAtIssuer: approved.filter((a) => !standingKeys.has(`${a.batch}/${a.stan}`)),
     };
+  }
+
+  /** Every account and entry, for the SQLite store (tools/host-sim/host-store.ts). */
+  exportState(): LedgerState {
+    return {
+      accounts: [...this.accounts].map(([pan, a]) => ({ pan, balanceFen: a.balanceFen, heldFen: a.heldFen })),
+      entries: this.all.map((entry) => ({ entry, pan: this.panFor(entry) })),
+    };
+  }
+
+  /** Continues from a stored state: its balances and entries replace what the card file opened. */
+  importState(state: LedgerState): void {
+    for (const a of state.accounts) if (this.accounts.has(a.pan)) this.accounts.set(a.pan, { balanceFen: a.balanceFen, heldFen: a.heldFen });
+    this.all.length = 0;
+    this.panOf.clear();
+    for (const { entry, pan } of [...state.entries].sort((x, y) => x.entry.seq - y.entry.seq)) {
+      this.all.push(entry);
+      this.panOf.set(entry.seq, pan);
+    }
   }
 
   private apply(pan: string, effect: LedgerEffect, amountFen: number, sign: 1 | -1): void {

@@ -151,6 +151,23 @@ export class Issuer {
     return '00';
   }
 
+  /** Every record in arrival order, for the SQLite store. */
+  exportRecords(): readonly TransactionRecord[] {
+    return this.records;
+  }
+
+  /** Continues from stored records (their entries must be the ledger's own entry objects). */
+  importRecords(records: readonly TransactionRecord[]): void {
+    this.records.length = 0;
+    this.byTrace.clear();
+    this.byRrn.clear();
+    for (const record of records) {
+      this.records.push(record);
+      this.byTrace.set(traceKey(record.terminalId, record.batch, record.stan), record);
+      if (record.responseCode === '00') this.byRrn.set(record.rrn, record);
+    }
+  }
+
   /** Every record of a terminal's batch, in arrival order. */
   batchRecords(terminalId: string, batch: string): TransactionRecord[] {
     return this.records.filter((r) => r.terminalId === terminalId && r.batch === batch);

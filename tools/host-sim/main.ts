@@ -2,13 +2,17 @@ import { parseArgs } from 'node:util';
 import { JsonLineLogger } from '../../firmware/hal/log.js';
 import { MAC_SCHEMES, type MacScheme } from '../../firmware/security/message-mac.js';
 import { FAULT_KINDS, type FaultKind, type RandomFaults } from './fault-plan.js';
-import { startHostSimulator } from './server.js';
+import { HostStore } from './host-store.js';
+import { DEFAULT_LIMITS, startHostSimulator } from './server.js';
 import { HOST_PROFILES, type HostProfile } from './strict-cup.js';
 import { DEFAULT_TERMINALS, fleetTerminals, TEST_TERMINAL_MASTER_KEY_HEX } from './terminals.js';
 
 const USAGE = `usage: npm run host-sim -- [--port 5000] [--host 127.0.0.1] [--cards cards.json] [--seed 1]
        [--fleet N] [--mac cup-ecb|x9.19] [--profile standard|strict-cup] [--fault-rate 0.1 --fault-kinds drop,garble,...]
-Runs the acquirer + issuer simulator until Ctrl-C; logs one JSON line per request.
+       [--db <file>] [--idle-timeout-ms 60000] [--max-connections 256]
+Runs the acquirer + issuer simulator until Ctrl-C or SIGTERM; logs one JSON line per request.
+--db keeps the issuer ledger and batches in SQLite across restarts (default: in memory; pos host-sim
+keeps var/host-sim/host.sqlite).
 Terminals: ${DEFAULT_TERMINALS.map((t) => t.terminalId).join(', ')} (merchant ${DEFAULT_TERMINALS[0]!.merchantId})
            plus 20000001.. on merchant 880210010210999 with --fleet N.
 Terminal master key (test only): ${TEST_TERMINAL_MASTER_KEY_HEX}`;
@@ -38,6 +42,9 @@ try {
       profile: { type: 'string' },
       'fault-rate': { type: 'string' },
       'fault-kinds': { type: 'string' },
+      db: { type: 'string' },
+      'idle-timeout-ms': { type: 'string' },
+      'max-connections': { type: 'string' },
       help: { type: 'boolean' },
     },
   }).values;
@@ -52,6 +59,8 @@ if (args.help) {
 const port = integer(args.port, 'port', 5000, 0, 65535);
 const seed = integer(args.seed, 'seed', 1, 0, 2 ** 32 - 1);
 const fleet = integer(args.fleet, 'fleet', 0, 0, 99_999);
+const idleTimeoutMs = integer(args['idle-timeout-ms'], 'idle-timeout-ms', DEFAULT_LIMITS.idleTimeoutMs, 1, 86_400_000);
+const maxConnections = integer(args['max-connections'], 'max-connections', DEFAULT_LIMITS.maxConnections, 1, 100_000);
 const macScheme = (args.mac ?? 'cup-ecb') as MacScheme;
 if (!MAC_SCHEMES.includes(macScheme)) fail(`--mac must be one of ${MAC_SCHEMES.join(', ')}`);
 const profile = (args.profile ?? 'standard') as HostProfile;
@@ -67,7 +76,10 @@ if (args['fault-rate'] !== undefined) {
 }
 
 try {
+  const store = args.db ? await HostStore.open(args.db) : undefined;
   const sim = await startHostSimulator({
+    ...(store ? { store } : {}),
+    limits: { ...DEFAULT_LIMITS, idleTimeoutMs, maxConnections },
     port,
     host: args.host ?? '127.0.0.1',
     cardsFile: args.cards,
@@ -81,6 +93,7 @@ try {
   process.stdout.write(`host-sim: listening on ${sim.host}:${sim.port} (seed ${seed}, profile ${profile}${random ? `, faults at rate ${random.rate}` : ''})\n`);
   const stop = () => {
     void sim.close().then(() => {
+      store?.close();
       process.stdout.write(`host-sim: stopped after ${sim.stats.requests} requests\n`);
       process.exit(0);
     });

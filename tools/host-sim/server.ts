@@ -7,6 +7,7 @@ import { maskPan } from '../../firmware/security/pan-mask.js';
 import { signResponse, type Acquirer, type Handled } from './acquirer.js';
 import { FaultPlan, type FaultDecision, type FaultPlanConfig } from './fault-plan.js';
 import { createHostCore, type HostCoreOptions } from './host-core.js';
+import type { HostStore } from './host-store.js';
 import type { Issuer } from './issuer.js';
 import type { IssuerLedger, LedgerEntry } from './issuer-ledger.js';
 
@@ -16,7 +17,32 @@ export interface HostSimulatorOptions extends HostCoreOptions {
   host?: string;
   faults?: FaultPlanConfig;
   logger?: Logger;
+  /** Keeps the issuer ledger and acquirer state in SQLite: loaded at start, saved after each request that can change them. */
+  store?: HostStore;
+  /** What one client may cost the simulator; default DEFAULT_LIMITS. */
+  limits?: ConnectionLimits;
 }
+
+/**
+ * A hostile or broken client must not grow the simulator without bound: a client that does not
+ * read its answers is not read from either (back-pressure), a silent connection is closed, and
+ * connections past the cap are refused.
+ */
+export interface ConnectionLimits {
+  /** A connection with no traffic either way for this long is closed. */
+  idleTimeoutMs: number;
+  /** Connections open at once; more are closed as they arrive. */
+  maxConnections: number;
+  /** Requests read but not yet answered on one socket before it stops reading. */
+  maxPendingRequests: number;
+}
+
+export const DEFAULT_LIMITS: ConnectionLimits = {
+  // Longer than a terminal's response timeout (60 s): an exchange in progress is never cut as idle.
+  idleTimeoutMs: 120_000,
+  maxConnections: 256,
+  maxPendingRequests: 32,
+};
 
 /** Where the simulator is in handling one request, for hooks. */
 export interface RequestEvent {
@@ -69,7 +95,7 @@ export interface HostSimulator {
   readonly issuer: Issuer;
   readonly acquirer: Acquirer;
   readonly faults: FaultPlan;
-  readonly stats: { connections: number; requests: number; responses: number; badRequests: number };
+  readonly stats: { connections: number; requests: number; responses: number; badRequests: number; refused: number; idleClosed: number; paused: number };
   on<E extends keyof HostSimulatorEvents>(event: E, listener: Listener<E>): () => void;
   close(): Promise<void>;
 }
@@ -79,7 +105,9 @@ export const SIM_ACQUIRER_ID = '00000000001';
 export async function startHostSimulator(options: HostSimulatorOptions = {}): Promise<HostSimulator> {
   const host = options.host ?? '127.0.0.1';
   const logger = options.logger ?? silentLogger;
-  const { ledger, issuer, acquirer, security, rng } = createHostCore(options);
+  const core = createHostCore(options);
+  const { ledger, issuer, acquirer, security, rng } = core;
+  options.store?.load(core);
   const faults = new FaultPlan(options.faults);
   const listeners: { [E in keyof HostSimulatorEvents]: Listener<E>[] } = {
     'request-received': [],
@@ -87,7 +115,8 @@ export async function startHostSimulator(options: HostSimulatorOptions = {}): Pr
     'response-written': [],
     'bad-request': [],
   };
-  const stats = { connections: 0, requests: 0, responses: 0, badRequests: 0 };
+  const stats = { connections: 0, requests: 0, responses: 0, badRequests: 0, refused: 0, idleClosed: 0, paused: 0 };
+  const limits = options.limits ?? DEFAULT_LIMITS;
   const sockets = new Set<Socket>();
   const timers = new Set<ReturnType<typeof setTimeout>>();
 
@@ -134,6 +163,8 @@ export async function startHostSimulator(options: HostSimulatorOptions = {}): Pr
       badRequest(socket, `cannot be answered: ${(err as Error).message}`);
       return;
     }
+    // Sign-ins and echoes move no money; anything else is on disk before its answer leaves.
+    if (options.store && base.mti !== '0800' && base.mti !== '0820') options.store.save(core);
     if (!handled.response || !handled.responseBody) {
       badRequest(socket, handled.note ?? 'cannot be answered');
       return;
@@ -221,11 +252,29 @@ export async function startHostSimulator(options: HostSimulatorOptions = {}): Pr
   }
 
   const server = createServer((socket) => {
+    if (sockets.size >= limits.maxConnections) {
+      stats.refused += 1;
+      logger.log('warn', 'host-sim.connection-refused', { open: sockets.size, cap: limits.maxConnections });
+      socket.destroy();
+      return;
+    }
     stats.connections += 1;
     sockets.add(socket);
     socket.setNoDelay(true);
+    socket.setTimeout(limits.idleTimeoutMs, () => {
+      stats.idleClosed += 1;
+      socket.destroy();
+    });
     const deframer = new FrameDeframer();
     let queue: Promise<void> = Promise.resolve();
+    let pending = 0;
+    // Reading resumes only when the client has taken its answers (the socket's own write high-water
+    // mark, 16 KiB: past it a write asks for 'drain') and the backlog is worked off.
+    const mayRead = () => pending < limits.maxPendingRequests && !socket.writableNeedDrain;
+    const resumeIfFree = () => {
+      if (socket.isPaused() && !socket.destroyed && mayRead()) socket.resume();
+    };
+    socket.on('drain', resumeIfFree);
     socket.on('data', (chunk: Buffer) => {
       let frames: Frame[];
       try {
@@ -235,7 +284,18 @@ export async function startHostSimulator(options: HostSimulatorOptions = {}): Pr
         return;
       }
       for (const f of frames) {
-        queue = queue.then(() => serve(socket, f)).catch((err: unknown) => badRequest(socket, `failed: ${(err as Error).message}`));
+        pending += 1;
+        queue = queue
+          .then(() => (socket.destroyed ? undefined : serve(socket, f)))
+          .catch((err: unknown) => badRequest(socket, `failed: ${(err as Error).message}`))
+          .finally(() => {
+            pending -= 1;
+            resumeIfFree();
+          });
+      }
+      if (!mayRead()) {
+        stats.paused += 1;
+        socket.pause();
       }
     });
     socket.on('error', () => undefined);

@@ -1,102 +1,133 @@
 /**
- * The simulated terminal on a console TTY: the screen, the key map, the card menu and the last
- * receipt, redrawn when something changes. Keyboard keys become presses on the virtual keypad.
+ * The simulated terminal on a console TTY, full screen (plain ANSI: the alternate screen, cursor
+ * home and whole rows — a redraw a few times a second needs no terminal-UI library, and the
+ * simulator adds no dependency). Keys press the virtual keypad in real time; p (power cut), o / i
+ * (paper) and x (switch off) act at once, in the middle of whatever the terminal is doing.
  */
-import type { PosKey } from '../../firmware/hal/pos-keys.js';
-import { maskPan } from '../../firmware/security/pan-mask.js';
-import { KEY_MAP_HELP, renderCardMenu, renderLcd, renderReceipt } from './render.js';
+import { CardPicker, keystrokes, posKeyFor } from './keyboard.js';
+import { layoutConsole } from './console-layout.js';
 import type { SimulatedTerminal } from './simulated-terminal.js';
 
-const KEYBOARD: Record<string, PosKey> = {
-  '\r': 'ENTER',
-  '\n': 'ENTER',
-  '\x1b': 'CANCEL',
-  '\x7f': 'CLEAR',
-  '\b': 'CLEAR',
-  f: 'FUNC',
-  '\x1b[A': 'UP',
-  '\x1b[B': 'DOWN',
-  '.': '00',
-};
+const ALT_SCREEN_ON = '\x1b[?1049h\x1b[?25l';
+const ALT_SCREEN_OFF = '\x1b[?25h\x1b[?1049l';
 
-/** Splits what the terminal sent (several keys when typed fast or pasted) into keystrokes; arrows are one. */
-export function keystrokes(text: string): string[] {
-  return text.match(/\x1b\[[A-D]|[\s\S]/g) ?? [];
+function legend(sim: SimulatedTerminal): string[] {
+  const pin = sim.cards[0]?.pin ?? '';
+  return [
+    '0-9 digits  . 00  Enter 确认  Esc 取消  Bksp 清除',
+    'f 功能  arrows UP/DOWN  s<n> swipe card n (S<n> back)',
+    'NOW:  p POWER CUT   o paper out   i paper in   x off',
+    'sign in: Enter, operator 01, password 0000',
+    `card 1 PIN ${pin} (every card's PIN: README)`,
+    `host answers in ${sim.realTimeInfo}`,
+  ];
 }
 
 export async function runInteractive(sim: SimulatedTerminal, input: NodeJS.ReadStream, output: NodeJS.WriteStream): Promise<void> {
-  let status = 'ready';
-  let swipeDirection: 'forward' | 'backward' | undefined;
+  let status = 'ready: Enter to sign in';
+  const picker = new CardPicker(sim.cards.length);
+  let booting: Promise<void> | undefined;
+  let keys: Promise<void> = Promise.resolve();
   let drawn = '';
-  let queue = Promise.resolve();
+
   const draw = () => {
-    const picture = [
-      `pos-terminal simulator   host simulator on 127.0.0.1:${sim.hostPort}   boots ${sim.boots}, power cuts ${sim.powerCuts}`,
-      '',
-      ...renderLcd(sim.screen(), sim.cols).map((row) => `    ${row}`),
-      '',
-      ...KEY_MAP_HELP,
-      '',
-      'test cards:',
-      ...renderCardMenu(sim.cards, maskPan),
-      '',
-      `last receipt (PNG copies in ${sim.receiptsDir}/):`,
-      ...renderReceipt(sim.lastReceipt(), 28),
-      '',
-      `> ${status}`,
-    ].join('\n');
+    const printing = sim.printer.printing;
+    const receipt = printing ?? sim.lastReceipt();
+    const check = sim.ledgerCheck();
+    const rows = layoutConsole(
+      {
+        title: `pos-terminal simulator  host 127.0.0.1:${sim.hostPort}  boots ${sim.boots}  power cuts ${sim.powerCuts}  paper ${sim.paperLoaded ? 'ok' : 'OUT'}`,
+        lcd: sim.screen(),
+        lcdCols: sim.cols,
+        legend: legend(sim),
+        receiptTitle: printing ? 'receipt printing...' : 'last receipt (PNGs in var/receipts)',
+        receipt,
+        events: sim.events.last(200),
+        ledgerCheck: `issuer ledger: approvals=${check.approvals} one_sided=${check.oneSided} lost_approvals=${check.lostApprovals}${check.oneSided > 0 ? ' 单边帐!' : ''}  balances in yuan:`,
+        balances: sim.balances(),
+        prompt: `> ${picker.active ? picker.prompt : status}`,
+      },
+      output.columns ?? 80,
+      output.rows ?? 24,
+    );
+    const picture = rows.join('\n');
     if (picture === drawn) return;
     drawn = picture;
-    output.write(`\x1b[H\x1b[2J${picture}\n`);
+    output.write(`\x1b[H${rows.map((row) => `${row}\x1b[K`).join('\r\n')}`);
   };
-  const act = (label: string, action: () => Promise<void>) => {
-    status = label;
-    queue = queue.then(action).then(
-      () => draw(),
-      (error: unknown) => {
-        status = `error: ${(error as Error).message}`;
-        draw();
-      },
-    );
+
+  const failed = (error: unknown) => {
+    status = `error: ${(error as Error).message}`;
   };
-  sim.pump.observe = draw;
-  const ticker = setInterval(draw, 100);
+
+  output.write(ALT_SCREEN_ON);
+  output.on('resize', () => {
+    drawn = '';
+    output.write('\x1b[2J');
+    draw();
+  });
+  const ticker = setInterval(draw, 80);
   draw();
 
   await new Promise<void>((resolve) => {
     const quit = () => {
       input.off('data', onData);
-      clearInterval(ticker);
+      process.off('SIGTERM', quit);
+      process.off('SIGHUP', quit);
       resolve();
     };
     const onData = (chunk: Buffer) => {
       for (const key of keystrokes(chunk.toString('utf8'))) onKeystroke(key);
+      draw();
     };
     const onKeystroke = (text: string) => {
       if (text === '\x03' || text === 'x') return quit();
-      if (swipeDirection) {
-        const direction = swipeDirection;
-        swipeDirection = undefined;
-        if (/^[1-9]$/.test(text)) act(`swipe card ${text} ${direction}`, () => sim.swipe(Number(text), direction));
-        else status = 'swipe cancelled (s or S, then a card number 1-9)';
-        draw();
+      if (picker.active) {
+        const picked = picker.feed(text);
+        if (picked === 'wait') return;
+        if ('cancel' in picked) {
+          status = picked.cancel;
+          return;
+        }
+        status = `swiped card ${picked.swipe}${picked.direction === 'backward' ? ' backwards' : ''}`;
+        sim.swipeNow(picked.swipe, picked.direction).catch(failed);
         return;
       }
-      if (text === 's' || text === 'S') {
-        swipeDirection = text === 's' ? 'forward' : 'backward';
-        status = `swipe which card (1-${Math.min(9, sim.cards.length)})?`;
-        draw();
+      if (text === 's' || text === 'S') return picker.open(text === 's' ? 'forward' : 'backward');
+      if (text === 'p') {
+        status = 'POWER CUT: booting again from the same flash image';
+        // A second p while booting cuts that boot too: each press is its own cut.
+        booting = sim.powerCutNow().then(() => {
+          status = 'booted after the power cut';
+        }, failed);
         return;
       }
-      if (text === 'p') return act('power cut: booting again from the same flash image', () => sim.powerCut());
-      if (text === 'o') return act('paper out', () => sim.paperOut());
-      if (text === 'i') return act('paper in', () => sim.paperIn());
-      const key = /^[0-9]$/.test(text) ? (text as PosKey) : KEYBOARD[text];
-      if (key) act(`key ${key}`, () => sim.press(key));
+      if (text === 'o') {
+        sim.paperOutNow();
+        status = 'paper out (i puts a new roll in)';
+        return;
+      }
+      if (text === 'i') {
+        sim.paperInNow();
+        status = 'new paper roll in';
+        return;
+      }
+      const key = posKeyFor(text);
+      if (!key) {
+        status = `no POS key on ${JSON.stringify(text)}`;
+        return;
+      }
+      status = `key ${key}`;
+      // Keys are pressed one after the other (two at once on a matrix is a chord), never behind the engine.
+      keys = keys.then(() => sim.tap(key)).catch(failed);
     };
-    process.once('SIGTERM', quit);
+    process.on('SIGTERM', quit);
+    process.on('SIGHUP', quit);
     input.on('data', onData);
   });
-  await queue;
-  output.write('\nquitting: finishing the current step\n');
+  clearInterval(ticker);
+  await sim.switchOff();
+  await booting?.catch(() => undefined);
+  output.write(ALT_SCREEN_OFF);
+  output.write('pos sim: switched off. Anything under way is settled at the next start (a request that had left is reversed: 冲正).\n');
 }

@@ -5,7 +5,7 @@
  */
 import { maskPan } from '../../firmware/security/pan-mask.js';
 import { renderLcd } from './render.js';
-import type { ScriptCommand, ScriptLine } from './script.js';
+import { ScriptError, type ScriptCommand, type ScriptLine } from './script.js';
 import type { SimulatedTerminal } from './simulated-terminal.js';
 
 /** Commands after which expect-seen looks only at newer screens (wait and the checks do not reset it). */
@@ -85,7 +85,8 @@ export class ScriptRunner {
         return sim.press(command.key);
       case 'swipe': {
         const card = sim.cards[command.card - 1];
-        if (card) this.say(`  (card ${command.card}: ${maskPan(card.pan)}, ${command.direction})`);
+        if (!card) throw new ScriptError(line, `no test card ${command.card}: the cards are 1-${sim.cards.length} (tools/host-sim/cards.json)`);
+        this.say(`  (card ${command.card}: ${maskPan(card.pan)}, ${command.direction})`);
         return sim.swipe(command.card, command.direction);
       }
       case 'wait':
