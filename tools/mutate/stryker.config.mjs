@@ -25,7 +25,8 @@ export default {
   incrementalFile: `tools/mutate/incremental/${name}.json`,
   reporters: onTty ? ['progress', 'json'] : ['json'],
   jsonReporter: { fileName: `var/mutation/${name}.json` },
-  tempDirName: 'var/stryker-tmp',
+  // One sandbox folder per target: cleanTempDir removes the whole folder, and targets may run side by side.
+  tempDirName: `var/stryker-tmp-${name}`,
   cleanTempDir: 'always',
   ignorePatterns: ['var', 'dist', 'coverage', '*.img', 'tools/mutate/incremental'],
   timeoutMS: 10_000,
