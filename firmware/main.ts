@@ -7,6 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CupTerminalSecurity } from './app/cup-terminal-security.js';
 import { JsonFileSettingsStore } from './app/settings-file.js';
+import { JsonFileLockoutStore } from './app/password-lockout.js';
 import { defaultSettings, settingsProblems, type TerminalSettings } from './app/settings.js';
 import { TerminalShell } from './app/terminal-shell.js';
 import type { FlashDevice } from './drivers/flash/flash-device.js';
@@ -131,6 +132,8 @@ export async function startTerminal(config: BoardConfig, options: TerminalOption
       clock,
       logger,
       settingsStore,
+      // Wrong-password counts survive a power cut beside the settings (written atomically).
+      lockoutStore: new JsonFileLockoutStore(join(options.stateDir, 'lockouts.json')),
       ...(options.randomBytes ? { randomBytes: options.randomBytes } : {}),
       onSettingsChanged: (next) => {
         if (host instanceof SwitchableHostLink) host.retarget(next.host);

@@ -6,6 +6,7 @@ import type { SettlementReport } from '../drivers/printer/print-job.js';
 import type { JournalCapacity, JournalView } from '../journal/journal.js';
 import type { EngineTime, Notice } from './engine-io.js';
 import { screenTexts, type DisplayGeometry, type ScreenTexts } from './screens/screen-text.js';
+import type { PasswordLockouts } from './password-lockout.js';
 import type { TerminalSettings } from './settings.js';
 
 export interface EngineSession {
@@ -19,6 +20,13 @@ export interface EngineContext {
   texts: ScreenTexts;
   journal: { view: JournalView; capacity: JournalCapacity };
   session: EngineSession;
+  /** Password attempt counts, as last saved (password-lockout.ts). */
+  lockouts: PasswordLockouts;
+  /**
+   * Voucher nos. whose cardholder copy the cashier chose not to print at 撕下 (kept in memory):
+   * 6-5 prints it later, unmarked, since it never printed before.
+   */
+  skippedCopies: number[];
   /** The last settlement report, for 重打印 (kept in memory: a reboot forgets it). */
   lastSettlement?: SettlementReport;
   time: EngineTime;

@@ -9,7 +9,8 @@ import type { JournalCall } from '../journal/journal-call.js';
 import type { PosKey } from '../drivers/keypad/pos-keys.js';
 import type { SwipeResult } from '../drivers/magstripe/card-read.js';
 import type { PrintJob, PrintOutcome } from '../drivers/printer/print-job.js';
-import type { LogLevel } from '../hal/log.js';
+import type { LogLevel } from '../ports/log.js';
+import type { PasswordLockouts } from './password-lockout.js';
 import type { TerminalSettings } from './settings.js';
 
 export type { JournalCall };
@@ -25,13 +26,17 @@ export type Operation =
    */
   | { op: 'host'; request: IsoMessage; mac: boolean; pin?: { pin: string; pan: string }; timeoutMs: number }
   | { op: 'print'; job: PrintJob }
+  /** Ask the printer whether it has paper (ESC/POS DLE EOT 4, the bare head's sensor) before money moves. */
+  | { op: 'paper-check' }
   /** Install working keys from a sign-in response's F62 (check values verified by security). */
   | { op: 'install-keys'; field62: Uint8Array; keyMode: '003' | '004' }
   /** Sign-off: wipe the working keys (answered by a keys-result). */
   | { op: 'clear-keys' }
   /** Hash a new password with a fresh random salt (randomness lives in the shell). */
   | { op: 'hash-password'; password: string }
-  | { op: 'save-settings'; settings: TerminalSettings };
+  | { op: 'save-settings'; settings: TerminalSettings }
+  /** Make the password attempt counts durable (they must survive a power cut). */
+  | { op: 'save-lockouts'; lockouts: PasswordLockouts };
 
 export type InputEvent =
   | { kind: 'key'; key: PosKey }
@@ -60,7 +65,10 @@ export type EngineEvent =
   | { kind: 'print-result'; outcome: PrintOutcome }
   | { kind: 'keys-result'; outcome: KeyInstallOutcome }
   | { kind: 'password-hashed'; hash: string }
-  | { kind: 'settings-saved'; ok: boolean };
+  | { kind: 'settings-saved'; ok: boolean }
+  /** present undefined: the printer could not say (no answer, an error). */
+  | { kind: 'paper-status'; present: boolean | undefined }
+  | { kind: 'lockouts-saved'; ok: boolean };
 
 /** Fire-and-forget effects the shell performs at once, in order, before the operation. */
 export type Notice =

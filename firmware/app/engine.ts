@@ -9,6 +9,7 @@ import type { EngineEvent, EngineStep, EngineTime, Notice, Operation } from './e
 import { terminalFlow } from './flows/terminal.js';
 import type { Flow } from './flows/primitives.js';
 import type { DisplayGeometry } from './screens/screen-text.js';
+import type { PasswordLockouts } from './password-lockout.js';
 import type { TerminalSettings } from './settings.js';
 
 export interface EngineInit {
@@ -16,6 +17,8 @@ export interface EngineInit {
   display: DisplayGeometry;
   /** The mounted (recovered) journal's state at boot. */
   journal: { view: JournalView; capacity: JournalCapacity };
+  /** The password attempt counts as stored (none when omitted). */
+  lockouts?: PasswordLockouts;
 }
 
 /** Which events answer which operation; anything else is ignored while it is outstanding. */
@@ -28,6 +31,8 @@ const ANSWERS: Record<Operation['op'], EngineEvent['kind'][]> = {
   'clear-keys': ['keys-result'],
   'hash-password': ['password-hashed'],
   'save-settings': ['settings-saved'],
+  'paper-check': ['paper-status'],
+  'save-lockouts': ['lockouts-saved'],
 };
 
 export class TransactionEngine {
@@ -44,6 +49,8 @@ export class TransactionEngine {
       texts: textsFor(init.settings, init.display),
       journal: init.journal,
       session: {},
+      lockouts: init.lockouts ?? {},
+      skippedCopies: [],
       time: { ms: 0, wall: new Date(0) },
       notices: [],
     };

@@ -1,11 +1,14 @@
 /** Builds receipts and slips as PrintJob data from journal records (layout is the printer driver's). */
-import type { JournalTransaction } from '../journal/journal.js';
+import type { JournalTransaction, TransactionStatus } from '../journal/journal.js';
 import type {
+  BatchReportHeader,
   ReceiptCopy,
   ReversalFailedSlip,
   SettlementReport,
+  TransactionList,
   TransactionReceipt,
 } from '../drivers/printer/print-job.js';
+import { cardOrganisation, ENTRY_MODE_CODES, entryModeOf } from './card-organisation.js';
 import { maskPan } from '../security/pan-mask.js';
 import { pad } from './iso-requests.js';
 import type { TerminalSettings } from './settings.js';
@@ -67,6 +70,8 @@ export function transactionReceipt(
     issuer: settings.issuerName,
     acquirer: settings.acquirerName,
     maskedPan: maskPan(tx.request.pan),
+    cardOrganisation: cardOrganisation(tx.request.pan),
+    entryMode: entryModeText(tx),
     expiry: `${expiry.slice(0, 2)}/${expiry.slice(2, 4)}`,
     transactionType: TRANSACTION_KINDS[tx.type].receiptName,
     batchNo: pad(tx.batchNo, 6),
@@ -77,6 +82,57 @@ export function transactionReceipt(
     amountFen: tx.amountFen,
     remarks: remarks(tx),
     signatureLine: copy === 'merchant',
+  };
+}
+
+/** '刷卡 S' or '降级 F'. */
+function entryModeText(tx: JournalTransaction): string {
+  const mode = ENTRY_MODE_CODES[entryModeOf(tx)];
+  return `${mode.zh} ${mode.code}`;
+}
+
+const LIST_STATUS: Record<TransactionStatus, { zh: string; en: string }> = {
+  approved: { zh: '成功', en: 'OK' },
+  declined: { zh: '拒绝', en: 'DECLINED' },
+  pending: { zh: '未完成', en: 'PENDING' },
+  'reversal-pending': { zh: '待冲正', en: 'TO REVERSE' },
+  reversed: { zh: '已冲正', en: 'REVERSED' },
+  'reversal-failed': { zh: '冲正失败', en: 'REV FAILED' },
+  unknown: { zh: '未知', en: 'UNKNOWN' },
+};
+
+interface BatchReportInput {
+  transactions: readonly JournalTransaction[];
+  batchNo: number;
+  operator: string;
+  settings: TerminalSettings;
+  wall: Date;
+}
+
+function batchReportHeader(p: BatchReportInput): BatchReportHeader {
+  return {
+    merchantName: p.settings.merchantName,
+    merchantNo: p.settings.merchantNo,
+    terminalId: p.settings.terminalId,
+    operator: p.operator,
+    batchNo: pad(p.batchNo, 6),
+    dateTime: formatDateTime(p.wall),
+  };
+}
+
+/** 交易明细 of the records given, oldest first. */
+export function transactionList(p: BatchReportInput): TransactionList {
+  return {
+    kind: 'transaction-list',
+    ...batchReportHeader(p),
+    rows: p.transactions.map((tx) => ({
+      voucherNo: pad(tx.voucherNo, 6),
+      transactionType: TRANSACTION_KINDS[tx.type].receiptName,
+      maskedPan: maskPan(tx.request.pan),
+      card: `${cardOrganisation(tx.request.pan)} ${ENTRY_MODE_CODES[entryModeOf(tx)].code}`,
+      amountFen: tx.amountFen,
+      status: tx.voidedBy !== undefined ? { zh: '已撤销', en: 'VOIDED' } : LIST_STATUS[tx.status],
+    })),
   };
 }
 
@@ -96,25 +152,13 @@ export function reversalFailedSlip(tx: JournalTransaction, settings: TerminalSet
   };
 }
 
-export function settlementReport(p: {
-  transactions: readonly JournalTransaction[];
-  batchNo: number;
-  balanced: boolean;
-  operator: string;
-  settings: TerminalSettings;
-  wall: Date;
-}): SettlementReport {
+export function settlementReport(p: BatchReportInput & { balanced: boolean }): SettlementReport {
   const totals = batchTotals(p.transactions);
   const both = (k: 'debitFen' | 'debitCount' | 'creditFen' | 'creditCount') => totals.domestic[k] + totals.foreign[k];
   return {
     kind: 'settlement',
     reprint: false,
-    merchantName: p.settings.merchantName,
-    merchantNo: p.settings.merchantNo,
-    terminalId: p.settings.terminalId,
-    operator: p.operator,
-    batchNo: pad(p.batchNo, 6),
-    dateTime: formatDateTime(p.wall),
+    ...batchReportHeader(p),
     rows: [
       { type: { zh: '内卡借记', en: 'DOMESTIC DEBIT' }, count: totals.domestic.debitCount, amountFen: totals.domestic.debitFen },
       { type: { zh: '内卡贷记', en: 'DOMESTIC CREDIT' }, count: totals.domestic.creditCount, amountFen: totals.domestic.creditFen },

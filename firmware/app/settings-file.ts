@@ -1,40 +1,24 @@
 /**
- * Settings kept as a JSON file (in the terminal's state directory). A save writes a temporary file,
- * syncs it and renames it over the old one, so a power cut leaves either the old or the new settings.
+ * Settings kept as a JSON file (in the terminal's state directory), replaced atomically
+ * (atomic-json-file.ts), so a power cut leaves either the old or the new settings.
  */
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import type { SettingsStore, TerminalSettings } from './settings.js';
+import { readJsonFile, writeJsonFileAtomically } from './atomic-json-file.js';
+import { defaultSettings, type SettingsStore, type TerminalSettings } from './settings.js';
 
 export class JsonFileSettingsStore implements SettingsStore {
   constructor(readonly path: string) {}
 
+  /**
+   * A damaged file is treated as none: the shell falls back to the defaults and logs it. A file
+   * written before a setting existed gets that setting's default, not a reset of everything.
+   */
   async load(): Promise<TerminalSettings | undefined> {
-    let text: string;
-    try {
-      text = await readFile(this.path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw error;
-    }
-    try {
-      return JSON.parse(text) as TerminalSettings;
-    } catch {
-      // A damaged file is treated as none: the shell falls back to the defaults and logs it.
-      return undefined;
-    }
+    const stored = await readJsonFile(this.path);
+    if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) return undefined;
+    return { ...defaultSettings(), ...(stored as Partial<TerminalSettings>) };
   }
 
   async save(settings: TerminalSettings): Promise<void> {
-    await mkdir(dirname(this.path), { recursive: true });
-    const temporary = `${this.path}.tmp`;
-    const handle = await open(temporary, 'w', 0o600);
-    try {
-      await handle.writeFile(`${JSON.stringify(settings, null, 2)}\n`, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temporary, this.path);
+    await writeJsonFileAtomically(this.path, settings);
   }
 }

@@ -28,6 +28,12 @@ export interface TerminalSettings {
   /** Sign-in key mode: 003 double-length PIK/MAK, 004 + TDK. */
   keyMode: '003' | '004';
   language: ScreenLanguage;
+  /** N: wrong passwords in a row that lock an operator (or the supervisor). */
+  passwordTries: number;
+  /** M: how long such a lock lasts, unless the supervisor lifts it sooner (9-6). */
+  lockoutMinutes: number;
+  /** The merchant's per-transaction limit in fen, refused locally; 0 = no limit. */
+  amountLimitFen: number;
   /** Operator no. -> salted password hash. */
   operators: Record<string, string>;
   supervisorPasswordHash: string;
@@ -48,6 +54,9 @@ export function defaultSettings(): TerminalSettings {
     pinBypassAllowed: false,
     keyMode: '003',
     language: 'auto',
+    passwordTries: 5,
+    lockoutMinutes: 30,
+    amountLimitFen: 0,
     operators: { '01': defaultPasswordHash('0000') },
     supervisorPasswordHash: defaultPasswordHash('123456'),
   };
@@ -64,6 +73,9 @@ export function settingsProblems(s: TerminalSettings): string[] {
   if (!(s.idleTimeoutMs >= 5000 && s.idleTimeoutMs <= 600_000)) problems.push('idleTimeoutMs must be 5000..600000');
   if (!Number.isInteger(s.reversalTries) || s.reversalTries < 1 || s.reversalTries > 9) problems.push('reversalTries must be 1..9');
   if (!Number.isInteger(s.receiptCopies) || s.receiptCopies < 1 || s.receiptCopies > 3) problems.push('receiptCopies must be 1..3');
+  if (!Number.isInteger(s.passwordTries) || s.passwordTries < 1 || s.passwordTries > 20) problems.push('passwordTries must be 1..20');
+  if (!Number.isInteger(s.lockoutMinutes) || s.lockoutMinutes < 1 || s.lockoutMinutes > 1440) problems.push('lockoutMinutes must be 1..1440');
+  if (!Number.isSafeInteger(s.amountLimitFen) || s.amountLimitFen < 0) problems.push('amountLimitFen must be 0 (no limit) or a positive number of fen');
   if (Object.keys(s.operators).some((no) => !/^(0[1-9]|[1-9][0-9])$/.test(no))) problems.push('operator numbers must be 01..99');
   return problems;
 }

@@ -5,8 +5,8 @@
  * store), so a simulation can run the real engine on a virtual clock with simulated devices.
  */
 import { randomBytes } from 'node:crypto';
-import type { Clock, TimerHandle } from '../hal/clock.js';
-import type { Logger } from '../hal/log.js';
+import type { Clock, TimerHandle } from '../ports/clock.js';
+import type { Logger } from '../ports/log.js';
 import type { TextDisplay } from '../drivers/lcd/text-display.js';
 import type { KeyEvent } from '../drivers/keypad/pos-keys.js';
 import type { SwipeResult } from '../drivers/magstripe/card-read.js';
@@ -19,6 +19,7 @@ import { TransactionEngine } from './engine.js';
 import type { EngineEvent, EngineStep, EngineTime, HostOutcome, JournalCall, JournalOutcome, Notice, Operation } from './engine-io.js';
 import { JournalMirror } from './journal-mirror.js';
 import { hashPassword } from './passwords.js';
+import { MemoryLockoutStore, type LockoutStore, type PasswordLockouts } from './password-lockout.js';
 import { defaultSettings, settingsProblems, type SettingsStore, type TerminalSettings } from './settings.js';
 import type { TerminalSecurity } from './terminal-security.js';
 
@@ -32,6 +33,11 @@ export interface TerminalShellOptions {
   clock: Clock;
   logger: Logger;
   settingsStore: SettingsStore;
+  /**
+   * Where wrong-password counts survive a power cut (a file in the state directory on the board).
+   * Memory when omitted: then they do not survive, which only a test or a demo may accept.
+   */
+  lockoutStore?: LockoutStore;
   /** Salt source for new password hashes; node:crypto by default, seeded in simulations. */
   randomBytes?: (length: number) => Uint8Array;
   /** Told when the cashier saved new settings (e.g. a new host address for the link). */
@@ -57,16 +63,21 @@ export class TerminalShell {
   private readonly idleWaiters: (() => void)[] = [];
   private lastScreen: string[] = [];
   private readonly mirror: JournalMirror;
+  private readonly lockoutStore: LockoutStore;
 
   private constructor(
     private readonly o: TerminalShellOptions,
     settings: TerminalSettings,
+    lockoutStore: LockoutStore,
+    lockouts: PasswordLockouts,
   ) {
     this.mirror = new JournalMirror(o.journal);
+    this.lockoutStore = lockoutStore;
     this.engine = new TransactionEngine({
       settings,
       display: { cols: o.display.cols, rows: o.display.rows, chinese: o.display.chinese },
       journal: { view: this.mirror.view, capacity: o.journal.capacity() },
+      lockouts,
     });
   }
 
@@ -77,7 +88,9 @@ export class TerminalShell {
       if (settings !== undefined) options.logger.log('error', 'settings.unusable', { problems: settingsProblems(settings) });
       settings = defaultSettings();
     }
-    const shell = new TerminalShell(options, settings);
+    const lockoutStore = options.lockoutStore ?? new MemoryLockoutStore();
+    const lockouts = (await lockoutStore.load()) ?? {};
+    const shell = new TerminalShell(options, settings, lockoutStore, lockouts);
     shell.apply(shell.engine.start(shell.now()));
     return shell;
   }
@@ -212,6 +225,17 @@ export class TerminalShell {
         return { kind: 'host-result', outcome: await this.exchange(op) };
       case 'print':
         return { kind: 'print-result', outcome: await this.print(op.job) };
+      case 'paper-check':
+        return { kind: 'paper-status', present: await this.paperPresent() };
+      case 'save-lockouts':
+        try {
+          await this.lockoutStore.save(op.lockouts);
+          return { kind: 'lockouts-saved', ok: true };
+        } catch (error) {
+          if (isPowerLoss(error)) throw error;
+          this.o.logger.log('error', 'lockouts.save-failed', { error: String(error) });
+          return { kind: 'lockouts-saved', ok: false };
+        }
       case 'install-keys':
         try {
           return { kind: 'keys-result', outcome: this.o.security.installKeys(op.field62, op.keyMode) };
@@ -282,6 +306,17 @@ export class TerminalShell {
   private macOk(result: Parameters<TerminalSecurity['verify']>[0]): boolean {
     if (result.message.fields[64] !== undefined) return this.o.security.verify(result);
     return getString(result.message, 39) !== '00';
+  }
+
+  /** undefined when the printer cannot say; the engine then goes ahead (printing reports paper-out). */
+  private async paperPresent(): Promise<boolean | undefined> {
+    try {
+      return await this.o.printer.paperPresent();
+    } catch (error) {
+      if (isPowerLoss(error)) throw error;
+      this.o.logger.log('warn', 'printer.status-unknown', { error: String(error) });
+      return undefined;
+    }
   }
 
   private async print(job: Parameters<ReceiptPrinter['print']>[0]): Promise<PrintOutcome> {

@@ -1,19 +1,10 @@
 /**
- * Time as an input. Pure cores take `now` as an argument; shells schedule through a Clock so that a
- * simulation can run a whole trading day on a virtual clock, deterministically and fast.
+ * Clocks: the system clock for the board and a virtual clock for simulations. The contract itself
+ * (Clock, TimerHandle) is a port in firmware/ports/clock.ts, shared with the app.
  */
-export interface TimerHandle {
-  readonly id: number;
-}
+import type { Clock, TimerHandle } from '../ports/clock.js';
 
-export interface Clock {
-  /** Milliseconds, monotonic (not wall time). */
-  now(): number;
-  /** Wall-clock time for receipts and ISO 8583 fields 12/13. */
-  wallTime(): Date;
-  setTimer(ms: number, callback: () => void): TimerHandle;
-  clearTimer(handle: TimerHandle | undefined): void;
-}
+export type { Clock, TimerHandle };
 
 export class SystemClock implements Clock {
   private readonly timers = new Map<number, ReturnType<typeof setTimeout>>();

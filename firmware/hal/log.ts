@@ -2,11 +2,9 @@
  * Structured logs: one JSON line per event. Callers pass masked PANs only; the sink also refuses
  * fields that must never be logged (PIN, PIN block, track data, clear PAN) as a last line of defence.
  */
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+import type { Logger, LogLevel } from '../ports/log.js';
 
-export interface Logger {
-  log(level: LogLevel, event: string, fields?: Record<string, unknown>): void;
-}
+export type { Logger, LogLevel };
 
 const FORBIDDEN_FIELDS = new Set(['pin', 'pinBlock', 'track1', 'track2', 'track3', 'pan', 'cvv', 'cvn']);
 

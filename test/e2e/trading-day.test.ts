@@ -46,7 +46,8 @@ describe('pos sim --script: a trading day with a power cut mid-sale', () => {
     const cut = run.lines.findIndex((l) => l.includes('*** armed'));
     const afterCut = run.lines.slice(cut).join('\n');
     expect(afterCut).toMatch(/ok: seen shows "REVERSING"/);
-    expect(run.out).toContain('sim: 101 steps, 2 boots, 1 power cuts, 7 receipts, expects 22 passed 0 failed');
+    expect(afterCut).toMatch(/ok: screen shows "REVERSAL DONE"[\s\S]*ok: screen shows "50.00 NO."/);
+    expect(run.out).toContain('sim: 106 steps, 2 boots, 1 power cuts, 7 receipts, expects 26 passed 0 failed');
 
     // Receipts: both copies of each sale, the reprint marked, and the settlement without the reversed sale.
     expect(run.out).toContain('ok: receipt shows "MERCHANT COPY"');

@@ -136,6 +136,15 @@ describe('cashier flows end to end', () => {
     await rig.press('ENTER');
     await rig.type(rig.pinOf(1));
     await rig.press('ENTER');
+    // 冲正成功 with the amount and voucher of the sale it undid, until a key: nothing else goes out meanwhile.
+    expect(rig.screen).toContain('REVERSAL DONE');
+    const undone = rig.journal.view().transactions[0]!;
+    expect(rig.screen).toContain(`7.77 NO.${String(undone.voucherNo).padStart(6, '0')}`);
+    expect(rig.host.requests.at(-1)!.mti).toBe('0400');
+    rig.clock.advance(600_000);
+    await rig.settle();
+    expect(rig.screen).toContain('REVERSAL DONE');
+    await rig.press('5');
     const mtis = rig.host.requests.map((r) => r.mti);
     expect(mtis.slice(-2)).toEqual(['0400', '0200']);
     expect(rig.host.requests.at(-1)!.fields[3]).toBe('310000');
@@ -147,7 +156,7 @@ describe('cashier flows end to end', () => {
     const rig = await signedIn();
     await saleDone(rig, 1000);
     await saleDone(rig, 2000, 1);
-    await rig.press('8');
+    await rig.press('8', 'ENTER');
     await rig.toIdle();
     const report = rig.printer.printed.at(-1) as SettlementReport;
     expect(report).toMatchObject({ kind: 'settlement', balanced: true, batchNo: '000001', failedReversals: [] });
@@ -166,7 +175,7 @@ describe('cashier flows end to end', () => {
     await rig.toIdle();
     expect(rig.journal.view().transactions[1]).toMatchObject({ status: 'reversal-failed', reversalTries: 3 });
     expect(rig.printer.printed.some((j) => j.kind === 'reversal-failed')).toBe(true);
-    await rig.press('8');
+    await rig.press('8', 'ENTER');
     await rig.toIdle();
     const mtis = rig.host.requests.map((r) => `${r.mti}/${String(r.fields[60]).slice(8)}`);
     expect(mtis.slice(-4)).toEqual(['0500/201', '0320/201', '0320/202', '0500/201']);
@@ -348,11 +357,11 @@ describe('settlement response lost after the host closed the batch', () => {
     const rig = await signedIn();
     await saleDone(rig, 1000);
     rig.host.faults.push('lose-response');
-    await rig.press('8');
+    await rig.press('8', 'ENTER');
     await rig.toIdle();
     expect(rig.all).toContain('NO HOST RESPONSE');
     expect(rig.journal.view().transactions).toHaveLength(1);
-    await rig.press('8');
+    await rig.press('8', 'ENTER');
     expect(rig.screen).toContain('SIGN IN AGAIN');
     await rig.toIdle();
     await rig.press('9', '1');

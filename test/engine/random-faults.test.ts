@@ -54,7 +54,7 @@ describe('random host faults and power cuts (seeded)', () => {
         else if (roll < 0.8) await balance(rig, rng.int(0, 1));
         else if (roll < 0.93) await voidLastSale(rig);
         else {
-          await rig.press('8');
+          await rig.press('8', 'ENTER');
           await rig.toIdle();
         }
         await recover(rig);

@@ -184,7 +184,7 @@ describe('journal full end to end (R7)', () => {
     await rig.toIdle();
     // A balance inquiry is not a financial transaction: it may still go out.
     expect(rig.host.requests.slice(sent).map((r) => r.mti)).toEqual(['0200']);
-    await rig.press('8');
+    await rig.press('8', 'ENTER');
     await rig.toIdle();
     expect(rig.printer.printed.at(-1)).toMatchObject({ kind: 'settlement', balanced: true });
     expect(rig.journal.capacity().transactionsLeft).toBeGreaterThan(10);

@@ -63,7 +63,17 @@ export class KeypadCashier {
     await this.type('0', '1', 'ENTER');
     await this.expectScreen(/PASSWORD/);
     await this.type('0', '0', '0', '0', 'ENTER');
-    await this.expectScreen(/READY/, 30_000);
+    // An owed reversal goes out at sign-in; its 冲正成功 screen waits for a key.
+    await this.expectScreen(/READY|REVERSAL DONE/, 30_000);
+    if (/REVERSAL DONE/.test(this.screen)) {
+      // Once the screen is fully drawn; again if a loaded machine lost the key.
+      await this.expectScreen(/PRESS ANY KEY/);
+      for (let i = 0; i < 3 && /REVERSAL DONE/.test(this.screen); i++) {
+        await this.tap('ENTER');
+        await waitFor(() => !/REVERSAL DONE/.test(this.screen), 5000, () => 'the key to dismiss REVERSAL DONE').catch(() => undefined);
+      }
+      await this.expectScreen(/READY/, 30_000);
+    }
   }
 
   /** Takes every copy of a receipt (ENTER for the next one) until the idle screen is back. */

@@ -4,7 +4,7 @@ import { textsFor } from '../engine-context.js';
 import { settingsProblems, type TerminalSettings } from '../settings.js';
 import type { TextKey } from '../screens/screen-text.js';
 import { chooseKey, enterNumber } from './cashier-input.js';
-import { networkManagement, operatorSignIn, SUPERVISOR, supervisorApproves } from './sign-in.js';
+import { networkManagement, operatorSignIn, SUPERVISOR, supervisorApproves, unlockFlow } from './sign-in.js';
 import { EngineProtocolError, log, pause, t, type Flow } from './primitives.js';
 
 /** Stores new settings; the shell persists them and tells the composition root. */
@@ -44,8 +44,8 @@ function* parametersFlow(ctx: EngineContext): Flow<void> {
   const choice = yield* chooseKey(
     ctx,
     'admin',
-    [t(ctx, 'paramMenu1'), t(ctx, 'paramMenu2'), t(ctx, 'paramMenu3'), t(ctx, 'paramMenu4')],
-    ['1', '2', '3', '4', '5', '6', '7'],
+    [t(ctx, 'paramMenu1'), t(ctx, 'paramMenu2'), t(ctx, 'paramMenu3'), t(ctx, 'paramMenu4'), t(ctx, 'paramMenu5')],
+    ['1', '2', '3', '4', '5', '6', '7', '8', '9'],
   );
   let next: TerminalSettings | undefined;
   switch (choice) {
@@ -91,6 +91,19 @@ function* parametersFlow(ctx: EngineContext): Flow<void> {
       if (v !== undefined) next = { ...s, idleTimeoutMs: Number(v) * 1000 };
       break;
     }
+    case '8': {
+      const tries = yield* numberParam(ctx, 'paramPasswordTries', String(s.passwordTries), 1, 2);
+      if (tries === undefined) break;
+      const minutes = yield* numberParam(ctx, 'paramLockoutMinutes', String(s.lockoutMinutes), 1, 4);
+      if (minutes !== undefined) next = { ...s, passwordTries: Number(tries), lockoutMinutes: Number(minutes) };
+      break;
+    }
+    case '9': {
+      // Whole yuan; 0 lifts the limit.
+      const v = yield* numberParam(ctx, 'paramAmountLimit', String(s.amountLimitFen / 100), 1, 9);
+      if (v !== undefined) next = { ...s, amountLimitFen: Number(v) * 100 };
+      break;
+    }
     default:
       return;
   }
@@ -116,7 +129,7 @@ function* passwordFlow(ctx: EngineContext): Flow<void> {
 }
 
 export function* adminFlow(ctx: EngineContext): Flow<void> {
-  const choice = yield* chooseKey(ctx, 'admin', [t(ctx, 'adminMenu1'), t(ctx, 'adminMenu2'), t(ctx, 'adminMenu3')], ['1', '2', '3', '4', '5']);
+  const choice = yield* chooseKey(ctx, 'admin', [t(ctx, 'adminMenu1'), t(ctx, 'adminMenu2'), t(ctx, 'adminMenu3')], ['1', '2', '3', '4', '5', '6']);
   switch (choice) {
     case '1':
       return yield* operatorSignIn(ctx);
@@ -130,6 +143,8 @@ export function* adminFlow(ctx: EngineContext): Flow<void> {
     case '5':
       if (yield* supervisorApproves(ctx)) yield* passwordFlow(ctx);
       return;
+    case '6':
+      return yield* unlockFlow(ctx);
     default:
       return;
   }

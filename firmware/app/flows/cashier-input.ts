@@ -4,7 +4,7 @@ import type { PosKey } from '../../drivers/keypad/pos-keys.js';
 import type { EngineContext } from '../engine-context.js';
 import { formatFen, type TextKey } from '../screens/screen-text.js';
 import { maskPan } from '../../security/pan-mask.js';
-import { log, show, t, waitInput, type Flow } from './primitives.js';
+import { log, pause, show, t, waitInput, type Flow } from './primitives.js';
 
 export const MAX_AMOUNT_DIGITS = 12;
 
@@ -36,8 +36,15 @@ export function* enterAmount(ctx: EngineContext, title: TextKey): Flow<number | 
     hint = '';
     if (ev.key === 'CANCEL') return undefined;
     if (ev.key === 'ENTER') {
-      if (fen > 0) return fen;
-      hint = t(ctx, 'amountZero');
+      const limit = ctx.settings.amountLimitFen;
+      if (fen > 0 && (limit === 0 || fen <= limit)) return fen;
+      if (fen === 0) {
+        hint = t(ctx, 'amountZero');
+        continue;
+      }
+      // The merchant's per-transaction limit: refused here, nothing is sent; the cashier may key again.
+      log(ctx, 'info', 'amount.over-limit', { amountFen: fen, limitFen: limit });
+      yield* pause(ctx, title, [t(ctx, 'overLimit'), t(ctx, 'limitIs', { amount: formatFen(limit) })]);
       continue;
     }
     // Leading zeros add nothing to an amount: keep the digit string canonical.

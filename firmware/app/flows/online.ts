@@ -15,13 +15,13 @@ import type {
 } from '../../journal/journal.js';
 import type { EngineContext } from '../engine-context.js';
 import type { HostOutcome } from '../engine-io.js';
-import { buildFinancialRequest, buildReversal, localTimeAndDate } from '../iso-requests.js';
+import { buildFinancialRequest, buildReversal, localTimeAndDate, pad } from '../iso-requests.js';
 import { reversalFailedSlip } from '../receipts.js';
 import { formatFen } from '../screens/screen-text.js';
 import { TRANSACTION_KINDS } from '../transaction-kinds.js';
 import { maskPan } from '../../security/pan-mask.js';
-import { printTransactionCopies, printWithRecovery } from './printing.js';
-import { hostExchange, journalCall, log, pause, show, t, type Flow } from './primitives.js';
+import { paperReady, printTransactionCopies, printWithRecovery } from './printing.js';
+import { hostExchange, journalCall, log, pause, show, t, untilKey, type Flow } from './primitives.js';
 
 /** 0410 codes that clear a reversal (R4): done, invalid (nothing to reverse), original not found. */
 export const REVERSAL_CLEARED_CODES = ['00', '12', '25'];
@@ -61,11 +61,22 @@ function isCleared(outcome: HostOutcome): boolean {
 }
 
 /**
+ * 冲正成功 with the amount and voucher of the transaction it undid, until a key is pressed: the
+ * cashier must be able to tell the customer that the earlier, unanswered charge was taken back.
+ */
+function* announceReversal(ctx: EngineContext, tx: JournalTransaction): Flow<void> {
+  const what = t(ctx, 'amountVoucher', { amount: formatFen(tx.amountFen), voucher: pad(tx.voucherNo, 6) });
+  const body = ctx.display.rows >= 4 ? [t(ctx, 'reversalDone'), what, t(ctx, 'pressAnyKey')] : [t(ctx, 'reversalDone'), what];
+  yield* untilKey(ctx, TRANSACTION_KINDS[tx.type].title, body);
+}
+
+/**
  * Sends every owed reversal, up to the configured tries each (counted in the journal, so a reboot
  * continues the count). Out of tries: reversal failed, slip printed. 'blocked' when one is still
- * owed (host unreachable, journal failure): no new online transaction may go out.
+ * owed (host unreachable, journal failure): no new online transaction may go out. `announce`: each
+ * cleared reversal is shown until a key (off only where the caller shows the outcome itself).
  */
-export function* reversalRound(ctx: EngineContext): Flow<RoundResult> {
+export function* reversalRound(ctx: EngineContext, announce = true): Flow<RoundResult> {
   if (!(yield* settleInterrupted(ctx))) return 'blocked';
   for (const tx of owedReversals(ctx)) {
     const reason: ReversalReason = tx.reversalReason ?? '98';
@@ -83,7 +94,7 @@ export function* reversalRound(ctx: EngineContext): Flow<RoundResult> {
         const done = yield* journalCall(ctx, { method: 'reversalAcked', stan: tx.stan });
         if (!done.ok) return 'blocked';
         log(ctx, 'info', 'reversal.cleared', { stan: tx.stan, reason });
-        show(ctx, TRANSACTION_KINDS[tx.type].title, [t(ctx, 'reversalDone')]);
+        if (announce) yield* announceReversal(ctx, tx);
       } else {
         tries += 1;
         const noted = yield* journalCall(ctx, { method: 'reversalTried', stan: tx.stan, tries });
@@ -157,6 +168,7 @@ export function* runFinancial(ctx: EngineContext, req: FinancialRequest): Flow<F
   const kind = TRANSACTION_KINDS[req.type];
   const title = kind.title;
   if (!(yield* ensureRoom(ctx, req.type))) return 'refused';
+  if (!(yield* paperReady(ctx))) return 'refused';
   show(ctx, title, [t(ctx, 'processing')]);
   if ((yield* reversalRound(ctx)) === 'blocked') {
     yield* explainBlocked(ctx);
@@ -273,7 +285,7 @@ function* reverseNow(
   }
   log(ctx, 'warn', 'reversal.owed', { stan, reason });
   show(ctx, title, [t(ctx, screen), t(ctx, 'reversing')]);
-  yield* reversalRound(ctx);
+  yield* reversalRound(ctx, false);
   const status = ctx.journal.view.transactions.find((tx) => tx.stan === stan)?.status;
   // Reversed, handed to manual handling, or still owed (tried again before the next online work).
   const result = status === 'reversed' ? 'reversalDone' : status === 'reversal-failed' ? 'manualHandling' : 'reversalOwed';
@@ -297,6 +309,9 @@ function* recordApproval(ctx: EngineContext, type: FinancialType, stan: number, 
   log(ctx, 'info', 'transaction.approved', { type, stan, authCode: approval.authCode, rrn: approval.rrn });
   const tx = ctx.journal.view.transactions.find((r) => r.stan === stan);
   show(ctx, title, [t(ctx, 'approved'), tx ? formatFen(tx.amountFen) : '']);
-  if (tx) yield* printTransactionCopies(ctx, tx, false);
+  if (tx && !(yield* printTransactionCopies(ctx, tx, false))) {
+    // The cashier gave up on the paper: the sale still stands, and says so (reprint from menu 6).
+    yield* pause(ctx, title, [t(ctx, 'approved'), formatFen(tx.amountFen), t(ctx, 'reprintLater')], 5000);
+  }
   return 'approved';
 }

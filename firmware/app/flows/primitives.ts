@@ -13,7 +13,7 @@ import type {
 import type { EngineContext } from '../engine-context.js';
 import type { IsoMessage } from '../../iso8583/message.js';
 import type { PrintJob, PrintOutcome } from '../../drivers/printer/print-job.js';
-import type { LogLevel } from '../../hal/log.js';
+import type { LogLevel } from '../../ports/log.js';
 import { layoutScreen, type TextKey } from '../screens/screen-text.js';
 
 export type Flow<T> = Generator<Operation, T, EngineEvent>;
@@ -83,6 +83,22 @@ export function* printJob(job: PrintJob): Flow<PrintOutcome> {
   const ev = yield { op: 'print', job };
   if (ev.kind !== 'print-result') throw new EngineProtocolError('print-result', ev.kind);
   return ev.outcome;
+}
+
+/** Asks the printer for paper; undefined when it cannot say. */
+export function* askPaper(): Flow<boolean | undefined> {
+  const ev = yield { op: 'paper-check' };
+  if (ev.kind !== 'paper-status') throw new EngineProtocolError('paper-status', ev.kind);
+  return ev.present;
+}
+
+/** Shows a message until the cashier presses a key (swipes and paper events do not dismiss it). */
+export function* untilKey(ctx: EngineContext, title: TextKey | { raw: string }, body: readonly string[]): Flow<void> {
+  show(ctx, title, body);
+  for (;;) {
+    const ev = yield* waitInput(undefined);
+    if (ev.kind === 'key') return;
+  }
 }
 
 /** Shows a message until a key or `ms` passes (result screens the cashier may skip). */

@@ -8,8 +8,10 @@ import type { HostOutcome } from '../engine-io.js';
 import { buildBatchUpload, buildSettlement } from '../iso-requests.js';
 import { settlementReport } from '../receipts.js';
 import { batchTotals, batchUploadField48s, hostSaysBalanced, settlementField48 } from '../settlement-totals.js';
+import { cellWidth, formatFen, type TextKey } from '../screens/screen-text.js';
+import { chooseKey } from './cashier-input.js';
 import { currentBatch, explainBlocked, reversalRound, takeStan } from './online.js';
-import { printWithRecovery } from './printing.js';
+import { paperReady, printWithRecovery } from './printing.js';
 import { hostExchange, journalCall, log, pause, show, t, type Flow } from './primitives.js';
 
 type Step = { ok: true; response: HostOutcome & { ok: true } } | { ok: false; screen: 'noResponse' | 'macError' | 'badResponse' | 'journalError' | 'declined'; code?: string };
@@ -32,7 +34,39 @@ function* explain(ctx: EngineContext, step: Step & { ok: false }): Flow<void> {
   yield* pause(ctx, 'settlement', lines, 5000);
 }
 
+/** One screen line per total (label, count, amount right-aligned), or two where the display is narrow. */
+function totalsLines(ctx: EngineContext): string[] {
+  const totals = batchTotals(ctx.journal.view.transactions);
+  const rows: [TextKey, number, number][] = [
+    ['totalDomesticDebit', totals.domestic.debitCount, totals.domestic.debitFen],
+    ['totalDomesticCredit', totals.domestic.creditCount, totals.domestic.creditFen],
+    ['totalForeignDebit', totals.foreign.debitCount, totals.foreign.debitFen],
+    ['totalForeignCredit', totals.foreign.creditCount, totals.foreign.creditFen],
+  ];
+  const cols = ctx.display.cols;
+  return rows.flatMap(([label, count, fen]) => {
+    const head = `${t(ctx, label)} ${count}`;
+    const amount = formatFen(fen);
+    const gap = cols - cellWidth(head) - amount.length;
+    return gap >= 1 ? [head + ' '.repeat(gap) + amount] : [head, amount.padStart(cols)];
+  });
+}
+
+/**
+ * The batch totals (内卡/外卡 debit and credit, counts and amounts) and 确认 before anything is sent:
+ * settlement closes the batch, so the cashier checks the figures first. UP/DOWN scroll them.
+ */
+function* confirmTotals(ctx: EngineContext): Flow<boolean> {
+  const choice = yield* chooseKey(ctx, 'settlement', [t(ctx, 'settleConfirm'), ...totalsLines(ctx)], ['ENTER']);
+  if (choice === 'ENTER') return true;
+  log(ctx, 'info', 'settlement.not-confirmed');
+  return false;
+}
+
 export function* settlementFlow(ctx: EngineContext): Flow<void> {
+  if (!(yield* confirmTotals(ctx))) return;
+  // The report prints once the host has closed the batch: paper first, or the report is lost to a jam.
+  if (!(yield* paperReady(ctx))) return;
   show(ctx, 'settlement', [t(ctx, 'processing')]);
   if ((yield* reversalRound(ctx)) === 'blocked') {
     yield* explainBlocked(ctx);

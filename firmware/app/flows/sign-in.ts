@@ -3,6 +3,8 @@ import { getBytes, getString } from '../../iso8583/message.js';
 import type { EngineContext } from '../engine-context.js';
 import { buildNetworkManagement, buildSignIn } from '../iso-requests.js';
 import { verifyPassword } from '../passwords.js';
+import { afterWrongPassword, attemptCounted, cleared, lockedMsLeft, type PasswordLockouts } from '../password-lockout.js';
+import type { TextKey } from '../screens/screen-text.js';
 import { enterNumber } from './cashier-input.js';
 import { settlementReport } from '../receipts.js';
 import { currentBatch, reversalRound, takeStan } from './online.js';
@@ -11,18 +13,73 @@ import { EngineProtocolError, hostExchange, journalCall, log, pause, show, t, ty
 
 export const SUPERVISOR = '00';
 
-/** Asks for the supervisor password; true when it matches. */
+/** Makes the attempt counts durable; false when the store failed. */
+export function* saveLockouts(ctx: EngineContext, lockouts: PasswordLockouts): Flow<boolean> {
+  const ev = yield { op: 'save-lockouts', lockouts };
+  if (ev.kind !== 'lockouts-saved') throw new EngineProtocolError('lockouts-saved', ev.kind);
+  if (ev.ok) ctx.lockouts = lockouts;
+  return ev.ok;
+}
+
+/** 已锁定: shown instead of the password prompt while `who` is locked; true when it was. */
+function* refusedWhileLocked(ctx: EngineContext, who: string, title: TextKey): Flow<boolean> {
+  const left = lockedMsLeft(ctx.lockouts, who, ctx.time.wall.getTime());
+  if (left === 0) return false;
+  const minutes = Math.ceil(left / 60_000);
+  const body = [t(ctx, 'locked'), t(ctx, 'lockedMinutes', { minutes })];
+  if (who !== SUPERVISOR) body.push(t(ctx, 'supervisorUnlocks'));
+  yield* pause(ctx, title, body);
+  return true;
+}
+
+/**
+ * Checks a password with its attempt counted first (password-lockout.ts): the count is durable
+ * before the answer is known, so cutting the power after a wrong guess does not undo it.
+ */
+function* passwordAccepted(ctx: EngineContext, who: string, password: string, stored: string, title: TextKey): Flow<boolean> {
+  const now = ctx.time.wall.getTime();
+  if (!(yield* saveLockouts(ctx, attemptCounted(ctx.lockouts, who, now)))) {
+    // Not counted, so not checked: a guess must never escape the count.
+    yield* pause(ctx, title, [t(ctx, 'journalError')]);
+    return false;
+  }
+  if (verifyPassword(password, stored)) {
+    yield* saveLockouts(ctx, cleared(ctx.lockouts, who));
+    return true;
+  }
+  const failures = ctx.lockouts[who]?.failures ?? 0;
+  log(ctx, 'warn', who === SUPERVISOR ? 'supervisor.wrong-password' : 'operator.wrong-password', { operator: who, failures });
+  const locked = afterWrongPassword(ctx.lockouts, who, now, ctx.settings.passwordTries, ctx.settings.lockoutMinutes);
+  if (locked !== ctx.lockouts) {
+    yield* saveLockouts(ctx, locked);
+    log(ctx, 'warn', 'password.locked', { operator: who, minutes: ctx.settings.lockoutMinutes });
+    yield* refusedWhileLocked(ctx, who, title);
+    return false;
+  }
+  yield* pause(ctx, title, [t(ctx, 'wrongPassword'), t(ctx, 'triesLeft', { tries: ctx.settings.passwordTries - failures })]);
+  return false;
+}
+
+/** Asks for the supervisor password; true when it matches. Refused while the supervisor is locked. */
 export function* supervisorApproves(ctx: EngineContext): Flow<boolean> {
+  if (yield* refusedWhileLocked(ctx, SUPERVISOR, 'admin')) return false;
   const password = yield* enterNumber(ctx, { raw: t(ctx, 'supervisorPassword') }, t(ctx, 'supervisorPassword'), {
     minLength: 4,
     maxLength: 12,
     secret: true,
   });
   if (password === undefined) return false;
-  if (verifyPassword(password, ctx.settings.supervisorPasswordHash)) return true;
-  log(ctx, 'warn', 'supervisor.wrong-password');
-  yield* pause(ctx, 'admin', [t(ctx, 'wrongPassword')]);
-  return false;
+  return yield* passwordAccepted(ctx, SUPERVISOR, password, ctx.settings.supervisorPasswordHash, 'admin');
+}
+
+/** 9-6 解锁: the supervisor lifts an operator's lock (and clears the count) before its time is up. */
+export function* unlockFlow(ctx: EngineContext): Flow<void> {
+  if (!(yield* supervisorApproves(ctx))) return;
+  const who = yield* enterNumber(ctx, 'admin', t(ctx, 'unlockWhose'), { minLength: 2, maxLength: 2 });
+  if (who === undefined) return;
+  if (!(yield* saveLockouts(ctx, cleared(ctx.lockouts, who)))) return yield* pause(ctx, 'admin', [t(ctx, 'journalError')]);
+  log(ctx, 'info', 'password.unlocked', { operator: who });
+  yield* pause(ctx, 'admin', [t(ctx, 'unlocked', { operator: who })]);
 }
 
 /** 60.2 of a response: the host's batch number. */
@@ -66,13 +123,10 @@ export function* operatorSignIn(ctx: EngineContext): Flow<void> {
     yield* pause(ctx, 'signIn', [t(ctx, 'unknownOperator')]);
     return;
   }
+  if (yield* refusedWhileLocked(ctx, operator, 'signIn')) return;
   const password = yield* enterNumber(ctx, 'signIn', t(ctx, 'password'), { minLength: 4, maxLength: 12, secret: true });
   if (password === undefined) return;
-  if (!verifyPassword(password, stored)) {
-    log(ctx, 'warn', 'operator.wrong-password', { operator });
-    yield* pause(ctx, 'signIn', [t(ctx, 'wrongPassword')]);
-    return;
-  }
+  if (!(yield* passwordAccepted(ctx, operator, password, stored, 'signIn'))) return;
   show(ctx, 'signIn', [t(ctx, 'connecting')]);
   const batchNo = yield* currentBatch(ctx);
   const stan = batchNo === undefined ? undefined : yield* takeStan(ctx);

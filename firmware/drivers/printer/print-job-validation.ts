@@ -28,6 +28,7 @@ export function validatePrintJob(job: unknown): asserts job is PrintJob {
       texts(j, ['merchantName', 'merchantNo', 'terminalId', 'operator', 'issuer', 'acquirer', 'expiry', 'batchNo',
         'voucherNo', 'authCode', 'referenceNo', 'dateTime']);
       maskedPan(j.maskedPan, 'maskedPan');
+      for (const n of ['cardOrganisation', 'entryMode']) if (j[n] !== undefined) text(j[n], n);
       transactionType(j.transactionType, 'transactionType');
       amount(j.amountFen, 'amountFen');
       if (!Array.isArray(j.remarks)) throw new PrintJobError('remarks must be an array of strings');
@@ -56,8 +57,20 @@ export function validatePrintJob(job: unknown): asserts job is PrintJob {
         amount(f.amountFen, `failedReversals[${i}].amountFen`);
       });
       return;
+    case 'transaction-list':
+      texts(j, ['merchantName', 'merchantNo', 'terminalId', 'operator', 'batchNo', 'dateTime']);
+      if (!Array.isArray(j.rows)) throw new PrintJobError('rows must be an array');
+      j.rows.forEach((row: Record<string, unknown>, i) => {
+        text(row.voucherNo, `rows[${i}].voucherNo`);
+        text(row.card, `rows[${i}].card`);
+        maskedPan(row.maskedPan, `rows[${i}].maskedPan`);
+        transactionType(row.transactionType, `rows[${i}].transactionType`);
+        transactionType(row.status, `rows[${i}].status`);
+        amount(row.amountFen, `rows[${i}].amountFen`);
+      });
+      return;
     default:
-      throw new PrintJobError(`unknown kind ${JSON.stringify(j.kind)} (want transaction, reversal-failed or settlement)`);
+      throw new PrintJobError(`unknown kind ${JSON.stringify(j.kind)} (want transaction, reversal-failed, settlement or transaction-list)`);
   }
 }
 

@@ -17,6 +17,10 @@ export interface TransactionReceipt {
   issuer: string;
   acquirer: string;
   maskedPan: string;
+  /** Card organisation from the BIN: CUP, VISA, MC, ... (printed when given). */
+  cardOrganisation?: string;
+  /** How the card was read, e.g. '刷卡 S' (swipe) or '降级 F' (fallback) (printed when given). */
+  entryMode?: string;
   /** YY/MM */
   expiry: string;
   /** e.g. { zh: '消费', en: 'SALE' } */
@@ -49,15 +53,19 @@ export interface ReversalFailedSlip {
   reasonCode: string;
 }
 
-export interface SettlementReport {
-  kind: 'settlement';
-  reprint: boolean;
+/** The head of a batch report (settlement report, transaction list). */
+export interface BatchReportHeader {
   merchantName: string;
   merchantNo: string;
   terminalId: string;
   operator: string;
   batchNo: string;
   dateTime: string;
+}
+
+export interface SettlementReport extends BatchReportHeader {
+  kind: 'settlement';
+  reprint: boolean;
   rows: { type: { zh: string; en: string }; count: number; amountFen: number }[];
   /** true when the host's totals matched the terminal's. */
   balanced: boolean;
@@ -65,7 +73,22 @@ export interface SettlementReport {
   failedReversals: { voucherNo: string; maskedPan: string; amountFen: number; reasonCode: string }[];
 }
 
-export type PrintJob = TransactionReceipt | ReversalFailedSlip | SettlementReport;
+/** 交易明细: the batch's records, one entry each, as counter terminals print them from the menu. */
+export interface TransactionList extends BatchReportHeader {
+  kind: 'transaction-list';
+  rows: {
+    voucherNo: string;
+    transactionType: { zh: string; en: string };
+    maskedPan: string;
+    /** e.g. 'CUP S' */
+    card: string;
+    amountFen: number;
+    /** e.g. { zh: '成功', en: 'OK' } */
+    status: { zh: string; en: string };
+  }[];
+}
+
+export type PrintJob = TransactionReceipt | ReversalFailedSlip | SettlementReport | TransactionList;
 
 export type PrintOutcome =
   | { ok: true }

@@ -3,7 +3,7 @@
  * count two). Both the ESC/POS backend (printer's own font) and the raster backends (our bitmap font)
  * print exactly these lines, so `linesPrinted` means the same thing everywhere.
  */
-import type { PrintJob, ReceiptCopy, ReversalFailedSlip, SettlementReport, TransactionReceipt } from './print-job.js';
+import type { PrintJob, ReceiptCopy, ReversalFailedSlip, SettlementReport, TransactionList, TransactionReceipt } from './print-job.js';
 import { validatePrintJob } from './print-job-validation.js';
 import { RECEIPT_COLUMNS, alignRight, centre, spread, textColumns, wrapColumns } from './text-columns.js';
 
@@ -43,6 +43,9 @@ export function layoutReceipt(job: PrintJob): string[] {
       break;
     case 'settlement':
       lines = layoutSettlement(job);
+      break;
+    case 'transaction-list':
+      lines = layoutTransactionList(job);
       break;
   }
   for (const line of lines) {
@@ -86,6 +89,8 @@ function layoutTransaction(job: TransactionReceipt): string[] {
     ...field('发卡行', 'ISSUER', job.issuer),
     ...field('收单行', 'ACQUIRER', job.acquirer),
     ...field('卡号', 'CARD NO.', job.maskedPan),
+    ...(job.cardOrganisation !== undefined ? field('卡组织', 'CARD ORG.', job.cardOrganisation) : []),
+    ...(job.entryMode !== undefined ? field('输入方式', 'ENTRY MODE', job.entryMode) : []),
     ...field('有效期', 'EXP DATE', job.expiry),
     ...field('交易类型', 'TRANS TYPE', `${job.transactionType.zh}/${job.transactionType.en}`),
     ...field('批次号', 'BATCH NO.', job.batchNo),
@@ -152,5 +157,32 @@ function layoutSettlement(job: SettlementReport): string[] {
     lines.push(spread(`  ${f.maskedPan}`, `原因 ${f.reasonCode}`) ?? `  ${f.maskedPan}`);
   }
   if (job.failedReversals.length > 0) lines.push(...wrapColumns('以上冲正不成功 请人工处理'));
+  return lines;
+}
+
+/** Left and right on one line when both fit, else the right part right-aligned on the next. */
+function spreadOrStack(left: string, right: string): string[] {
+  const one = spread(left, right);
+  return one !== undefined ? [one] : [left, alignRight(right, RECEIPT_COLUMNS)];
+}
+
+/** 交易明细: voucher, type and amount on one line; card, organisation/entry and outcome on the next. */
+function layoutTransactionList(job: TransactionList): string[] {
+  const lines = [
+    centre('交易明细 TRANSACTION LIST'),
+    ...merchantFields(job.merchantName, job.merchantNo, job.terminalId),
+    ...field('操作员号', 'OPERATOR NO.', job.operator),
+    ...field('批次号', 'BATCH NO.', job.batchNo),
+    ...field('日期/时间', 'DATE/TIME', job.dateTime),
+    RULE,
+    spread('凭证号 类型', '金额(RMB)')!,
+    spread('卡号 卡组织/方式', '结果')!,
+    RULE,
+  ];
+  for (const row of job.rows) {
+    lines.push(...spreadOrStack(`${row.voucherNo} ${row.transactionType.zh}`, formatFen(row.amountFen)));
+    lines.push(...spreadOrStack(`${row.maskedPan} ${row.card}`, `${row.status.zh} ${row.status.en}`));
+  }
+  lines.push(RULE, `共 ${job.rows.length} 笔 TOTAL ${job.rows.length}`);
   return lines;
 }

@@ -25,9 +25,14 @@ export class RecordingDisplay implements TextDisplay {
 
 export class RecordingPrinter implements ReceiptPrinter {
   readonly printed: PrintJob[] = [];
-  /** Jobs that fail with paper-out, counted down per print call. */
+  /** Jobs whose roll ends part-way (the sensor saw paper before), counted down per print call. */
   paperOutFor = 0;
+  /** No roll at all: the sensor says so and every job fails at once. */
+  empty = false;
+  /** How often the paper sensor was asked. */
+  paperChecks = 0;
   async print(job: PrintJob): Promise<PrintOutcome> {
+    if (this.empty) return { ok: false, reason: 'paper-out', linesPrinted: 0 };
     if (this.paperOutFor > 0) {
       this.paperOutFor -= 1;
       return { ok: false, reason: 'paper-out', linesPrinted: 5 };
@@ -36,6 +41,7 @@ export class RecordingPrinter implements ReceiptPrinter {
     return { ok: true };
   }
   async paperPresent(): Promise<boolean> {
-    return this.paperOutFor === 0;
+    this.paperChecks += 1;
+    return !this.empty;
   }
 }

@@ -28,6 +28,10 @@ export class EngineDriver {
   readonly sent: IsoMessage[] = [];
   readonly printed: PrintJob[] = [];
   ms = 0;
+  /** What the printer's paper sensor answers before money moves (undefined: it cannot say). */
+  paperPresent: boolean | undefined = true;
+  /** Whether saving the password attempt counts works. */
+  lockoutSaves = true;
   /** What installing the sign-in keys answers. */
   keysOutcome: KeyInstallOutcome = { ok: true };
   private step!: EngineStep;
@@ -100,6 +104,14 @@ export class EngineDriver {
             this.time(),
           ),
         );
+        continue;
+      }
+      if (op.op === 'paper-check') {
+        this.take(this.engine.handle({ kind: 'paper-status', present: this.paperPresent }, this.time()));
+        continue;
+      }
+      if (op.op === 'save-lockouts') {
+        this.take(this.engine.handle({ kind: 'lockouts-saved', ok: this.lockoutSaves }, this.time()));
         continue;
       }
       if (op.op === 'install-keys' || op.op === 'clear-keys') {

@@ -4,6 +4,7 @@
  * a virtual clock, a recording display and printer. `reboot()` is a fresh shell on the same flash.
  */
 import { CupTerminalSecurity } from '../../../firmware/app/cup-terminal-security.js';
+import { MemoryLockoutStore } from '../../../firmware/app/password-lockout.js';
 import { MemorySettingsStore } from '../../../firmware/app/settings.js';
 import { TerminalShell } from '../../../firmware/app/terminal-shell.js';
 import { SimulatedNorFlash } from '../../../firmware/drivers/flash/simulated-nor.js';
@@ -27,6 +28,8 @@ export class TerminalRig {
   readonly display = new RecordingDisplay();
   readonly printer = new RecordingPrinter();
   readonly settingsStore = new MemorySettingsStore();
+  /** Survives reboot() as the state directory's lockouts.json does a power cut. */
+  readonly lockoutStore = new MemoryLockoutStore();
   readonly logger = new MemoryLogger();
   /** Working keys survive a reboot, as in a terminal's battery-backed secure memory. */
   keys = new WorkingKeys('tdes');
@@ -48,6 +51,7 @@ export class TerminalRig {
       clock: this.clock,
       logger: this.logger,
       settingsStore: this.settingsStore,
+      lockoutStore: this.lockoutStore,
       randomBytes: (n) => this.ivs.bytes(n),
       onHalt: (error) => {
         this.halted = error;
@@ -82,9 +86,16 @@ export class TerminalRig {
     this.shell.swipe(card);
     await this.settle();
   }
-  /** Lets result screens and tear-off prompts time out until the idle screen shows. */
+  /**
+   * Lets result screens and tear-off prompts time out until the idle screen shows; 冲正成功 waits
+   * for a key (it does not time out), so it gets one, as the cashier would press.
+   */
   async toIdle(): Promise<void> {
     for (let i = 0; i < 10 && !this.atIdle(); i++) {
+      if (this.shell.isIdle() && this.screen.includes('REVERSAL DONE')) {
+        await this.press('ENTER');
+        continue;
+      }
       this.clock.advance(60_000);
       await this.settle();
     }

@@ -66,7 +66,7 @@ export class Cashier {
         term.printer.reload(undefined);
         term.shell.paper(true);
         await term.settle();
-      } else if (/NOT PRINTED|TEAR OFF/.test(screen)) await this.press('ENTER');
+      } else if (/NOT PRINTED|TEAR OFF|REVERSAL DONE/.test(screen)) await this.press('ENTER');
       else if (IDLE.test(screen)) return true;
       else {
         term.clock.advance(PROMPT_TIMEOUT_MS);
@@ -184,7 +184,9 @@ export class Cashier {
         this.term.printer.reload(action.afterLines);
         return;
       case 'settle':
-        await this.menu('8', /./);
+        // The totals are shown for 确认 before anything is sent.
+        await this.menu('8', /ENTER: SETTLE/);
+        await this.press('ENTER');
         return;
     }
   }
