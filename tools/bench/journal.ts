@@ -1,4 +1,5 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -10,44 +11,66 @@ import { createPanCipher } from '../../firmware/security/pan-at-rest.js';
 import { journalSale } from '../powerloss/journal-sale.js';
 
 /**
- * `npm run bench:journal [-- --dir <folder> --sales <n>]`: one JSON line.
+ * `npm run bench:journal [-- --dir <folder> --sales <n> --runs <n>]`: one JSON line, the median of
+ * `--runs` (5) runs.
  * A sale = pending -> approved -> printed, each durable before the call returns. The journal runs
  * on a 64 KiB file image (4 KiB sectors, 16-byte program unit); SQLite (better-sqlite3, WAL,
- * synchronous=FULL) does the same three transitions, one transaction each, on a database in the
- * same folder, commit by commit alternating with the journal (both see the same machine load). Bytes are write-syscall bytes from /proc/self/io (wchar) around each transition;
- * settlement (every batch) happens outside the measured windows for both. Wear-out is projected
- * from a 20,000-sale run on a simulated 64 KiB NOR: 100,000 cycles on the most-erased sector.
+ * synchronous=FULL) does the same three transitions, one transaction each, at page sizes 512, 1024
+ * and 4096, each on its own database in the same folder. Commits alternate (journal begin, SQLite-512
+ * insert, SQLite-1024 insert, SQLite-4096 insert, journal approve, ...) so every side sees the same
+ * machine load.
+ * Bytes are write-syscall bytes from /proc/self/io (wchar) around each commit, less the median bytes
+ * of an empty window measured the same way between commits (wchar counts every thread of the
+ * process: libuv wake-ups, the tsx cache); time is likewise less the empty window's median.
+ * Steady state: the journal first runs until every sector has been erased once (the log ring has
+ * wrapped and GC runs), then `--sales` (3,000) sales are measured, settlements (every batch, when
+ * the journal is full; every 100 sales for SQLite) outside the measured windows.
+ * Targets, against SQLite's best page size for each figure: bytes/sale <= 384 and <= 1/8 of SQLite's
+ * fewest; commit time <= SQLite's fastest. Wear-out is projected from a 20,000-sale run on a
+ * simulated 64 KiB NOR: 100,000 cycles on the most-erased sector.
  */
 const GEOMETRY = { size: 64 * 1024, sectorSize: 4096, programUnit: 16 };
 const KEY = new Uint8Array(32).fill(0x42);
 const APPROVAL: Approval = { authCode: '123456', rrn: '332211445566', hostDate: '1122', hostTime: '101533' };
+const SQLITE_PAGE_SIZES = [512, 1024, 4096] as const;
+const TARGET_BYTES_PER_SALE = 384;
+const TARGET_SQLITE_FRACTION = 1 / 8;
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i < 0 ? fallback : process.argv[i + 1]!;
 }
 
-async function wchar(): Promise<number> {
-  const io = await readFile('/proc/self/io', 'ascii');
-  return Number(/wchar:\s*(\d+)/.exec(io)![1]);
+function positiveInteger(name: string, fallback: number): number {
+  const value = Number(option(name, String(fallback)));
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`--${name} needs a positive integer`);
+  return value;
+}
+
+/** Synchronous, so that reading the counter does not itself wake a libuv thread (which writes an eventfd). */
+function wchar(): number {
+  return Number(/wchar:\s*(\d+)/.exec(readFileSync('/proc/self/io', 'ascii'))![1]);
 }
 
 function saleOf(stan: number, batchNo: number): NewTransaction {
   return journalSale(stan, batchNo, 8800 + stan);
 }
 
+/** Per-window samples, so the empty window's median can be subtracted from the sums. */
 interface Measure {
   ms: number;
   bytes: number;
   commits: number;
 }
 
+const scratch = (): Measure => ({ ms: 0, bytes: 0, commits: 0 });
+
 async function timed(measure: Measure, work: () => unknown): Promise<void> {
-  const bytes = await wchar();
+  const bytes = wchar();
   const start = performance.now();
   await work();
   measure.ms += performance.now() - start;
-  measure.bytes += (await wchar()) - bytes;
+  measure.bytes += wchar() - bytes;
   measure.commits++;
 }
 
@@ -56,10 +79,10 @@ async function timed(measure: Measure, work: () => unknown): Promise<void> {
  * for a while after start-up: wait until nothing writes before the timed windows start.
  */
 async function waitForQuietWrites(): Promise<void> {
-  let last = await wchar();
+  let last = wchar();
   for (let i = 0; i < 40; i++) {
     await new Promise((resolve) => setTimeout(resolve, 100));
-    const now = await wchar();
+    const now = wchar();
     if (now === last) return;
     last = now;
   }
@@ -97,14 +120,17 @@ function saleCommits(journal: Journal, stan: number, batch: number): Array<() =>
   return [() => journal.begin(saleOf(stan, batch)), () => journal.approve(stan, APPROVAL), () => journal.printed(stan)];
 }
 
-async function sqliteRig(dir: string): Promise<SaleRig> {
-  const db = new Database(join(dir, 'journal.sqlite'));
+async function sqliteRig(dir: string, pageSize: number): Promise<SaleRig> {
+  const db = new Database(join(dir, `journal-${pageSize}.sqlite`));
+  db.pragma(`page_size = ${pageSize}`);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.exec(`CREATE TABLE IF NOT EXISTS tx (
     stan INTEGER PRIMARY KEY, batch INTEGER NOT NULL, type TEXT NOT NULL, status TEXT NOT NULL,
     amount INTEGER NOT NULL, request TEXT NOT NULL, sealed_pan BLOB NOT NULL,
     auth_code TEXT, rrn TEXT, host_date TEXT, host_time TEXT, printed INTEGER NOT NULL DEFAULT 0)`);
+  const actual = db.pragma('page_size', { simple: true });
+  if (actual !== pageSize) throw new Error(`SQLite kept page_size ${String(actual)}, not ${pageSize}`);
   const cipher = createPanCipher(KEY);
   const insert = db.prepare('INSERT INTO tx (stan, batch, type, status, amount, request, sealed_pan) VALUES (?, ?, ?, ?, ?, ?, ?)');
   const approve = db.prepare("UPDATE tx SET status = 'approved', auth_code = ?, rrn = ?, host_date = ?, host_time = ? WHERE stan = ?");
@@ -128,39 +154,75 @@ async function sqliteRig(dir: string): Promise<SaleRig> {
   };
 }
 
+interface RunFigures {
+  bytesPerSale: number;
+  commitMs: number;
+  programsPerSale: number;
+  syncsPerSale: number;
+  erasesPerSale: number;
+  emptyWindowBytes: number;
+  warmupSales: number;
+  sqlite: Record<number, { bytesPerSale: number; commitMs: number }>;
+}
+
 /**
- * Both sides commit by commit, alternating (journal begin, SQLite insert, journal approve, ...), so
- * that both see the same machine load and each commit follows one of the other side's.
+ * One run: warm up until the journal's ring has wrapped, then `sales` sales, commit by commit
+ * alternating between the journal and each SQLite, with an empty window after every commit.
  */
-async function benchCommits(dir: string, sales: number) {
+async function benchCommits(dir: string, sales: number): Promise<RunFigures> {
   const journal = await journalRig(dir);
-  const sqlite = await sqliteRig(dir);
-  const scratch = (): Measure => ({ ms: 0, bytes: 0, commits: 0 });
-  const alternate = async (journalMeasure: Measure, sqliteMeasure: Measure): Promise<void> => {
+  const sqlites = await Promise.all(SQLITE_PAGE_SIZES.map((pageSize) => sqliteRig(dir, pageSize)));
+  const empty: Array<{ ms: number; bytes: number }> = [];
+  const alternate = async (journalMeasure: Measure, sqliteMeasures: Measure[]): Promise<void> => {
     const ours = await journal.nextSale();
-    const theirs = await sqlite.nextSale();
+    const theirs = await Promise.all(sqlites.map((rig) => rig.nextSale()));
     for (let i = 0; i < ours.length; i++) {
       await timed(journalMeasure, ours[i]!);
-      await timed(sqliteMeasure, theirs[i]!);
+      for (let s = 0; s < sqlites.length; s++) await timed(sqliteMeasures[s]!, theirs[s]![i]!);
+      const window = scratch();
+      await timed(window, async () => {});
+      empty.push(window);
     }
   };
-  for (let i = 0; i < 20; i++) await alternate(scratch(), scratch());
+  const wrapped = (): boolean => journal.flash.counters().eraseCountPerSector.every((erases) => erases > 0);
+  let warmupSales = 0;
+  while (!wrapped() || warmupSales < 20) {
+    await alternate(scratch(), sqlites.map(scratch));
+    if (++warmupSales > 100_000) throw new Error('the journal never wrapped its ring: no steady state to measure');
+  }
   await waitForQuietWrites();
+  empty.length = 0;
   const journalMeasure = scratch();
-  const sqliteMeasure = scratch();
+  const sqliteMeasures = sqlites.map(scratch);
   const before = journal.flash.counters();
   const settlesBefore = journal.settles();
-  for (let i = 0; i < sales; i++) await alternate(journalMeasure, sqliteMeasure);
+  for (let i = 0; i < sales; i++) await alternate(journalMeasure, sqliteMeasures);
   const after = journal.flash.counters();
   const settles = journal.settles() - settlesBefore;
   await journal.close();
-  await sqlite.close();
+  await Promise.all(sqlites.map((rig) => rig.close()));
+  const emptyBytes = median(empty.map((window) => window.bytes));
+  const emptyMs = median(empty.map((window) => window.ms));
+  const perSale = (measure: Measure): number => (measure.bytes - emptyBytes * measure.commits) / sales;
+  const perCommit = (measure: Measure): number => (measure.ms - emptyMs * measure.commits) / measure.commits;
   return {
-    journal: journalMeasure,
-    sqlite: sqliteMeasure,
-    programs: after.programs - before.programs - settles,
-    syncs: after.syncs - before.syncs - settles,
+    bytesPerSale: perSale(journalMeasure),
+    commitMs: perCommit(journalMeasure),
+    programsPerSale: (after.programs - before.programs - settles) / sales,
+    syncsPerSale: (after.syncs - before.syncs - settles) / sales,
+    erasesPerSale: (after.erases - before.erases) / sales,
+    emptyWindowBytes: emptyBytes,
+    warmupSales,
+    sqlite: Object.fromEntries(
+      SQLITE_PAGE_SIZES.map((pageSize, s) => [pageSize, { bytesPerSale: perSale(sqliteMeasures[s]!), commitMs: perCommit(sqliteMeasures[s]!) }]),
+    ),
   };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 /** Fills a 64 KiB image until the journal refuses new transactions, then times open + mount. */
@@ -202,26 +264,64 @@ async function projectWearout(): Promise<number> {
   return Math.floor((100_000 * sales) / worst);
 }
 
-const sales = Number(option('sales', '300'));
-const dir = await mkdtemp(join(option('dir', tmpdir()), 'bench-journal-'));
+const sales = positiveInteger('sales', 3000);
+const runs = positiveInteger('runs', 5);
+const root = option('dir', tmpdir());
+const onTty = process.stderr.isTTY === true;
+const figures: RunFigures[] = [];
+for (let run = 1; run <= runs; run++) {
+  if (onTty) process.stderr.write(`\rbench:journal run ${run}/${runs} (${sales} sales, journal + SQLite ${SQLITE_PAGE_SIZES.join('/')})…`);
+  const dir = await mkdtemp(join(root, 'bench-journal-'));
+  try {
+    figures.push(await benchCommits(dir, sales));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+const dir = await mkdtemp(join(root, 'bench-journal-'));
+let mountMs: number;
 try {
-  const commits = await benchCommits(dir, sales);
-  const mountMs = await benchMount(dir);
-  const wearout = await projectWearout();
-  const round = (n: number, digits = 3): number => Number(n.toFixed(digits));
-  console.log(
-    JSON.stringify({
-      bench: 'journal',
-      programs_per_sale: round(commits.programs / sales),
-      bytes_per_sale: round(commits.journal.bytes / sales, 1),
-      syncs_per_sale: round(commits.syncs / sales),
-      journal_commit_ms: round(commits.journal.ms / commits.journal.commits),
-      sqlite_commit_ms: round(commits.sqlite.ms / commits.sqlite.commits),
-      sqlite_bytes_per_sale: round(commits.sqlite.bytes / sales, 1),
-      mount_ms_full_64k: round(mountMs),
-      sales_to_wearout_64k_100k_cycles: wearout,
-    }),
-  );
+  mountMs = await benchMount(dir);
 } finally {
   await rm(dir, { recursive: true, force: true });
 }
+if (onTty) process.stderr.write('\rbench:journal projecting wear-out (20,000 simulated sales)…\x1b[K');
+const wearout = await projectWearout();
+if (onTty) process.stderr.write('\r\x1b[K');
+
+const round = (n: number, digits = 3): number => Number(n.toFixed(digits));
+const med = (pick: (run: RunFigures) => number): number => median(figures.map(pick));
+const bytesPerSale = med((run) => run.bytesPerSale);
+const commitMs = med((run) => run.commitMs);
+const sqliteBytes = Object.fromEntries(SQLITE_PAGE_SIZES.map((size) => [size, med((run) => run.sqlite[size]!.bytesPerSale)]));
+const sqliteMs = Object.fromEntries(SQLITE_PAGE_SIZES.map((size) => [size, med((run) => run.sqlite[size]!.commitMs)]));
+const fewestBytesPage = SQLITE_PAGE_SIZES.reduce((best, size) => (sqliteBytes[size]! < sqliteBytes[best]! ? size : best));
+const fastestPage = SQLITE_PAGE_SIZES.reduce((best, size) => (sqliteMs[size]! < sqliteMs[best]! ? size : best));
+const targets = {
+  bytes_per_sale_le_384: bytesPerSale <= TARGET_BYTES_PER_SALE,
+  bytes_le_eighth_of_sqlite_best: bytesPerSale <= sqliteBytes[fewestBytesPage]! * TARGET_SQLITE_FRACTION,
+  commit_le_sqlite_fastest: commitMs <= sqliteMs[fastestPage]!,
+};
+console.log(
+  JSON.stringify({
+    bench: 'journal',
+    runs,
+    sales_per_run: sales,
+    steady_state_after_sales: med((run) => run.warmupSales),
+    bytes_per_sale: round(bytesPerSale, 1),
+    programs_per_sale: round(med((run) => run.programsPerSale)),
+    syncs_per_sale: round(med((run) => run.syncsPerSale)),
+    erases_per_sale: round(med((run) => run.erasesPerSale), 4),
+    journal_commit_ms: round(commitMs),
+    ...Object.fromEntries(SQLITE_PAGE_SIZES.map((size) => [`sqlite_${size}_bytes_per_sale`, round(sqliteBytes[size]!, 1)])),
+    ...Object.fromEntries(SQLITE_PAGE_SIZES.map((size) => [`sqlite_${size}_commit_ms`, round(sqliteMs[size]!)])),
+    sqlite_best_bytes_page_size: fewestBytesPage,
+    sqlite_fastest_page_size: fastestPage,
+    bytes_vs_sqlite_best: round(bytesPerSale / sqliteBytes[fewestBytesPage]!, 4),
+    empty_window_bytes: med((run) => run.emptyWindowBytes),
+    mount_ms_full_64k: round(mountMs),
+    sales_to_wearout_64k_100k_cycles: wearout,
+    targets_met: Object.values(targets).every(Boolean),
+    ...targets,
+  }),
+);

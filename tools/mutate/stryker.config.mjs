@@ -1,0 +1,35 @@
+// @ts-check
+/**
+ * Stryker for one folder at a time (MUTATE_TARGET, see targets.mjs), sized for a shared 2-core
+ * machine: one test runner, vitest's related-test selection, and an incremental file per folder
+ * so a rerun only tests mutants whose code or tests changed. Run it through `npm run mutate`.
+ */
+import { mutationTarget } from './targets.mjs';
+
+const name = process.env.MUTATE_TARGET ?? '';
+const target = mutationTarget(name);
+const onTty = process.stdout.isTTY === true;
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  vitest: { configFile: 'tools/mutate/vitest.mutate.config.ts', related: true },
+  checkers: ['typescript'],
+  // The checker type-checks firmware only: with tools/ and test/ too it took most of the run's CPU.
+  tsconfigFile: 'tools/mutate/tsconfig.mutate.json',
+  typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+  mutate: target.mutate,
+  coverageAnalysis: 'perTest',
+  concurrency: 1,
+  incremental: true,
+  incrementalFile: `tools/mutate/incremental/${name}.json`,
+  reporters: onTty ? ['progress', 'json'] : ['json'],
+  jsonReporter: { fileName: `var/mutation/${name}.json` },
+  // One sandbox folder per target: cleanTempDir removes the whole folder, and targets may run side by side.
+  tempDirName: `var/stryker-tmp-${name}`,
+  cleanTempDir: 'always',
+  ignorePatterns: ['var', 'dist', 'coverage', '*.img', 'tools/mutate/incremental'],
+  timeoutMS: 10_000,
+  logLevel: onTty ? 'info' : 'warn',
+  thresholds: { high: target.goal, low: target.goal, break: null },
+};

@@ -1,0 +1,42 @@
+/**
+ * What `npm run mutate` mutates, folder by folder, and which tests may kill each folder's mutants.
+ * A folder's tests are the suites written for it plus the suites that drive it from above; the
+ * power-loss sweeps and HIL suites are left out because they would make every mutant cost minutes
+ * on the shared 2-core machine (they are covered by `npm run mutants:safety` instead).
+ * Plain JS so stryker.config.mjs and the vitest config can both import it without a loader.
+ */
+export const MUTATION_TARGETS = {
+  security: {
+    mutate: ['firmware/security/**/*.ts'],
+    tests: ['test/security/**/*.test.ts', 'test/journal/pan-at-rest.test.ts'],
+    goal: 80,
+  },
+  iso8583: {
+    mutate: ['firmware/iso8583/**/*.ts'],
+    tests: ['test/iso8583/**/*.test.ts'],
+    goal: 80,
+  },
+  online: {
+    mutate: ['firmware/app/flows/online.ts'],
+    tests: ['test/engine/**/*.test.ts'],
+    goal: 90,
+  },
+  flows: {
+    mutate: ['firmware/app/flows/**/*.ts', '!firmware/app/flows/online.ts'],
+    tests: ['test/engine/**/*.test.ts'],
+    goal: 80,
+  },
+  journal: {
+    mutate: ['firmware/journal/**/*.ts'],
+    tests: ['test/journal/**/*.test.ts', '!test/journal/powerloss.test.ts', '!test/journal/wear.test.ts'],
+    goal: 90,
+  },
+};
+
+export function mutationTarget(name) {
+  const target = MUTATION_TARGETS[name];
+  if (target === undefined) {
+    throw new RangeError(`unknown mutation target "${name}"; one of: ${Object.keys(MUTATION_TARGETS).join(', ')}`);
+  }
+  return target;
+}

@@ -1,0 +1,20 @@
+/**
+ * The vitest config Stryker's runner uses: the project's config, narrowed to the tests of the
+ * folder being mutated (MUTATE_TARGET, set by tools/mutate/main.ts) so each mutant runs only
+ * suites that can see it.
+ */
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+import projectConfig from '../../vitest.config.js';
+import { mutationTarget } from './targets.mjs';
+
+const target = mutationTarget(process.env.MUTATE_TARGET ?? '');
+const include = target.tests.filter((glob: string) => !glob.startsWith('!'));
+const exclude = target.tests.filter((glob: string) => glob.startsWith('!')).map((glob: string) => glob.slice(1));
+
+// Spread rather than mergeConfig: mergeConfig would append to the project's include list.
+export default defineConfig({
+  ...projectConfig,
+  root: fileURLToPath(new URL('../..', import.meta.url)),
+  test: { ...projectConfig.test, include, exclude: [...exclude, '**/node_modules/**'] },
+});
