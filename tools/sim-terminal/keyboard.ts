@@ -2,7 +2,7 @@
  * The console keyboard as the simulator reads it: what a terminal emulator sends, split into
  * keystrokes (escape sequences whole), and the keys that press the POS keypad.
  */
-import type { PosKey } from '../../firmware/drivers/keypad/pos-keys.js';
+import type { PosKey } from '../../firmware/hal/pos-keys.js';
 
 const POS_KEYS: Record<string, PosKey> = {
   '\r': 'ENTER',

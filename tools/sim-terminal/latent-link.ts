@@ -4,7 +4,8 @@
  * leaves a request applied at the issuer and unknown to the terminal — the 冲正 story.
  */
 import type { Clock } from '../../firmware/hal/clock.js';
-import type { HostExchangeResult, HostLink } from '../../firmware/host/host-link.js';
+import type { HostLink } from '../../firmware/host/host-link.js';
+import type { HostExchangeResult } from '../../firmware/iso8583/received-message.js';
 
 export function latentLink(link: HostLink, clock: Clock, latencyMs: number, onAnswer: (result: HostExchangeResult) => void): HostLink {
   return {
