@@ -28,20 +28,20 @@ function boardWithFlash(size: number, sectorSize: number): string {
 }
 
 describe('pos sim script: a card that does not exist', () => {
-  it('swipe 13 stops the script with its line number and the summary, exit 2', () => {
+  it('swipe 99 stops the script with its line number and the summary, exit 2', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pos-swipe-'));
-    writeFileSync(join(dir, 's.txt'), 'enter\n# no card 13 in cards.json\nswipe 13\nenter\n');
+    writeFileSync(join(dir, 's.txt'), 'enter\n# no card 99 in cards.json\nswipe 99\nenter\n');
     const r = pos(['sim', '--script', join(dir, 's.txt'), '--var', join(dir, 'var')]);
     expect(r.status, r.stdout + r.stderr).toBe(2);
-    expect(r.stdout).toContain(`${join(dir, 's.txt')} line 3: no test card 13: the cards are 1-12 (tools/host-sim/cards.json); the script stops here`);
+    expect(r.stdout).toContain(`${join(dir, 's.txt')} line 3: no test card 99: the cards are 1-14 (tools/host-sim/cards.json); the script stops here`);
     expect(r.stdout).toMatch(/^sim: 2 steps, 1 boots/m);
     expect(r.stdout).toMatch(/^ledger: approvals=0 one_sided=0 lost_approvals=0$/m);
     expect(r.stdout).not.toContain('> enter\n> enter');
   });
 
   it('from stdin it is one error line and the session goes on', () => {
-    const r = pos(['sim', '--var', mkdtempSync(join(tmpdir(), 'pos-swipe-'))], 'swipe 13\nexpect SIGN IN\n');
-    expect(r.stdout).toContain('line 1: no test card 13');
+    const r = pos(['sim', '--var', mkdtempSync(join(tmpdir(), 'pos-swipe-'))], 'swipe 99\nexpect SIGN IN\n');
+    expect(r.stdout).toContain('line 1: no test card 99');
     expect(r.stdout).toContain('expects 1 passed 0 failed');
   });
 });

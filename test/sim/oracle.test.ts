@@ -30,7 +30,7 @@ describe('the oracle catches what it must (worlds broken on purpose)', () => {
     const cut = await runDay(shortDay(2), { seed: 4 });
     expect(cut.cuts).toBe(1);
     expect(cut.verdict).toEqual({
-      oneSided: [], lostApprovals: [], wrongReversals: [], stanReuse: [], manual: 0, manualUnlisted: [], receiptsWithoutDebit: [],
+      oneSided: [], lostApprovals: [], wrongReversals: [], stanReuse: [], manual: 0, unknownRefunds: 0, manualUnlisted: [], receiptsWithoutDebit: [],
       approvalsWithoutReceipt: [], settlementMismatches: [], unnecessaryManual: [], bootReversalsSkipped: [],
     });
   });

@@ -8,7 +8,7 @@ describe('power-loss sweep over the scripted trading day (bounded: every 13th cu
     const day = tradingDay();
     const clean = await runDay(day, { seed: 1 });
     expect(clean.verdict).toEqual({
-      oneSided: [], lostApprovals: [], wrongReversals: [], stanReuse: [], manual: 0, manualUnlisted: [], receiptsWithoutDebit: [],
+      oneSided: [], lostApprovals: [], wrongReversals: [], stanReuse: [], manual: 0, unknownRefunds: 0, manualUnlisted: [], receiptsWithoutDebit: [],
       approvalsWithoutReceipt: [], settlementMismatches: [], unnecessaryManual: [], bootReversalsSkipped: [],
     });
     expect(clean.cuts).toBe(0);

@@ -108,8 +108,8 @@ describe.skipIf(!hasTmux)('pos sim in a terminal (tmux; skipped where tmux is no
     const rows = shown.split('\n');
     expect(rows[1]).toMatch(/^\+-{20}\+/);
     expect(rows[39]).toMatch(/^> /);
-    // Four ledger columns at 120 columns: cards 1, 4, 7 and 10 share the first row.
-    expect(rows.find((r) => r.includes(' 1 *0012'))).toMatch(/ 1 \*0012.* 4 \*0050.* 7 \*0077.*10 \*0107/);
+    // Four ledger columns at 120 columns: the 14 cards in rows of four, cards 1, 5, 9 and 13 on the first.
+    expect(rows.find((r) => r.includes(' 1 *0012'))).toMatch(/ 1 \*0012.* 5 \*0014.* 9 \*0098.* 13 \*0111/);
     await type(s, 'x');
     await waitFor(s, 'pos sim: switched off');
   }, 90_000);

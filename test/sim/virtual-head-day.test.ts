@@ -22,7 +22,7 @@ describe('a day on the virtual printing head (the real raster pipeline)', () => 
       },
     });
     expect(result.verdict).toEqual({
-      oneSided: [], lostApprovals: [], wrongReversals: [], stanReuse: [], manual: 0, manualUnlisted: [], receiptsWithoutDebit: [],
+      oneSided: [], lostApprovals: [], wrongReversals: [], stanReuse: [], manual: 0, unknownRefunds: 0, manualUnlisted: [], receiptsWithoutDebit: [],
       approvalsWithoutReceipt: [], settlementMismatches: [], unnecessaryManual: [], bootReversalsSkipped: [],
     });
     const jobs = printers[0]!.jobs;

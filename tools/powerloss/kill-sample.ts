@@ -67,7 +67,7 @@ const rng = new SeededRandom(seed);
 const tty = process.stderr.isTTY;
 const started = Date.now();
 const dir = await mkdtemp(join(tmpdir(), 'pos-kill-'));
-const totals = { kills: 0, days: 0, transactions: 0, oneSided: 0, lostApprovals: 0, wrongReversals: 0, stanReuse: 0, manual: 0, noReceipt: 0, settlementMismatch: 0, bootReversalSkipped: 0, receiptsWithoutDebit: 0, manualUnlisted: 0, errors: 0 };
+const totals = { kills: 0, days: 0, transactions: 0, oneSided: 0, lostApprovals: 0, wrongReversals: 0, stanReuse: 0, manual: 0, unknownRefunds: 0, noReceipt: 0, settlementMismatch: 0, bootReversalSkipped: 0, receiptsWithoutDebit: 0, manualUnlisted: 0, errors: 0 };
 let firstFailure: string | undefined;
 
 try {
@@ -86,6 +86,7 @@ try {
     totals.wrongReversals += verdict.wrongReversals.length;
     totals.stanReuse += verdict.stanReuse.length;
     totals.manual += verdict.manual;
+    totals.unknownRefunds += verdict.unknownRefunds;
     totals.noReceipt += verdict.approvalsWithoutReceipt.length;
     totals.settlementMismatch += verdict.settlementMismatches.length;
     totals.bootReversalSkipped += verdict.bootReversalsSkipped.length;
@@ -101,7 +102,7 @@ if (firstFailure) console.log(`kill-sample: FAILED ${firstFailure}`);
 console.log(`kill-sample: ${totals.days} days, ${totals.kills} SIGKILLs of a child terminal process on a file image (${Math.round((Date.now() - started) / 1000)} s)`);
 console.log(
   `kill-sample: kills=${totals.kills} days=${totals.days} transactions=${totals.transactions} one_sided=${totals.oneSided} lost_approvals=${totals.lostApprovals} ` +
-    `wrong_reversals=${totals.wrongReversals} stan_reuse=${totals.stanReuse} manual=${totals.manual} no_receipt=${totals.noReceipt} ` +
+    `wrong_reversals=${totals.wrongReversals} stan_reuse=${totals.stanReuse} manual=${totals.manual} unknown_refunds=${totals.unknownRefunds} no_receipt=${totals.noReceipt} ` +
     `settlement_mismatch=${totals.settlementMismatch} boot_reversal_skipped=${totals.bootReversalSkipped} errors=${totals.errors}`,
 );
 process.exitCode = firstFailure || totals.kills < wantedKills ? 1 : 0;

@@ -49,7 +49,7 @@ if (tooFewFaults) console.log(`soak: FAILED too few faults (${(share * 100).toFi
 if (missed.length > 0) console.log(`soak: FAILED floors not met: ${missed.join(', ')}`);
 console.log(
   `soak: seed=${seed} transactions=${result.transactions} faults=${result.faults} cuts=${result.cuts} one_sided=${result.oneSided} ` +
-    `lost_approvals=${result.lostApprovals} wrong_reversals=${result.wrongReversals} stan_reuse=${result.stanReuse} manual=${result.manual} ` +
+    `lost_approvals=${result.lostApprovals} wrong_reversals=${result.wrongReversals} stan_reuse=${result.stanReuse} manual=${result.manual} unknown_refunds=${result.unknownRefunds} ` +
     `approvals=${approvals} journal_full=${result.settlementsAsked} gc_copies=${result.gcCopies} no_receipt=${result.approvalsWithoutReceipt} ` +
     `settlement_mismatch=${result.settlementMismatches} boot_reversal_skipped=${result.bootReversalsSkipped} needless_manual=${result.unnecessaryManual} errors=${result.errors} floors=${missed.length === 0 ? 'met' : 'MISSED'}`,
 );

@@ -45,13 +45,14 @@ if (result.receiptsWithoutDebit > 0) console.log(`powerloss: ${result.receiptsWi
 if (result.approvalsWithoutReceipt > 0) console.log(`powerloss: ${result.approvalsWithoutReceipt} approvals never got a receipt`);
 if (result.settlementMismatches > 0) console.log(`powerloss: ${result.settlementMismatches} settlements differed from the host's totals with nothing to explain it`);
 if (result.manual > 0) console.log(`powerloss: ${result.manual} reversals were given up (manual handling) on a host that never fails: each is unnecessary`);
+if (result.unknownRefunds > 0) console.log(`powerloss: ${result.unknownRefunds} refunds were cut off after they left (refunds are not reversed): each ended on a 交易结果未知 slip`);
 if (result.bootReversalsSkipped > 0) console.log(`powerloss: ${result.bootReversalsSkipped} boots let another request out before the reversal their journal owed`);
 if (result.errors > 0) console.log(`powerloss: ${result.errors} runs could not be driven to the end (see the trace above)`);
 const minimumCuts = Math.floor(1500 / stride);
 if (result.cuts < minimumCuts) console.log(`powerloss: FAILED only ${result.cuts} cuts struck (at least ${minimumCuts} must)`);
 console.log(
   `powerloss: cuts=${result.cuts} transactions=${result.transactions} one_sided=${result.oneSided} lost_approvals=${result.lostApprovals} ` +
-    `wrong_reversals=${result.wrongReversals} stan_reuse=${result.stanReuse} manual=${result.manual} no_receipt=${result.approvalsWithoutReceipt} ` +
+    `wrong_reversals=${result.wrongReversals} stan_reuse=${result.stanReuse} manual=${result.manual} unknown_refunds=${result.unknownRefunds} no_receipt=${result.approvalsWithoutReceipt} ` +
     `settlement_mismatch=${result.settlementMismatches} boot_reversal_skipped=${result.bootReversalsSkipped} errors=${result.errors}`,
 );
 // No host faults in this run: any manual handling is unnecessary, hence a failure.

@@ -33,11 +33,10 @@ export interface OracleVerdict {
   lostApprovals: string[];
   wrongReversals: string[];
   stanReuse: string[];
-  /**
-   * Transactions handed to a person: reversals that ran out of tries (printed slip, settlement
-   * report) and refunds whose outcome is unknown (交易结果未知 slip, settlement report).
-   */
+  /** Reversals that ran out of tries, handed to a person (冲正不成功 slip, settlement report). */
   manual: number;
+  /** Refunds whose outcome is unknown (cut after they left; refunds are not reversed): each on a 交易结果未知 slip. */
+  unknownRefunds: number;
   /**
    * Failed reversals not shown as R4 says: each needs its 冲正不成功 slip (a power cut may eat a
    * slip: then the report must carry it), and a place in its batch's settlement report (or, when the
@@ -168,7 +167,8 @@ export class LedgerOracle {
       lostApprovals,
       wrongReversals: [...wrong],
       stanReuse,
-      manual: this.reversalFailed.size + this.unknownRefunds.size,
+      manual: this.reversalFailed.size,
+      unknownRefunds: this.unknownRefunds.size,
       manualUnlisted,
       receiptsWithoutDebit,
       approvalsWithoutReceipt,

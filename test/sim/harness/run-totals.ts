@@ -20,6 +20,7 @@ export interface RunTotals {
   wrongReversals: number;
   stanReuse: number;
   manual: number;
+  unknownRefunds: number;
   /** Failed reversals never shown on a slip, a report or in the journal (see LedgerOracle). */
   manualUnlisted: number;
   /** Receipts for transactions not standing approved at the issuer (see LedgerOracle). */
@@ -38,7 +39,7 @@ export interface RunTotals {
 }
 
 export function emptyTotals(): RunTotals {
-  return { days: 0, transactions: 0, requests: 0, faults: 0, faultsByKind: {}, approved: {}, cuts: 0, settlementsAsked: 0, oneSided: 0, lostApprovals: 0, wrongReversals: 0, stanReuse: 0, manual: 0, manualUnlisted: 0, receiptsWithoutDebit: 0, approvalsWithoutReceipt: 0, settlementMismatches: 0, unnecessaryManual: 0, bootReversalsSkipped: 0, gcCopies: 0, errors: 0 };
+  return { days: 0, transactions: 0, requests: 0, faults: 0, faultsByKind: {}, approved: {}, cuts: 0, settlementsAsked: 0, oneSided: 0, lostApprovals: 0, wrongReversals: 0, stanReuse: 0, manual: 0, unknownRefunds: 0, manualUnlisted: 0, receiptsWithoutDebit: 0, approvalsWithoutReceipt: 0, settlementMismatches: 0, unnecessaryManual: 0, bootReversalsSkipped: 0, gcCopies: 0, errors: 0 };
 }
 
 /** Runs one day and adds it to the totals; the first failure is shrunk and kept. */
@@ -59,6 +60,7 @@ export async function runAndTally(totals: RunTotals, events: readonly DayEvent[]
     totals.wrongReversals += r.verdict.wrongReversals.length;
     totals.stanReuse += r.verdict.stanReuse.length;
     totals.manual += r.verdict.manual;
+    totals.unknownRefunds += r.verdict.unknownRefunds;
     totals.manualUnlisted += r.verdict.manualUnlisted.length;
     totals.receiptsWithoutDebit += r.verdict.receiptsWithoutDebit.length;
     totals.approvalsWithoutReceipt += r.verdict.approvalsWithoutReceipt.length;
