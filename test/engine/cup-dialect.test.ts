@@ -110,6 +110,26 @@ describe('responses (points 5 and 6)', () => {
     expect(rig.logger.lines.some((l) => l.event === 'host.echo-mismatch' && JSON.stringify(l.fields?.fields) === '[4]')).toBe(true);
     expect(rig.printer.printed.filter((j) => j.kind === 'transaction')).toHaveLength(0);
   });
+
+  it('a MAC-valid decline carrying a fresh authorization code is a bad response: reversed with 06, so the approval it hides is undone', async () => {
+    const rig = await signedIn();
+    rig.host.faults.push('approval-reads-as-decline');
+    await rig.sale(8800, MAGSTRIPE);
+    await rig.toIdle();
+    expect(rig.journal.view().transactions[0]).toMatchObject({ status: 'reversed', reversalReason: '06' });
+    expect(rig.host.requests.at(-1)).toMatchObject({ mti: '0400', fields: { 39: '06' } });
+    expect(rig.logger.lines.some((l) => l.event === 'host.decline-with-auth-code')).toBe(true);
+    // The issuer's books: the hidden approval was reversed, nothing stands.
+    expect(rig.reconcile().oneSided).toEqual([]);
+  });
+
+  it('a plain decline (no F38) stays a decline: nothing reversed', async () => {
+    const rig = await signedIn();
+    await rig.sale(9_999_999_99, MAGSTRIPE);
+    await rig.toIdle();
+    expect(rig.journal.view().transactions[0]).toMatchObject({ status: 'declined', responseCode: '51' });
+    expect(rig.host.requests.filter((r) => r.mti === '0400')).toHaveLength(0);
+  });
 });
 
 describe('a refund whose outcome is unknown (point 7)', () => {

@@ -256,6 +256,16 @@ export function echoMismatches(request: IsoMessage, response: IsoMessage): numbe
   });
 }
 
+/**
+ * A decline that carries an authorization code the request did not send: only approvals get one,
+ * so either the host contradicts itself or the line changed F39 in a way the CUP ECB MAC's XOR fold
+ * cannot see (the same bit in two 8-byte blocks). The outcome is uncertain: reverse (DIALECT.md).
+ */
+export function declineWithNewAuthCode(request: IsoMessage, response: IsoMessage, code: string | undefined): boolean {
+  const auth = getString(response, 38);
+  return code !== '00' && auth !== undefined && auth.trim() !== '' && auth !== getString(request, 38);
+}
+
 function expectedResponseMti(requestMti: string): string {
   return requestMti.slice(0, 2) + String(Number(requestMti[2]) + 1) + requestMti[3];
 }
@@ -283,7 +293,9 @@ function* settleOutcome(ctx: EngineContext, type: FinancialType, stan: number, o
     if (mismatched.length > 0) {
       log(ctx, 'error', 'host.echo-mismatch', { stan, fields: mismatched, responseCode: code });
     }
-    if (outcome.response.mti !== expectedResponseMti(kind.mti) || code === undefined || !/^[0-9A-Z]{2}$/.test(code) || mismatched.length > 0) {
+    const contradictory = declineWithNewAuthCode(request, outcome.response, code);
+    if (contradictory) log(ctx, 'error', 'host.decline-with-auth-code', { stan, responseCode: code });
+    if (outcome.response.mti !== expectedResponseMti(kind.mti) || code === undefined || !/^[0-9A-Z]{2}$/.test(code) || mismatched.length > 0 || contradictory) {
       reason = '06';
       screen = 'badResponse';
     } else if (code === '00') {

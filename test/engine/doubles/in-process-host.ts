@@ -23,9 +23,11 @@ import type { IsoMessage } from '../../../firmware/iso8583/message.js';
  * lose-response: applied by the host, response lost (timeout) · wrong-mac: response MAC corrupted ·
  * power-cut: the terminal loses power as the request is about to leave (it never does) ·
  * amount-times-ten: the host approves, and its MAC-valid response echoes ten times the amount ·
- * unsigned-decline: the host approves, and the response arrives without F64 and with F39 = 51.
+ * unsigned-decline: the host approves, and the response arrives without F64 and with F39 = 51 ·
+ * approval-reads-as-decline: the host approves, and its response arrives MAC-valid with F39 = 20 and
+ * the approval's F38 (what two same-bit flips 8n bytes apart do under the CUP ECB MAC: soak seed 1).
  */
-export type ExchangeFault = 'unreachable' | 'drop' | 'lose-response' | 'wrong-mac' | 'power-cut' | 'amount-times-ten' | 'unsigned-decline';
+export type ExchangeFault = 'unreachable' | 'drop' | 'lose-response' | 'wrong-mac' | 'power-cut' | 'amount-times-ten' | 'unsigned-decline' | 'approval-reads-as-decline';
 
 export const MASTER_KEY = Uint8Array.from(Buffer.from(TEST_TERMINAL_MASTER_KEY_HEX, 'hex'));
 
@@ -73,6 +75,10 @@ export class InProcessHost implements HostLink {
     if (fault === 'amount-times-ten' && handled.response) {
       const response = { ...handled.response, fields: { ...handled.response.fields } };
       response.fields[4] = String(Number(response.fields[4]) * 10).padStart(12, '0');
+      responseBody = signResponse(response, this.acquirer.macKey(String(decoded.fields[41])), this.security);
+    }
+    if (fault === 'approval-reads-as-decline' && handled.response) {
+      const response = { ...handled.response, fields: { ...handled.response.fields, 39: '20' } };
       responseBody = signResponse(response, this.acquirer.macKey(String(decoded.fields[41])), this.security);
     }
     if (fault === 'unsigned-decline' && handled.response) {
