@@ -49,7 +49,7 @@ database, as pos sim keeps them in var/sim). --db defaults to var/sim/host.sqlit
     if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer, got "${values.seed}"`);
     const profile = values.profile as HostProfile;
     if (!HOST_PROFILES.includes(profile)) throw new UsageError(`--profile must be one of ${HOST_PROFILES.join(', ')}, got "${values.profile}"`);
-    const store = values.db === ':memory:' ? undefined : await HostStore.open(values.db!);
+    const store = values.db === ':memory:' ? undefined : await HostStore.openIfAvailable(values.db!, (line) => console.error(`pos host-sim: ${line}`));
     try {
       const sim = await startHostSimulator({
         port,

@@ -53,8 +53,21 @@ export function cardKey(pan: string): string {
   return createHash('sha256').update(`pos-host-sim:${pan}`).digest('hex');
 }
 
+/** better-sqlite3 (a native module) is not installed: a deployed bundle carries no native code. */
+export class StoreUnavailable extends Error {
+  constructor(cause: unknown) {
+    super(`better-sqlite3 is not installed here (${(cause as Error).message.split('\n')[0]}); the host's books stay in memory for this run`);
+    this.name = 'StoreUnavailable';
+  }
+}
+
 export async function openDatabase(path: string, readOnly = false): Promise<Database> {
-  const { default: SQLite } = await import('better-sqlite3');
+  let SQLite: typeof import('better-sqlite3');
+  try {
+    SQLite = (await import('better-sqlite3')).default;
+  } catch (error) {
+    throw new StoreUnavailable(error);
+  }
   if (!readOnly) mkdirSync(dirname(path), { recursive: true });
   const db = new SQLite(path, { readonly: readOnly, fileMustExist: readOnly });
   if (!readOnly) {
@@ -70,6 +83,17 @@ export class HostStore {
 
   static async open(path: string): Promise<HostStore> {
     return new HostStore(await openDatabase(path));
+  }
+
+  /** The store, or undefined (said once on stderr) where better-sqlite3 cannot load, as on a board. */
+  static async openIfAvailable(path: string, warn: (line: string) => void): Promise<HostStore | undefined> {
+    try {
+      return await HostStore.open(path);
+    } catch (error) {
+      if (!(error instanceof StoreUnavailable)) throw error;
+      warn(`host ledger ${path}: ${error.message}`);
+      return undefined;
+    }
   }
 
   /** Puts the stored state into a freshly created core; false when the store was empty. */

@@ -29,7 +29,8 @@ const arch = process.argv.includes('--arch') ? process.argv[process.argv.indexOf
 /** qemu-user runs arm64 code 5-20x slower: every wait stretches by this much. */
 const SLOW = arch === 'amd64' ? 1 : 8;
 /** The host simulator's first test card (tools/host-sim/cards.json). */
-const CARD = { pan: '6217000000000000012', expiry: '3012', pin: '123456' };
+/** Test card 1 (tools/host-sim/cards.json): magstripe only, service code 120, so no chip-card refusal. */
+const CARD = { pan: '6217000000000000012', expiry: '3012', serviceCode: '120', pin: '123456' };
 
 const results: { name: string; ok: boolean; ms: number; detail: string }[] = [];
 async function step(name: string, run: () => Promise<string | void>): Promise<void> {
@@ -168,7 +169,7 @@ try {
       return hostSim.lines[0];
     });
     check(hostSim, 'no host simulator');
-    const hostPort = Number(/:(\d+)$/.exec(hostSim.lines[0]!)?.[1]);
+    const hostPort = Number(/listening on [^:]+:(\d+)/.exec(hostSim.lines[0]!)?.[1]);
     writeConfig(hostPort);
     fs.copyFileSync(configFile, path.join(board, 'board.json'));
 
@@ -204,7 +205,7 @@ try {
       const printedBefore = target.jig.printer!.printed().length;
       await cashier.tap('ENTER');
       await cashier.expectScreen(/SWIPE CARD/, 15_000 * SLOW);
-      target.jig.reader!.swipe({ track2: `${CARD.pan}=${CARD.expiry}2200000000000` });
+      target.jig.reader!.swipe({ track2: `${CARD.pan}=${CARD.expiry}${CARD.serviceCode}0000000000` });
       await cashier.expectScreen(/ENTER TO CONFIRM/, 15_000 * SLOW);
       await cashier.tap('ENTER');
       await cashier.expectScreen(/ENTER PIN/, 15_000 * SLOW);
