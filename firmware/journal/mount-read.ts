@@ -5,9 +5,8 @@ import { dataEnd, dataStart, headerSlotBytes, readHeaderCopy, readRetireSlot, re
 /**
  * What the mount reads, on a device where every byte costs wire time (an EEPROM behind Firmata:
  * 0.39 ms a byte at 57600 baud). Only what the format needs (FORMAT.md): every sector's four
- * start slots (two header copies, two retire slots) and its end retire mark, then the body of every
- * sector that may hold records - closed ones and orphans (both header copies unreadable, not blank)
- * whole, the head (the newest, the only one appended to) window by window until a frame position
+ * start slots (two header copies, two retire slots), then the body of every sector that may hold
+ * records: closed ones and orphans (both header copies unreadable, not blank) whole, the head (the newest, the only one appended to) window by window until a frame position
  * reads erased. A sector whose two header copies read blank is taken as erased without reading the
  * rest: the ring reads it whole when it opens it and erases it first unless it is
  * (`unverifiedErased`). Bytes not read are left 0xFF in the image, which is exactly what the scan
@@ -39,7 +38,7 @@ export async function readForMount(device: FlashDevice, onProgress?: (fraction: 
   const start = dataStart(g.programUnit);
   const slot = headerSlotBytes(g.programUnit);
   let done = 0;
-  let planned = sectors * (start + slot);
+  let planned = sectors * start;
   let shown = 0;
   // The plan grows once the headers tell which sectors are in use; progress never goes back.
   const report = () => {
@@ -51,20 +50,16 @@ export async function readForMount(device: FlashDevice, onProgress?: (fraction: 
     ranges.forEach((r, i) => image.set(parts[i]!, r.offset));
   };
 
-  const endSlot = dataEnd(g.sectorSize, g.programUnit);
-  await read(
-    Array.from({ length: sectors }, (_, s) => [
-      { offset: s * g.sectorSize, length: start },
-      { offset: s * g.sectorSize + endSlot, length: g.sectorSize - endSlot },
-    ]).flat(),
-  );
+  // The start slots alone: the end retire mark matters only beside blank headers (an erase torn
+  // after it cleared them), and such a sector is read whole before it is used anyway.
+  await read(Array.from({ length: sectors }, (_, s) => ({ offset: s * g.sectorSize, length: start })));
   const unverifiedErased = new Set<number>();
   const active: { index: number; seq: number }[] = [];
   const orphans: number[] = [];
   for (let s = 0; s < sectors; s++) {
     const base = s * g.sectorSize;
     const copies = [readHeaderCopy(image, base), readHeaderCopy(image, base + slot)];
-    const retired = [0, 1, 2].map((n) => readRetireSlot(image, base + retireSlotOffset(g.programUnit, n, g.sectorSize), g.programUnit) === 'retired');
+    const retired = [0, 1].map((n) => readRetireSlot(image, base + retireSlotOffset(g.programUnit, n, g.sectorSize), g.programUnit) === 'retired');
     const header = copies.find((c) => c.kind === 'valid');
     if (header?.kind === 'valid') {
       if (!retired[0] && !retired[1]) active.push({ index: s, seq: header.seq });
@@ -80,7 +75,7 @@ export async function readForMount(device: FlashDevice, onProgress?: (fraction: 
     onProgress?.(1);
     return { image, unverifiedErased };
   }
-  const body = endSlot - start;
+  const body = g.sectorSize - start;
   if (active.length === 0) {
     planned += orphans.length * body;
     report();
@@ -97,7 +92,7 @@ export async function readForMount(device: FlashDevice, onProgress?: (fraction: 
   const headBase = head.index * g.sectorSize;
   let frontier = headBase + start + Math.min(HEAD_WINDOW, body);
   await read([...whole.map((s) => ({ offset: s * g.sectorSize + start, length: body })), { offset: headBase + start, length: frontier - headBase - start }]);
-  const headEnd = headBase + endSlot;
+  const headEnd = headBase + dataEnd(g.sectorSize, g.programUnit);
   while (frontier < headEnd && !tailFound(image, headBase + start, frontier, headEnd, g.programUnit)) {
     const length = Math.min(HEAD_WINDOW, headEnd - frontier);
     await read([{ offset: frontier, length }]);

@@ -26,8 +26,8 @@ class CountingEeprom implements FlashDevice {
   }
 }
 
-/** What the mount reads of every sector, used or not: the four start slots and the end retire mark. */
-const SLOTS_PER_SECTOR = dataStart(1) + headerSlotBytes(1);
+/** What the mount reads of every sector, used or not: the four start slots (two header copies, two retire slots). */
+const SLOTS_PER_SECTOR = dataStart(1);
 
 const mount = (device: FlashDevice, onProgress?: (f: number) => void) =>
   openJournal(device, { deviceKey: TEST_KEY, randomBytes: seededIvs(), ...(onProgress ? { onProgress } : {}) });
