@@ -4,9 +4,9 @@ import { dataEnd, dataStart, headerSlotBytes, readHeaderCopy, readRetireSlot, re
 
 /**
  * What the mount reads, on a device where every byte costs wire time (an EEPROM behind Firmata:
- * 0.39 ms a byte at 57600 baud). Only what the format needs (FORMAT.md): every sector's four
- * start slots (two header copies, two retire slots), then the body of every sector that may hold
- * records: closed ones and orphans (both header copies unreadable, not blank) whole, the head (the newest, the only one appended to) window by window until a frame position
+ * 0.39 ms a byte at 57600 baud). Only what the format needs (FORMAT.md): every sector's two
+ * header copies, the retire slots of those with a header, then the body of every sector that may
+ * hold records: closed ones and orphans (both header copies unreadable, not blank) whole, the head (the newest, the only one appended to) window by window until a frame position
  * reads erased. A sector whose two header copies read blank is taken as erased without reading the
  * rest: the ring reads it whole when it opens it and erases it first unless it is
  * (`unverifiedErased`). Bytes not read are left 0xFF in the image, which is exactly what the scan
@@ -38,7 +38,8 @@ export async function readForMount(device: FlashDevice, onProgress?: (fraction: 
   const start = dataStart(g.programUnit);
   const slot = headerSlotBytes(g.programUnit);
   let done = 0;
-  let planned = sectors * start;
+  const headers = 2 * slot;
+  let planned = sectors * headers;
   let shown = 0;
   // The plan grows once the headers tell which sectors are in use; progress never goes back.
   const report = () => {
@@ -50,48 +51,46 @@ export async function readForMount(device: FlashDevice, onProgress?: (fraction: 
     ranges.forEach((r, i) => image.set(parts[i]!, r.offset));
   };
 
-  // The start slots alone: the end retire mark matters only beside blank headers (an erase torn
-  // after it cleared them), and such a sector is read whole before it is used anyway.
-  await read(Array.from({ length: sectors }, (_, s) => ({ offset: s * g.sectorSize, length: start })));
+  // First the two header copies alone. Two blank copies: a free sector, or an erase torn after it
+  // cleared them (only retired sectors are erased); either way it is read whole before it is used,
+  // so neither its retire slots nor its end mark are needed now.
+  await read(Array.from({ length: sectors }, (_, s) => ({ offset: s * g.sectorSize, length: headers })));
   const unverifiedErased = new Set<number>();
-  const active: { index: number; seq: number }[] = [];
+  const withHeader: { index: number; seq: number }[] = [];
   const orphans: number[] = [];
   for (let s = 0; s < sectors; s++) {
     const base = s * g.sectorSize;
     const copies = [readHeaderCopy(image, base), readHeaderCopy(image, base + slot)];
-    const retired = [0, 1].map((n) => readRetireSlot(image, base + retireSlotOffset(g.programUnit, n, g.sectorSize), g.programUnit) === 'retired');
     const header = copies.find((c) => c.kind === 'valid');
-    if (header?.kind === 'valid') {
-      if (!retired[0] && !retired[1]) active.push({ index: s, seq: header.seq });
-    } else if (copies.every((c) => c.kind === 'blank')) {
-      if (!retired.some(Boolean)) unverifiedErased.add(s);
-    } else if (copies.every((c) => c.kind !== 'foreign')) {
-      // Unreadable headers: the scan recovers the sector's records from its frames (an orphan).
-      orphans.push(s);
-    }
+    if (header?.kind === 'valid') withHeader.push({ index: s, seq: header.seq });
+    else if (copies.every((c) => c.kind === 'blank')) unverifiedErased.add(s);
+    // Unreadable headers: the scan recovers the sector's records from its frames (an orphan).
+    else if (copies.every((c) => c.kind !== 'foreign')) orphans.push(s);
     // a foreign header: the scan refuses the image on the header slots alone
   }
-  if (active.length === 0 && orphans.length === 0) {
-    onProgress?.(1);
-    return { image, unverifiedErased };
-  }
+  // Then the retire slots of the sectors with a header: retired ones are not part of the log.
+  planned += withHeader.length * (start - headers);
+  await read(withHeader.map((s) => ({ offset: s.index * g.sectorSize + headers, length: start - headers })));
+  const active = withHeader.filter(({ index }) =>
+    [0, 1].every((n) => readRetireSlot(image, index * g.sectorSize + retireSlotOffset(g.programUnit, n, g.sectorSize), g.programUnit) !== 'retired'),
+  );
   const body = g.sectorSize - start;
   if (active.length === 0) {
-    planned += orphans.length * body;
+    planned += orphans.length * (g.sectorSize - headers);
     report();
-    await read(orphans.map((s) => ({ offset: s * g.sectorSize + start, length: body })));
+    await read(orphans.map((s) => ({ offset: s * g.sectorSize + headers, length: g.sectorSize - headers })));
     onProgress?.(1);
     return { image, unverifiedErased };
   }
   const head = active.reduce((a, b) => (b.seq > a.seq ? b : a));
-  const whole = [...active.filter((s) => s !== head).map((s) => s.index), ...orphans];
-  planned += whole.length * body + Math.ceil(body / 2);
+  const whole = [...active.filter((s) => s !== head).map((s) => ({ offset: s.index * g.sectorSize + start, length: body })), ...orphans.map((s) => ({ offset: s * g.sectorSize + headers, length: g.sectorSize - headers }))];
+  planned += whole.reduce((n, r) => n + r.length, 0) + Math.ceil(body / 2);
   report();
 
   // Closed sectors end within one frame of their end: read them (and orphans) whole, with the head's first window.
   const headBase = head.index * g.sectorSize;
   let frontier = headBase + start + Math.min(HEAD_WINDOW, body);
-  await read([...whole.map((s) => ({ offset: s * g.sectorSize + start, length: body })), { offset: headBase + start, length: frontier - headBase - start }]);
+  await read([...whole, { offset: headBase + start, length: frontier - headBase - start }]);
   const headEnd = headBase + dataEnd(g.sectorSize, g.programUnit);
   while (frontier < headEnd && !tailFound(image, headBase + start, frontier, headEnd, g.programUnit)) {
     const length = Math.min(HEAD_WINDOW, headEnd - frontier);
