@@ -10,6 +10,7 @@ import {
   readHeaderCopy,
   readRetireSlot,
   retireSlotOffset,
+  retiredBySlots,
 } from './sector-header.js';
 
 /**
@@ -88,7 +89,7 @@ export function scanImage(image: Uint8Array, geometry: FlashGeometry): ImageScan
       damagedUnits: 0,
       // The end mark alone retires only a sector whose headers are gone (an erase torn after it
       // cleared them); beside a readable header it is a retire torn by a cut: the sector stays.
-      retired: retire[0] === 'retired' || retire[1] === 'retired',
+      retired: retiredBySlots([retire[0]!, retire[1]!], retire[2]!),
       retireSlotsErased: [retire[0] === 'erased', retire[1] === 'erased', retire[2] === 'erased'],
       tornTail: false,
       tailUnits: 0,

@@ -1,6 +1,6 @@
 import type { FlashDevice } from '../drivers/flash/flash-device.js';
 import { frameBytes, FRAME_HEADER_BYTES, isErased, readFrame } from './frame.js';
-import { dataEnd, dataStart, headerSlotBytes, readHeaderCopy, readRetireSlot, retireSlotOffset } from './sector-header.js';
+import { dataEnd, dataStart, headerSlotBytes, readHeaderCopy, readRetireSlot, retiredBySlots, retireSlotOffset } from './sector-header.js';
 
 /**
  * What the mount reads, on a device where every byte costs wire time (an EEPROM behind Firmata:
@@ -71,9 +71,13 @@ export async function readForMount(device: FlashDevice, onProgress?: (fraction: 
   // Then the retire slots of the sectors with a header: retired ones are not part of the log.
   planned += withHeader.length * (start - headers);
   await read(withHeader.map((s) => ({ offset: s.index * g.sectorSize + headers, length: start - headers })));
-  const active = withHeader.filter(({ index }) =>
-    [0, 1].every((n) => readRetireSlot(image, index * g.sectorSize + retireSlotOffset(g.programUnit, n, g.sectorSize), g.programUnit) !== 'retired'),
-  );
+  const slotRead = (index: number, n: number) => readRetireSlot(image, index * g.sectorSize + retireSlotOffset(g.programUnit, n, g.sectorSize), g.programUnit);
+  // A start mark counts only beside an end mark (retiredBySlots): read the end slot where one shows.
+  const endSlot = dataEnd(g.sectorSize, g.programUnit);
+  const marked = withHeader.filter(({ index }) => slotRead(index, 0) === 'retired' || slotRead(index, 1) === 'retired');
+  planned += marked.length * slot;
+  await read(marked.map(({ index }) => ({ offset: index * g.sectorSize + endSlot, length: slot })));
+  const active = withHeader.filter(({ index }) => !retiredBySlots([slotRead(index, 0), slotRead(index, 1)], slotRead(index, 2)));
   const body = g.sectorSize - start;
   if (active.length === 0) {
     planned += orphans.length * (g.sectorSize - headers);
@@ -91,7 +95,7 @@ export async function readForMount(device: FlashDevice, onProgress?: (fraction: 
   const headBase = head.index * g.sectorSize;
   let frontier = headBase + start + Math.min(HEAD_WINDOW, body);
   await read([...whole, { offset: headBase + start, length: frontier - headBase - start }]);
-  const headEnd = headBase + dataEnd(g.sectorSize, g.programUnit);
+  const headEnd = headBase + endSlot;
   while (frontier < headEnd && !tailFound(image, headBase + start, frontier, headEnd, g.programUnit)) {
     const length = Math.min(HEAD_WINDOW, headEnd - frontier);
     await read([{ offset: frontier, length }]);

@@ -97,3 +97,14 @@ function popcount(b: number): number {
   for (let x = b; x; x &= x - 1) n++;
   return n;
 }
+
+/**
+ * Retired beside a readable header: a start slot reads retired and the end mark is not erased. GC
+ * programs both before it syncs and erases, so one damaged program unit (a start slot filled with
+ * zeros) never retires a sector in the log; a retire torn after only one of them landed leaves the
+ * sector in the log, where its copies are duplicates (FORMAT.md). An end mark spoiled by an earlier
+ * torn retire still counts, since GC cannot program it twice.
+ */
+export function retiredBySlots(start: readonly [RetireSlotRead, RetireSlotRead], end: RetireSlotRead): boolean {
+  return (start[0] === 'retired' || start[1] === 'retired') && end !== 'erased';
+}

@@ -6,7 +6,7 @@ import { openJournal } from '../../firmware/journal/open-journal.js';
 import type { ScannedFrame } from '../../firmware/journal/log-scan.js';
 import { decodeRecord, type JournalRecord } from '../../firmware/journal/record-codec.js';
 import { replayImage } from '../../firmware/journal/replay.js';
-import { dataStart } from '../../firmware/journal/sector-header.js';
+import { dataEnd, dataStart, headerSlotBytes } from '../../firmware/journal/sector-header.js';
 import { applyCall, canonical, emptyModel } from './journal-model.js';
 import { generatedDay, resolveStep } from './journal-workload.js';
 
@@ -126,6 +126,24 @@ function* mutations(options: RotOptions, image: Uint8Array): Generator<Mutation>
       if (n++ % stride !== 0) continue;
       const at = base + (bit >> 3);
       yield { name: `header bit ${bit} of sector ${base / sectorSize}`, at, length: 1, apply: (img) => void (img[at]! ^= 1 << (bit & 7)) };
+    }
+  }
+  // Every metadata slot (two header copies, two start retire slots, the end retire mark) of every
+  // sector as one damaged program unit: zeros look exactly like a retire mark.
+  const slot = headerSlotBytes(programUnit);
+  const endSlot = dataEnd(sectorSize, programUnit);
+  for (let base = 0; base < size; base += sectorSize) {
+    for (const offset of [0, slot, 2 * slot, 3 * slot, endSlot]) {
+      for (const content of ['zeros', 'erased', 'random'] as const) {
+        const at = base + offset;
+        const bytes = content === 'random' ? random.bytes(slot) : new Uint8Array(slot).fill(content === 'zeros' ? 0 : 0xff);
+        yield { name: `slot at ${at} ${content}`, at, length: slot, apply: (img) => img.set(bytes, at) };
+      }
+    }
+    for (let bit = 0; bit < slot * 8; bit++) {
+      if (n++ % stride !== 0) continue;
+      const at = base + endSlot + (bit >> 3);
+      yield { name: `end-mark bit ${bit} of sector ${base / sectorSize}`, at, length: 1, apply: (img) => void (img[at]! ^= 1 << (bit & 7)) };
     }
   }
   const elsewhere = (): number => {
