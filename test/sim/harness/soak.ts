@@ -132,8 +132,8 @@ export async function soak(seed: number, transactions: number, options: Omit<Day
   while (totals.transactions < transactions) {
     const daySeed = (seed * 7919 + totals.days) >>> 0;
     const events = randomDay(daySeed, Math.min(sizes.int(20, 40), transactions - totals.transactions));
-    // Every third day on a small journal: it fills up, the terminal asks for settlement (请先结算).
-    await runAndTally(totals, events, { ...(totals.days % 3 === 2 ? { flashSectors: SMALL_JOURNAL_SECTORS } : {}), ...options, seed: daySeed });
+    // Every other day on a small journal: it fills up, the terminal asks for settlement (请先结算).
+    await runAndTally(totals, events, { ...(totals.days % 2 === 1 ? { flashSectors: SMALL_JOURNAL_SECTORS } : {}), ...options, seed: daySeed });
     onDay?.(totals);
   }
   return totals;
