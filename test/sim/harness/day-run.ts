@@ -81,6 +81,7 @@ export async function runDay(events: readonly DayEvent[], options: DayOptions): 
   /** The oracle reads the flash itself, never the terminal's view of it. */
   const observe = (): void => oracle.observe(images.read(term.flash.snapshot().image));
   const observeBoot = (): void => oracle.observeBoot(images.read(term.flash.snapshot().image), term.host.requestCount);
+  term.host.onRequest = (mti, stan) => oracle.observeRequest(mti, stan, images.read(term.flash.snapshot().image));
   const cashier = new Cashier(term, () => oracle.receipts());
   let cuts = 0;
   let transactions = 0;

@@ -51,9 +51,16 @@ export interface OracleVerdict {
   settlementMismatches: string[];
   /** Reversals given up (manual handling) that the host had answered 00, 12 or 25. */
   unnecessaryManual: string[];
-  /** Boots whose first request was not the reversal their flash image owed (R5). */
+  /**
+   * Requests that went out before a reversal the flash owed: after a boot, anything but the
+   * sign-in before the reversals its image owed (R5); at any other time, a transaction, settlement
+   * or batch upload sent while the image held a reversal still owed (a skipped reversal round).
+   */
   bootReversalsSkipped: string[];
 }
+
+/** Requests that must wait for every owed reversal (reversals go out first: cup-pos.md). */
+const AFTER_REVERSALS = new Set(['0100', '0200', '0220', '0500', '0320']);
 
 export function verdictFailed(v: OracleVerdict): boolean {
   return (
@@ -79,6 +86,7 @@ export class LedgerOracle {
   private readonly unknownRefunds = new Set<string>();
   /** Each boot: the host's request count at power-on and the reversals its flash image owed. */
   private readonly boots: { firstRequest: number; owed: string[] }[] = [];
+  private readonly skippedRounds: string[] = [];
 
   /**
    * `keysSurviveBoot: false` where the terminal's working keys die with it (a killed process keeps
@@ -94,6 +102,16 @@ export class LedgerOracle {
       .filter((tx) => tx.status === 'reversal-pending' || (tx.status === 'pending' && tx.reversible))
       .map((tx) => keyOf(tx.batchNo, tx.stan));
     this.boots.push({ firstRequest, owed });
+  }
+
+  /**
+   * A request leaving the terminal, with the flash image as it stood then: a transaction or a
+   * settlement must not leave while another transaction still owes its reversal.
+   */
+  observeRequest(mti: string, stan: string | undefined, transactions: readonly JournalTransaction[]): void {
+    if (!AFTER_REVERSALS.has(mti)) return;
+    const owed = transactions.filter((tx) => tx.status === 'reversal-pending' && String(tx.stan).padStart(6, '0') !== stan);
+    for (const tx of owed) this.skippedRounds.push(`${mti} ${stan ?? '?'} went out while ${keyOf(tx.batchNo, tx.stan)} owed its reversal`);
   }
 
   /** What one flash image holds (see JournalImageReader). */
@@ -174,7 +192,7 @@ export class LedgerOracle {
       approvalsWithoutReceipt,
       settlementMismatches: this.settlementMismatches(host.sent),
       unnecessaryManual,
-      bootReversalsSkipped: this.bootReversalsSkipped(host.sent),
+      bootReversalsSkipped: [...this.bootReversalsSkipped(host.sent), ...this.skippedRounds],
     };
   }
 

@@ -134,8 +134,12 @@ export class SimHost implements HostLink {
     return this.sent.length;
   }
 
+  /** Told of every request as it leaves the terminal (the oracle reads the flash then). */
+  onRequest: ((mti: string, stan: string | undefined) => void) | undefined;
+
   async exchange(request: IsoMessage, options?: { timeoutMs?: number }): Promise<HostExchangeResult> {
     const index = this.sent.length;
+    this.onRequest?.(request.mti, getString(request, 11));
     const wire = this.framer.pack(request);
     const received = new FrameDeframer().push(wire)[0]!;
     const answer = request.mti === '0400' ? this.reversalAnswers.shift() : undefined;
