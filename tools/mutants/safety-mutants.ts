@@ -96,7 +96,8 @@ export const SAFETY_MUTANTS: SafetyMutant[] = [
   {
     id: 'settlement-skips-reversal-round',
     what: 'settlement skips the reversal round',
-    harness: 'soak',
+    // The trading day's network blip leaves a reversal owed when settlement starts.
+    harness: 'powerloss',
     edits: [
       {
         file: 'firmware/app/flows/settlement.ts',

@@ -41,8 +41,9 @@ export const MESSAGE_BOUNDARIES: readonly MessageBoundary[] = ['request-lost', '
 export const REVERSAL_ANSWERS = ['reversal-12', 'reversal-25', 'reversal-96', 'reversal-A0', 'reversal-05'] as const;
 export type ReversalAnswer = (typeof REVERSAL_ANSWERS)[number];
 /** Every fault the simulated host can put on a request. */
-export type SimFault = FaultKind | 'lost' | ReversalAnswer;
-export const SIM_FAULT_KINDS: readonly SimFault[] = [...FAULT_KINDS, 'lost', ...REVERSAL_ANSWERS];
+/** unreachable: the connection is refused, nothing leaves the terminal (not a try for a reversal). */
+export type SimFault = FaultKind | 'lost' | 'unreachable' | ReversalAnswer;
+export const SIM_FAULT_KINDS: readonly SimFault[] = [...FAULT_KINDS, 'lost', 'unreachable', ...REVERSAL_ANSWERS];
 const CLEARING_ANSWERS = new Set(['00', '12', '25']);
 
 /** One request as the terminal handed it to the link (STAN use is checked on these). */
@@ -139,6 +140,11 @@ export class SimHost implements HostLink {
 
   async exchange(request: IsoMessage, options?: { timeoutMs?: number }): Promise<HostExchangeResult> {
     const index = this.sent.length;
+    if (this.simFaults.get(index) === 'unreachable') {
+      this.simFaults.delete(index);
+      this.simFaultsApplied.push({ kind: 'unreachable', index });
+      throw new HostError('unreachable', false, 'scripted: connection refused');
+    }
     this.onRequest?.(request.mti, getString(request, 11));
     const wire = this.framer.pack(request);
     const received = new FrameDeframer().push(wire)[0]!;

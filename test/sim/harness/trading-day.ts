@@ -21,6 +21,8 @@ const DECLINING: { card: number; amountFen: number }[] = [
 export const VOIDED_SALE = 3_303;
 export const REFUNDED_SALE = 5_505;
 export const PREAUTH = 50_000;
+/** The sale caught in a network blip before settlement: no answer, then the link is down for its reversal. */
+export const BLIP_SALE = 7_707;
 
 function sale(n: number): CashierAction {
   return { do: 'sale', amountFen: 1_000 + n * 101, card: PAYING[n % PAYING.length]! };
@@ -44,6 +46,9 @@ export function tradingDay(extraSales = 0): DayEvent[] {
   for (let n = 25; n <= 27; n++) actions.push(sale(n));
   actions.push({ do: 'sale', ...DECLINING[4]! }, { do: 'reprint-last' }, { do: 'balance', card: 10 });
   for (let n = 28; n < 28 + extraSales; n++) actions.push(sale(n));
+  // A network blip: the sale's answer never comes and its reversal finds the link down (nothing
+  // sent, the round is blocked), so settlement's own reversal round must send it before the 0500.
+  const blip = actions.push({ do: 'sale', amountFen: BLIP_SALE, card: 4 }) - 1;
   actions.push({ do: 'settle' });
-  return actions.map((action) => ({ action }));
+  return actions.map((action, i) => (i === blip ? { action, faults: ['drop', 'unreachable'] } : { action }));
 }
