@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { CupTerminalSecurity } from './app/cup-terminal-security.js';
 import { JsonFileSettingsStore } from './app/settings-file.js';
 import { JsonFileLockoutStore } from './app/password-lockout.js';
+import { JsonFileDamageAckStore } from './app/journal-damage.js';
 import { defaultSettings, settingsProblems, type TerminalSettings } from './app/settings.js';
 import { TerminalShell } from './app/terminal-shell.js';
 import type { FlashDevice } from './drivers/flash/flash-device.js';
@@ -139,6 +140,9 @@ export async function startTerminal(config: BoardConfig, options: TerminalOption
       settingsStore,
       // Wrong-password counts survive a power cut beside the settings (written atomically).
       lockoutStore: new JsonFileLockoutStore(join(options.stateDir, 'lockouts.json')),
+      journalHealth: journal.health(),
+      // The supervisor's acknowledgement of that damage, so the same damage does not stop every boot.
+      damageAckStore: new JsonFileDamageAckStore(join(options.stateDir, 'journal-damage.json')),
       ...(options.randomBytes ? { randomBytes: options.randomBytes } : {}),
       onSettingsChanged: (next) => {
         if (host instanceof SwitchableHostLink) host.retarget(next.host);
