@@ -13,6 +13,7 @@ import { defaultSettings, settingsProblems, type TerminalSettings } from './app/
 import { TerminalShell } from './app/terminal-shell.js';
 import type { FlashDevice } from './drivers/flash/flash-device.js';
 import { openFlash } from './drivers/flash/flash-from-config.js';
+import { lockImage } from './drivers/flash/image-lock.js';
 import { openKeypad, type KeySource } from './drivers/keypad/keypad-from-config.js';
 import { openDisplay } from './drivers/lcd/display-from-config.js';
 import type { TextDisplay } from './drivers/lcd/text-display.js';
@@ -90,9 +91,20 @@ export async function startTerminal(config: BoardConfig, options: TerminalOption
   const settingsStore = new JsonFileSettingsStore(join(options.stateDir, 'settings.json'));
   const settings = await initialSettings(settingsStore, config, options.hostAddress);
 
-  const board = await loadBoard(config, clock);
+  // One process per journal image: taken before the board opens, released after the flash closes.
+  const imageLock = !options.flash && config.flash.kind === 'file' ? lockImage(config.flash.path) : undefined;
+  if (imageLock?.tookOverFrom !== undefined) {
+    logger.log('warn', 'journal.lock-taken-over', { lock: imageLock.lockPath, stalePid: imageLock.tookOverFrom });
+  }
+  let board: LoadedBoard;
+  try {
+    board = await loadBoard(config, clock);
+  } catch (error) {
+    imageLock?.release();
+    throw error;
+  }
   const localBus = config.board.kind === 'linux-gpio' || config.board.kind === 'raspi-io' || config.board.kind === 'linux-io';
-  const closers: (() => Promise<void> | void)[] = [() => board.close()];
+  const closers: (() => Promise<void> | void)[] = [() => board.close(), () => imageLock?.release()];
   try {
     const glass = options.display ?? openDisplay(config.lcd, config.board.kind, board.io, clock);
     const display = options.onScreen ? tapDisplay(glass, options.onScreen) : glass;
