@@ -9,7 +9,7 @@ import { CupTerminalSecurity } from './app/cup-terminal-security.js';
 import { JsonFileSettingsStore } from './app/settings-file.js';
 import { JsonFileLockoutStore } from './app/password-lockout.js';
 import { JsonFileDamageAckStore } from './app/journal-damage.js';
-import { defaultSettings, settingsProblems, type TerminalSettings } from './app/settings.js';
+import { defaultSettings, type TerminalSettings } from './app/settings.js';
 import { TerminalShell } from './app/terminal-shell.js';
 import type { FlashDevice } from './drivers/flash/flash-device.js';
 import { openFlash } from './drivers/flash/flash-from-config.js';
@@ -86,18 +86,22 @@ export async function startTerminal(config: BoardConfig, options: TerminalOption
   const clock = options.clock ?? new SystemClock();
   const logger = options.logger ?? new JsonLineLogger((line) => process.stdout.write(`${line}\n`));
   await mkdir(options.stateDir, { recursive: true, mode: 0o700 });
-  const masterKey = options.masterKey ?? (await loadMasterKey(options.masterKeyFile ?? join(options.stateDir, 'master.key')));
-  const deviceKey = options.deviceKey ?? (await loadDeviceKey({ keyFile: join(options.stateDir, 'device.key') }));
-  const settingsStore = new JsonFileSettingsStore(join(options.stateDir, 'settings.json'));
-  const settings = await initialSettings(settingsStore, config, options.hostAddress);
-
-  // One process per journal image: taken before the board opens, released after the flash closes.
+  // One process per journal image, taken before anything in the state directory is read or written
+  // and released after the flash closes.
   const imageLock = !options.flash && config.flash.kind === 'file' ? lockImage(config.flash.path) : undefined;
   if (imageLock?.tookOverFrom !== undefined) {
     logger.log('warn', 'journal.lock-taken-over', { lock: imageLock.lockPath, stalePid: imageLock.tookOverFrom });
   }
+  const settingsStore = new JsonFileSettingsStore(join(options.stateDir, 'settings.json'));
+
   let board: LoadedBoard;
+  let masterKey: Uint8Array;
+  let deviceKey: Uint8Array;
+  let settings: TerminalSettings;
   try {
+    masterKey = options.masterKey ?? (await loadMasterKey(options.masterKeyFile ?? join(options.stateDir, 'master.key')));
+    deviceKey = options.deviceKey ?? (await loadDeviceKey({ keyFile: join(options.stateDir, 'device.key') }));
+    settings = await initialSettings(settingsStore, config, options.hostAddress);
     board = await loadBoard(config, clock);
   } catch (error) {
     imageLock?.release();
@@ -196,8 +200,8 @@ async function initialSettings(
   config: BoardConfig,
   hostAddress: { address: string; port: number } | undefined,
 ): Promise<TerminalSettings> {
-  const stored = await store.load();
-  let settings = stored !== undefined && settingsProblems(stored).length === 0 ? stored : undefined;
+  // A damaged or unusable file throws (SettingsFileError): the boot stops with one line naming it.
+  let settings = await store.load();
   const wanted = hostAddress ?? (settings ? undefined : { address: config.host.address, port: config.host.port });
   if (!settings || wanted) {
     settings = { ...(settings ?? defaultSettings()), ...(wanted ? { host: wanted } : {}) };

@@ -5,7 +5,7 @@
  * different finding (new damage, or the old damage changed) asks for the supervisor again.
  */
 import { createHash } from 'node:crypto';
-import { readJsonFile, writeJsonFileAtomically } from './atomic-json-file.js';
+import { JsonFileError, readJsonFile, writeJsonFileAtomically } from './atomic-json-file.js';
 
 export interface JournalDamage {
   /** What mount could not explain, as it reported it (structure only, never record contents). */
@@ -48,8 +48,9 @@ export class JsonFileDamageAckStore implements DamageAckStore {
     let stored: unknown;
     try {
       stored = await readJsonFile(this.path);
-    } catch {
-      return undefined;
+    } catch (error) {
+      if (error instanceof JsonFileError) return undefined;
+      throw error;
     }
     const fingerprint = (stored as { acknowledged?: unknown } | undefined)?.acknowledged;
     return typeof fingerprint === 'string' ? fingerprint : undefined;

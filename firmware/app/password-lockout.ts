@@ -8,7 +8,7 @@
  * between costs the cashier one try, never the terminal its limit. Lock times are wall-clock
  * milliseconds (the monotonic clock restarts at every boot).
  */
-import { readJsonFile, writeJsonFileAtomically } from './atomic-json-file.js';
+import { JsonFileError, readJsonFile, writeJsonFileAtomically } from './atomic-json-file.js';
 
 export interface RoleLockout {
   /** Attempts counted since the last right password (or the last lock). */
@@ -66,8 +66,18 @@ export class MemoryLockoutStore implements LockoutStore {
 /** lockouts.json in the state directory, replaced atomically. */
 export class JsonFileLockoutStore implements LockoutStore {
   constructor(readonly path: string) {}
+  /**
+   * A damaged file counts as no counts, as before: refusing to boot over it would stop the terminal
+   * for a file that only slows a guesser down (the supervisor can still lock out by hand).
+   */
   async load(): Promise<PasswordLockouts | undefined> {
-    const stored = await readJsonFile(this.path);
+    let stored: unknown;
+    try {
+      stored = await readJsonFile(this.path);
+    } catch (error) {
+      if (error instanceof JsonFileError) return undefined;
+      throw error;
+    }
     return isLockouts(stored) ? stored : undefined;
   }
   async save(lockouts: PasswordLockouts): Promise<void> {

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readBoardConfig, type BoardConfig } from '../../firmware/hal/board-config.js';
 import { JsonLineLogger, type Logger } from '../../firmware/hal/log.js';
+import { FailSafeLogSink } from '../../firmware/hal/fail-safe-log-sink.js';
 import { RotatingLogFile } from '../../firmware/hal/rotating-log-file.js';
 import { startTerminal, type RunningTerminal } from '../../firmware/main.js';
-import { masterKeyFileModeProblem } from '../../firmware/security/master-key-loading.js';
 import { UsageError, type Command } from './command.js';
 import { SettlementProgressLogger } from './settlement-progress.js';
 
@@ -43,16 +43,16 @@ older file kept. SIGTERM or Ctrl-C finishes the current step, then closes the jo
     if (config.board.kind === 'virtual') throw new UsageError(`${values.board} is the virtual board; use pos sim for the simulated terminal`);
     const stateDir = values['state-dir'] ?? process.env.POS_STATE_DIR ?? '/var/lib/pos-terminal';
     const file = new RotatingLogFile(join(stateDir, 'terminal.log'), maxBytes);
+    // A full or read-only card drops log lines (counted, said once on stderr), never the terminal.
+    const fileSink = new FailSafeLogSink((line) => file.write(line), (message) => process.stderr.write(`pos run: ${message}\n`), file.path);
     const base: Logger = new JsonLineLogger((line) => {
-      file.write(line);
+      fileSink.line(line);
       if (!values.quiet) process.stdout.write(`${line}\n`);
     });
     const masterKeyFile = values['master-key'] ?? join(stateDir, 'master.key');
     if (!existsSync(masterKeyFile)) {
       throw new Error(`no terminal master key at ${masterKeyFile}: load the TMK from the key ceremony with pos keys load-tmk - --state-dir ${stateDir}, or give --master-key <file>`);
     }
-    const keyModeProblem = masterKeyFileModeProblem(masterKeyFile);
-    if (keyModeProblem) throw new Error(keyModeProblem);
     let terminal: RunningTerminal | undefined;
     const logger = new SettlementProgressLogger(base, () => terminal?.journal.view().transactions ?? [], (line) => process.stderr.write(`${line}\n`));
     terminal = await startTerminal(config, {

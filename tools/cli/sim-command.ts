@@ -7,6 +7,7 @@ import { lockImage } from '../../firmware/drivers/flash/image-lock.js';
 import { readBoardConfig, type BoardConfig } from '../../firmware/hal/board-config.js';
 import { SystemClock, VirtualClock } from '../../firmware/hal/clock.js';
 import { JsonLineLogger } from '../../firmware/hal/log.js';
+import { FailSafeLogSink } from '../../firmware/hal/fail-safe-log-sink.js';
 import { RotatingLogFile } from '../../firmware/hal/rotating-log-file.js';
 import { runInteractive } from '../sim-terminal/interactive.js';
 import { parseScript, parseScriptLine, ScriptError, type ScriptLine } from '../sim-terminal/script.js';
@@ -132,7 +133,7 @@ async function simulate({ varDir, config, hostLatencyMs, language, scriptName, s
   // Settlement progress goes to the console (script output, or the status line on a TTY).
   let sayProgress: (line: string) => void = () => undefined;
   const logger = new SettlementProgressLogger(
-    new JsonLineLogger((line) => logFile.write(line), 'debug'),
+    new JsonLineLogger(new FailSafeLogSink((line) => logFile.write(line), (message) => process.stderr.write(`pos sim: ${message}\n`), logFile.path).line, 'debug'),
     (): readonly JournalTransaction[] => sim.terminal.journal.view().transactions,
     (line) => sayProgress(line),
   );

@@ -1,5 +1,5 @@
 import { constants, write } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { crc32 } from './crc32.js';
 import { FlashRuleViolation, type FlashCounters, type FlashDevice, type FlashGeometry } from './flash-device.js';
@@ -172,14 +172,28 @@ function encodeHeader(g: FlashGeometry): Uint8Array {
   return header;
 }
 
+/**
+ * A new image is built under a temporary name, filled, synced and only then renamed to `path`: a
+ * full disk or a cut while filling it leaves no short image under the real name (one that every later
+ * start would refuse as truncated), only a temporary file that the next attempt replaces.
+ */
 async function createImage(path: string, geometry: FlashGeometry): Promise<void> {
-  const handle = await open(path, 'wx', 0o600);
+  const temporary = `${path}.new`;
   try {
-    await handle.write(encodeHeader(geometry), 0, IMAGE_HEADER_BYTES, 0);
-    await handle.write(new Uint8Array(geometry.size).fill(0xff), 0, geometry.size, IMAGE_HEADER_BYTES);
-    await handle.sync();
-  } finally {
-    await handle.close();
+    const handle = await open(temporary, 'w', 0o600);
+    try {
+      await writeAll(handle, encodeHeader(geometry), 0, path);
+      await writeAll(handle, new Uint8Array(geometry.size).fill(0xff), IMAGE_HEADER_BYTES, path);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temporary, path);
+  } catch (error) {
+    await unlink(temporary).catch(() => undefined);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (error instanceof FlashImageError) throw error;
+    throw new FlashImageError(`cannot create flash image ${path} (${code ?? String(error)}); nothing was left under that name`);
   }
   // The new directory entry must be durable too, or a cut could lose the whole image.
   const directory = await open(dirname(path), 'r');
@@ -187,6 +201,15 @@ async function createImage(path: string, geometry: FlashGeometry): Promise<void>
     await directory.sync();
   } finally {
     await directory.close();
+  }
+}
+
+/** A write may land short (a nearly full disk): write the rest, and fail if nothing more goes. */
+async function writeAll(handle: FileHandle, bytes: Uint8Array, position: number, path: string): Promise<void> {
+  for (let done = 0; done < bytes.length; ) {
+    const { bytesWritten } = await handle.write(bytes, done, bytes.length - done, position + done);
+    if (bytesWritten === 0) throw new FlashImageError(`cannot create flash image ${path}: short write at byte ${position + done}`);
+    done += bytesWritten;
   }
 }
 
