@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { open, readFile, stat } from 'node:fs/promises';
+import { link, open, readFile, stat, unlink } from 'node:fs/promises';
 
 /**
  * The device key that seals PANs at rest (AES-256: 32 bytes). It comes from configuration (64 hex
@@ -41,23 +41,36 @@ export async function loadDeviceKey(source: DeviceKeySource): Promise<Uint8Array
   return parseKeyHex((await readFile(file, 'ascii')).trim(), `device key file ${file}`);
 }
 
-/** A new random key in a new 0600 file; undefined when the file already exists. */
+/**
+ * A new random key in a new 0600 file; undefined when the file already exists. Written and synced
+ * under a temporary name, then linked to the real one (which fails if it exists): a full disk or a
+ * cut while writing never leaves an empty device.key that every later boot would refuse.
+ */
 async function createKeyFile(file: string): Promise<Uint8Array | undefined> {
-  let handle;
   try {
-    handle = await open(file, 'wx', 0o600);
+    await stat(file);
+    return undefined;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const temporary = `${file}.new`;
+  const key = randomBytes(32);
+  try {
+    const handle = await open(temporary, 'w', 0o600);
+    try {
+      await handle.writeFile(key.toString('hex') + '\n', 'ascii');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await link(temporary, file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return undefined;
     throw error;
-  }
-  try {
-    const key = randomBytes(32);
-    await handle.writeFile(key.toString('hex') + '\n', 'ascii');
-    await handle.sync();
-    return new Uint8Array(key);
   } finally {
-    await handle.close();
+    await unlink(temporary).catch(() => undefined);
   }
+  return new Uint8Array(key);
 }
 
 function parseKeyHex(hex: string, what: string): Uint8Array {

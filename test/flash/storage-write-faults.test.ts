@@ -13,6 +13,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { JsonFileSettingsStore } from '../../firmware/app/settings-file.js';
 import { defaultSettings } from '../../firmware/app/settings.js';
 import { FileImageFlash, IMAGE_HEADER_BYTES } from '../../firmware/drivers/flash/file-image.js';
+import { loadDeviceKey } from '../../firmware/security/device-key.js';
 
 /** budget: bytes the disk still takes; cutAtBudget: the power goes there instead (the write never returns). */
 const disk = vi.hoisted(() => ({ budget: Number.POSITIVE_INFINITY, readOnly: false, cutAtBudget: false }));
@@ -43,6 +44,15 @@ vi.mock('node:fs/promises', async (importOriginal) => {
             if (allowed <= 0) throw fsError('ENOSPC');
             disk.budget -= allowed;
             return target.write(buffer, offset, allowed, position);
+          };
+        }
+        if (property === 'writeFile') {
+          return async (data: string | Uint8Array, encoding?: BufferEncoding) => {
+            const bytes = typeof data === 'string' ? Buffer.from(data, encoding) : data;
+            const allowed = Math.min(bytes.length, disk.budget);
+            if (allowed > 0) await target.write(bytes, 0, allowed, 0);
+            disk.budget -= allowed;
+            if (allowed < bytes.length) throw fsError('ENOSPC');
           };
         }
         const value = Reflect.get(target, property, target) as unknown;
@@ -97,6 +107,20 @@ describe('a new journal image on a failing disk', () => {
     disk.readOnly = true;
     await expect(FileImageFlash.open({ path, ...geometry })).rejects.toThrow(`cannot create flash image ${path} (EROFS); nothing was left under that name`);
     expect(existsSync(path)).toBe(false);
+  });
+});
+
+describe('the device key made on first boot on a full disk', () => {
+  it('fails with ENOSPC and leaves no device.key (an empty one would be refused on every later boot)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pos-faults-'));
+    const keyFile = join(dir, 'device.key');
+    disk.budget = 10;
+    await expect(loadDeviceKey({ keyFile })).rejects.toMatchObject({ code: 'ENOSPC' });
+    expect(readdirSync(dir)).toEqual([]);
+    disk.budget = Number.POSITIVE_INFINITY;
+    const key = await loadDeviceKey({ keyFile });
+    expect(key).toHaveLength(32);
+    expect(await loadDeviceKey({ keyFile })).toEqual(key);
   });
 });
 
