@@ -101,7 +101,7 @@ export async function startTerminal(config: BoardConfig, options: TerminalOption
   try {
     masterKey = options.masterKey ?? (await loadMasterKey(options.masterKeyFile ?? join(options.stateDir, 'master.key')));
     deviceKey = options.deviceKey ?? (await loadDeviceKey({ keyFile: join(options.stateDir, 'device.key') }));
-    settings = await initialSettings(settingsStore, config, options.hostAddress);
+    settings = await initialSettings(settingsStore, config, options.hostAddress, logger);
     board = await loadBoard(config, clock);
   } catch (error) {
     imageLock?.release();
@@ -199,14 +199,24 @@ async function initialSettings(
   store: JsonFileSettingsStore,
   config: BoardConfig,
   hostAddress: { address: string; port: number } | undefined,
+  logger: Logger,
 ): Promise<TerminalSettings> {
   // A damaged or unusable file throws (SettingsFileError): the boot stops with one line naming it.
   let settings = await store.load();
   const wanted = hostAddress ?? (settings ? undefined : { address: config.host.address, port: config.host.port });
   if (!settings || wanted) {
+    const stored = settings;
     settings = { ...(settings ?? defaultSettings()), ...(wanted ? { host: wanted } : {}) };
     if (config.host.timeouts?.responseMs !== undefined) settings.hostTimeoutMs = config.host.timeouts.responseMs;
-    await store.save(settings);
+    // Written only when it changes: a boot on a full disk must not stop over settings it already has.
+    if (stored === undefined || JSON.stringify(stored) !== JSON.stringify(settings)) {
+      try {
+        await store.save(settings);
+      } catch (error) {
+        // The terminal still boots (owed reversals must go out); the settings hold for this run only.
+        logger.log('error', 'settings.save-failed', { file: store.path, error: String(error) });
+      }
+    }
   }
   return settings;
 }

@@ -4,11 +4,16 @@
  * reading the image alongside.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readlinkSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ImageLockedError, lockImage, lockPathOf } from '../../firmware/drivers/flash/image-lock.js';
+
+/** The PID a lock names (a symbolic link to the PID; a regular file on filesystems without links). */
+function holderOf(image: string): string {
+  return readlinkSync(lockPathOf(image));
+}
 
 /** A PID that was alive a moment ago and is not now. */
 function deadPid(): number {
@@ -20,7 +25,7 @@ describe('image lock', () => {
   it('a second lock names the holder; a released lock can be taken again', () => {
     const image = join(mkdtempSync(join(tmpdir(), 'pos-lock-')), 'journal.img');
     const first = lockImage(image);
-    expect(readFileSync(lockPathOf(image), 'ascii')).toBe(`${process.pid}\n`);
+    expect(holderOf(image)).toBe(String(process.pid));
     expect(() => lockImage(image, { pid: process.pid + 1 })).toThrow(ImageLockedError);
     expect(() => lockImage(image, { pid: process.pid + 1 })).toThrow(`is in use by process ${process.pid} (lock ${image}.lock)`);
     first.release();
@@ -30,13 +35,13 @@ describe('image lock', () => {
     second.release();
   });
 
-  it('a lock whose process is gone is taken over and says from whom', () => {
+  it('a lock whose process is gone is taken over and says from whom (a lock file from a filesystem without links, too)', () => {
     const image = join(mkdtempSync(join(tmpdir(), 'pos-lock-')), 'journal.img');
     const gone = deadPid();
     writeFileSync(lockPathOf(image), `${gone}\n`);
     const lock = lockImage(image);
     expect(lock.tookOverFrom).toBe(gone);
-    expect(readFileSync(lockPathOf(image), 'ascii')).toBe(`${process.pid}\n`);
+    expect(holderOf(image)).toBe(String(process.pid));
     lock.release();
   });
 
@@ -45,16 +50,17 @@ describe('image lock', () => {
     writeFileSync(lockPathOf(image), '');
     expect(() => lockImage(image)).toThrow(/being locked by another process/);
     const lock = lockImage(image, { now: () => Date.now() + 60_000 });
-    expect(readFileSync(lockPathOf(image), 'ascii')).toBe(`${process.pid}\n`);
+    expect(holderOf(image)).toBe(String(process.pid));
     lock.release();
   });
 
   it('release leaves a lock that is no longer its own alone', () => {
     const image = join(mkdtempSync(join(tmpdir(), 'pos-lock-')), 'journal.img');
     const lock = lockImage(image);
-    writeFileSync(lockPathOf(image), '424242\n');
+    unlinkSync(lockPathOf(image));
+    symlinkSync('424242', lockPathOf(image));
     lock.release();
-    expect(readFileSync(lockPathOf(image), 'ascii')).toBe('424242\n');
+    expect(holderOf(image)).toBe('424242');
   });
 });
 
@@ -85,7 +91,7 @@ describe('two pos sim processes on one journal image', () => {
     const first = pos(['sim', '--var', varDir], 'pipe');
     const firstDone = finished(first);
     await firstScreen(first);
-    expect(readFileSync(lockPathOf(image), 'ascii')).toBe(`${first.pid}\n`);
+    expect(holderOf(image)).toBe(String(first.pid));
 
     const second = await finished(pos(['sim', '--var', varDir]));
     expect(second.code).toBe(1);
@@ -107,7 +113,7 @@ describe('two pos sim processes on one journal image', () => {
     await firstScreen(killed);
     killed.kill('SIGKILL');
     await killedDone;
-    expect(readFileSync(lockPathOf(image), 'ascii')).toBe(`${killed.pid}\n`);
+    expect(holderOf(image)).toBe(String(killed.pid));
     const next = await finished(pos(['sim', '--var', varDir]));
     expect(next.code).toBe(0);
     const log = readFileSync(join(varDir, 'sim', 'terminal.log'), 'utf8');

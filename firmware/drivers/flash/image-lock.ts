@@ -1,15 +1,21 @@
 /**
  * One process per journal image (issue 10, item 4). Two terminals writing one image interleave
  * their sectors and reuse each other's STANs, and nothing on the flash can tell afterwards. Node 18
- * has no flock, so the lock is a file beside the image, `<image>.lock`, created with O_EXCL ('wx')
- * and holding the owner's PID. A lock whose PID is no longer alive is stale (the owner was killed,
- * or the board lost power) and is taken over; the caller logs that. The lock goes when its owner
- * releases it, and at process exit (the 'exit' event) should a release be missed.
+ * has no flock, so the lock is a name beside the image, `<image>.lock`, created exclusively (it
+ * fails if the name exists) and holding the owner's PID. A lock whose PID is no longer alive is
+ * stale (the owner was killed, or the board lost power) and is taken over; the caller logs that.
+ * The lock goes when its owner releases it, and at process exit (the 'exit' event) should a release
+ * be missed.
+ *
+ * The lock is a symbolic link whose target is the PID, as Emacs locks files: made in one atomic
+ * step with its content, and it needs no data block - a short link lives in the inode on ext4 and
+ * tmpfs - so a terminal still boots on a full disk and sends the reversals it owes. On a filesystem
+ * without symbolic links it is a regular file made with O_EXCL ('wx') and the PID written into it.
  *
  * Readers (pos journal inspect/verify, the simulator's batch probe) open the image read-only and
  * take no lock: they never write, so they may run beside the terminal.
  */
-import { closeSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, lstatSync, openSync, readFileSync, readlinkSync, renameSync, symlinkSync, unlinkSync, writeSync } from 'node:fs';
 
 export class ImageLockedError extends Error {
   constructor(
@@ -80,8 +86,17 @@ function processAlive(pid: number): boolean {
   }
 }
 
-/** O_EXCL create; false when a lock file is already there. */
+/** Makes the lock holding `pid`; false when a lock is already there. */
 function createLockFile(lockPath: string, pid: number): boolean {
+  try {
+    symlinkSync(String(pid), lockPath);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw error;
+  }
+  // No symbolic links here (a FAT card): an O_EXCL file, the PID written just after.
   let fd: number;
   try {
     fd = openSync(lockPath, 'wx', 0o644);
@@ -91,6 +106,9 @@ function createLockFile(lockPath: string, pid: number): boolean {
   }
   try {
     writeSync(fd, `${pid}\n`);
+  } catch (error) {
+    unlinkSync(lockPath);
+    throw error;
   } finally {
     closeSync(fd);
   }
@@ -103,8 +121,9 @@ function readHolder(lockPath: string): Holder {
   let text: string;
   let mtimeMs: number;
   try {
-    mtimeMs = statSync(lockPath).mtimeMs;
-    text = readFileSync(lockPath, 'ascii');
+    const stats = lstatSync(lockPath);
+    mtimeMs = stats.mtimeMs;
+    text = stats.isSymbolicLink() ? readlinkSync(lockPath) : readFileSync(lockPath, 'ascii');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'gone' };
     throw error;
