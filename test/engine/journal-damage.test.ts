@@ -4,8 +4,11 @@
  * starts until the supervisor acknowledges; owed reversals still go out. The damage is a flipped bit
  * in a sector header copy of the simulated NOR (format v2 keeps two copies: FORMAT.md, "Bit rot").
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { damageFingerprint } from '../../firmware/app/journal-damage.js';
+import { damageFingerprint, JsonFileDamageAckStore } from '../../firmware/app/journal-damage.js';
 import { dataStart, headerSlotBytes } from '../../firmware/journal/sector-header.js';
 import { RecordingDisplay } from './doubles/devices.js';
 import { TerminalRig } from './doubles/terminal-rig.js';
@@ -134,5 +137,23 @@ describe('journal damage at boot', () => {
     await zh.reboot();
     await zh.toIdleOrDamage();
     expect(zh.display.text).toBe('银联POS\n流水存储异常\n请联系维护\n确认键 主管确认');
+  });
+});
+
+describe('journal-damage.json', () => {
+  it('keeps the acknowledged fingerprint; a missing or damaged file is no acknowledgement (the screen comes back)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pos-damage-'));
+    const store = new JsonFileDamageAckStore(join(dir, 'journal-damage.json'));
+    expect(await store.load()).toBeUndefined();
+    const fingerprint = damageFingerprint(['sector 3: header copy B is damaged (the other copy holds)']);
+    await store.save(fingerprint);
+    expect(await new JsonFileDamageAckStore(join(dir, 'journal-damage.json')).load()).toBe(fingerprint);
+    writeFileSync(join(dir, 'journal-damage.json'), '{"acknowledged": "');
+    expect(await store.load()).toBeUndefined();
+  });
+
+  it('the fingerprint does not depend on the order mount reports findings in', () => {
+    expect(damageFingerprint(['a', 'b'])).toBe(damageFingerprint(['b', 'a']));
+    expect(damageFingerprint(['a', 'b'])).not.toBe(damageFingerprint(['a', 'c']));
   });
 });

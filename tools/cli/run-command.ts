@@ -23,7 +23,10 @@ of a Firmata board (e.g. /dev/ttyACM0). State (settings.json, device.key, termin
 --state-dir (default $POS_STATE_DIR or /var/lib/pos-terminal); the terminal master key is read from
 --master-key (default <state-dir>/master.key). Logs: one JSON line per event on stdout (unless
 --quiet) and in <state-dir>/terminal.log, capped at --log-max-bytes (default 1048576) with one
-older file kept. SIGTERM or Ctrl-C finishes the current step, then closes the journal and the board.`,
+older file kept (a full or read-only disk drops log lines, counted and warned once on stderr; the
+terminal goes on). A journal in an image file is locked (<image>.lock) while it runs: a second pos run
+or pos sim on it stops, naming this PID. A damaged settings.json or a master key file others can read
+stops the boot with one line. SIGTERM or Ctrl-C finishes the current step, then closes the journal and the board.`,
   async run(argv) {
     const { values } = parseArgs({
       args: argv,

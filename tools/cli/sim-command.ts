@@ -36,6 +36,8 @@ The issuer's ledger and the acquirer's state persist in <var>/sim/host.sqlite (p
   --lang zh|en   screen language (zh draws on a console stand-in for the ST7920; default: the board config)
   --var <dir>    state: <dir>/sim (settings, keys, log), <dir>/receipts (PNG per receipt); default var
   --fresh        start from an empty journal and default settings
+                 (pos sim holds <var>/sim/journal.img.lock while it runs: a second pos sim on the
+                 same --var stops with one line naming the PID that holds it)
   --board        a board config with board.kind "virtual" (default board-configs/sim.json)`,
   async run(argv) {
     const { values } = parseArgs({
