@@ -5,7 +5,7 @@
  * different finding (new damage, or the old damage changed) asks for the supervisor again.
  */
 import { createHash } from 'node:crypto';
-import { JsonFileError, readJsonFile, writeJsonFileAtomically } from './atomic-json-file.js';
+import { readJsonFileOrNone, writeJsonFileAtomically } from './atomic-json-file.js';
 
 export interface JournalDamage {
   /** What mount could not explain, as it reported it (structure only, never record contents). */
@@ -45,13 +45,7 @@ export class MemoryDamageAckStore implements DamageAckStore {
 export class JsonFileDamageAckStore implements DamageAckStore {
   constructor(readonly path: string) {}
   async load(): Promise<string | undefined> {
-    let stored: unknown;
-    try {
-      stored = await readJsonFile(this.path);
-    } catch (error) {
-      if (error instanceof JsonFileError) return undefined;
-      throw error;
-    }
+    const stored = await readJsonFileOrNone(this.path);
     const fingerprint = (stored as { acknowledged?: unknown } | undefined)?.acknowledged;
     return typeof fingerprint === 'string' ? fingerprint : undefined;
   }

@@ -8,7 +8,7 @@
  * between costs the cashier one try, never the terminal its limit. Lock times are wall-clock
  * milliseconds (the monotonic clock restarts at every boot).
  */
-import { JsonFileError, readJsonFile, writeJsonFileAtomically } from './atomic-json-file.js';
+import { readJsonFileOrNone, writeJsonFileAtomically } from './atomic-json-file.js';
 
 export interface RoleLockout {
   /** Attempts counted since the last right password (or the last lock). */
@@ -71,13 +71,7 @@ export class JsonFileLockoutStore implements LockoutStore {
    * for a file that only slows a guesser down (the supervisor can still lock out by hand).
    */
   async load(): Promise<PasswordLockouts | undefined> {
-    let stored: unknown;
-    try {
-      stored = await readJsonFile(this.path);
-    } catch (error) {
-      if (error instanceof JsonFileError) return undefined;
-      throw error;
-    }
+    const stored = await readJsonFileOrNone(this.path);
     return isLockouts(stored) ? stored : undefined;
   }
   async save(lockouts: PasswordLockouts): Promise<void> {

@@ -263,23 +263,9 @@ export class TerminalShell {
       case 'paper-check':
         return { kind: 'paper-status', present: await this.paperPresent() };
       case 'save-lockouts':
-        try {
-          await this.lockoutStore.save(op.lockouts);
-          return { kind: 'lockouts-saved', ok: true };
-        } catch (error) {
-          if (isPowerLoss(error)) throw error;
-          this.o.logger.log('error', 'lockouts.save-failed', { error: String(error) });
-          return { kind: 'lockouts-saved', ok: false };
-        }
+        return { kind: 'lockouts-saved', ok: await this.saved(() => this.lockoutStore.save(op.lockouts), 'lockouts.save-failed') };
       case 'save-damage-ack':
-        try {
-          await this.damageAckStore.save(op.fingerprint);
-          return { kind: 'damage-ack-saved', ok: true };
-        } catch (error) {
-          if (isPowerLoss(error)) throw error;
-          this.o.logger.log('error', 'journal.damage-ack-save-failed', { error: String(error) });
-          return { kind: 'damage-ack-saved', ok: false };
-        }
+        return { kind: 'damage-ack-saved', ok: await this.saved(() => this.damageAckStore.save(op.fingerprint), 'journal.damage-ack-save-failed') };
       case 'install-keys':
         try {
           return { kind: 'keys-result', outcome: this.o.security.installKeys(op.field62, op.keyMode) };
@@ -295,14 +281,19 @@ export class TerminalShell {
         return { kind: 'password-hashed', hash: hashPassword(op.password, salt) };
       }
       case 'save-settings':
-        try {
-          await this.o.settingsStore.save(op.settings);
-          return { kind: 'settings-saved', ok: true };
-        } catch (error) {
-          if (isPowerLoss(error)) throw error;
-          this.o.logger.log('error', 'settings.save-failed', { error: String(error) });
-          return { kind: 'settings-saved', ok: false };
-        }
+        return { kind: 'settings-saved', ok: await this.saved(() => this.o.settingsStore.save(op.settings), 'settings.save-failed') };
+    }
+  }
+
+  /** A state-directory write: false (and logged) when the disk refused it; a power loss halts. */
+  private async saved(save: () => Promise<void>, failEvent: string): Promise<boolean> {
+    try {
+      await save();
+      return true;
+    } catch (error) {
+      if (isPowerLoss(error)) throw error;
+      this.o.logger.log('error', failEvent, { error: String(error) });
+      return false;
     }
   }
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { link, open, readFile, stat, unlink } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { writeFileDurably } from '../hal/durable-file.js';
 
 /**
  * The device key that seals PANs at rest (AES-256: 32 bytes). It comes from configuration (64 hex
@@ -42,9 +43,9 @@ export async function loadDeviceKey(source: DeviceKeySource): Promise<Uint8Array
 }
 
 /**
- * A new random key in a new 0600 file; undefined when the file already exists. Written and synced
- * under a temporary name, then linked to the real one (which fails if it exists): a full disk or a
- * cut while writing never leaves an empty device.key that every later boot would refuse.
+ * A new random key in a new 0600 file; undefined when the file already exists. Made whole under a
+ * temporary name and linked to the real one (hal/durable-file.ts, exclusive): a full disk or a cut
+ * while writing never leaves an empty device.key that every later boot would refuse.
  */
 async function createKeyFile(file: string): Promise<Uint8Array | undefined> {
   try {
@@ -53,24 +54,9 @@ async function createKeyFile(file: string): Promise<Uint8Array | undefined> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  const temporary = `${file}.new`;
   const key = randomBytes(32);
-  try {
-    const handle = await open(temporary, 'w', 0o600);
-    try {
-      await handle.writeFile(key.toString('hex') + '\n', 'ascii');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await link(temporary, file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return undefined;
-    throw error;
-  } finally {
-    await unlink(temporary).catch(() => undefined);
-  }
-  return new Uint8Array(key);
+  const created = await writeFileDurably(file, Buffer.from(key.toString('hex') + '\n', 'ascii'), { exclusive: true });
+  return created ? new Uint8Array(key) : undefined;
 }
 
 function parseKeyHex(hex: string, what: string): Uint8Array {

@@ -1,6 +1,6 @@
 import { constants, write } from 'node:fs';
-import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { open, type FileHandle } from 'node:fs/promises';
+import { writeFileDurably } from '../../hal/durable-file.js';
 import { crc32 } from './crc32.js';
 import { FlashRuleViolation, type FlashCounters, type FlashDevice, type FlashGeometry } from './flash-device.js';
 import { checkGeometry, checkProgramRange, checkReadRange, checkSector, sectorCount } from './geometry.js';
@@ -173,43 +173,18 @@ function encodeHeader(g: FlashGeometry): Uint8Array {
 }
 
 /**
- * A new image is built under a temporary name, filled, synced and only then renamed to `path`: a
- * full disk or a cut while filling it leaves no short image under the real name (one that every later
- * start would refuse as truncated), only a temporary file that the next attempt replaces.
+ * A new image is built whole under a temporary name and only then given its own (hal/durable-file.ts):
+ * a full disk or a cut while filling it leaves no short image under the real name (one that every
+ * later start would refuse as truncated).
  */
 async function createImage(path: string, geometry: FlashGeometry): Promise<void> {
-  const temporary = `${path}.new`;
+  const file = new Uint8Array(IMAGE_HEADER_BYTES + geometry.size).fill(0xff);
+  file.set(encodeHeader(geometry), 0);
   try {
-    const handle = await open(temporary, 'w', 0o600);
-    try {
-      await writeAll(handle, encodeHeader(geometry), 0, path);
-      await writeAll(handle, new Uint8Array(geometry.size).fill(0xff), IMAGE_HEADER_BYTES, path);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temporary, path);
+    await writeFileDurably(path, file);
   } catch (error) {
-    await unlink(temporary).catch(() => undefined);
     const code = (error as NodeJS.ErrnoException).code;
-    if (error instanceof FlashImageError) throw error;
     throw new FlashImageError(`cannot create flash image ${path} (${code ?? String(error)}); nothing was left under that name`);
-  }
-  // The new directory entry must be durable too, or a cut could lose the whole image.
-  const directory = await open(dirname(path), 'r');
-  try {
-    await directory.sync();
-  } finally {
-    await directory.close();
-  }
-}
-
-/** A write may land short (a nearly full disk): write the rest, and fail if nothing more goes. */
-async function writeAll(handle: FileHandle, bytes: Uint8Array, position: number, path: string): Promise<void> {
-  for (let done = 0; done < bytes.length; ) {
-    const { bytesWritten } = await handle.write(bytes, done, bytes.length - done, position + done);
-    if (bytesWritten === 0) throw new FlashImageError(`cannot create flash image ${path}: short write at byte ${position + done}`);
-    done += bytesWritten;
   }
 }
 
