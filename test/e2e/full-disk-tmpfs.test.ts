@@ -2,8 +2,8 @@
  * The state directory on a real, small filesystem that fills up (issue 10, item 5): a 200 KiB tmpfs
  * mounted for this file (sessions run as root; where mounting is not permitted the suite is skipped
  * and its name says why). The whole terminal (startTerminal, as pos run builds it, with the journal in
- * a file image and the log through the fail-safe sink) boots on a full disk and sends the reversal it
- * owes; then the disk goes read-only and the log still cannot stop it.
+ * a file image and the log through the fail-safe sink) boots on a full disk, signs in and sends the
+ * reversal it owes; then the disk goes read-only and the log still cannot stop it.
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
@@ -56,7 +56,7 @@ const name = mountProblem === undefined
   : `skipped: the terminal on a full tmpfs needs mount -t tmpfs, which is not permitted here (${mountProblem})`;
 
 describe.skipIf(mountProblem !== undefined)(name, () => {
-  it('boots with the disk full, sends the owed reversal, counts the log lines it could not write and warns once', async () => {
+  it('boots with the disk full, signs in, sends the owed reversal, counts the log lines it could not write and warns once', async () => {
     const host = await startHostSimulator({ port: 0 });
     const config = readBoardConfig('board-configs/sim.json');
     const image = join(mountPoint, 'journal.img');
@@ -68,7 +68,6 @@ describe.skipIf(mountProblem !== undefined)(name, () => {
       stateDir: mountPoint,
       logger: new JsonLineLogger(sink.line),
       masterKey: Uint8Array.from(Buffer.from(TEST_TERMINAL_MASTER_KEY_HEX, 'hex')),
-      // The terminal's battery-backed key memory: the boot round can MAC its 0400 without a sign-in.
       workingKeys: new WorkingKeys('tdes'),
       hostAddress: { address: '127.0.0.1', port: host.port },
     };
@@ -108,8 +107,15 @@ describe.skipIf(mountProblem !== undefined)(name, () => {
 
       fillDisk(logFile.path);
       const failuresBefore = sink.failures;
+      // A restarted pos run has no working keys: the boot round cannot sign its 0400, so the reversal
+      // goes out at sign-in - whose attempt count must be made durable on the full disk.
+      options.workingKeys = new WorkingKeys('tdes');
       const second = await start();
+      await vi.waitFor(() => expect(second.shell.screen.join('\n')).toContain('SIGN IN: ENTER'), { timeout: 15_000 });
+      expect(second.journal.view().transactions[0]?.status).not.toBe('reversed');
+      await press(second, 'ENTER', '0', '1', 'ENTER', '0', '0', '0', '0', 'ENTER');
       await vi.waitFor(() => expect(second.journal.view().transactions[0]?.status).toBe('reversed'), { timeout: 15_000 });
+      expect(second.shell.operator).toBe('01');
       expect(sink.failures).toBeGreaterThan(failuresBefore);
       expect(warnings).toEqual([`${logFile.path}: write failed (ENOSPC); the terminal goes on trading, log lines are dropped and counted until writing works again`]);
       await second.stop({ waitIdleMs: 5000 });

@@ -5,18 +5,23 @@
  * disk, and the next one fails with ENOSPC. Issue 10, item 5: a new journal image is never left short
  * under its real name; an atomic settings save leaves the old file and no temporary one.
  */
-import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import type * as FsPromises from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { JsonFileLockoutStore } from '../../firmware/app/password-lockout.js';
 import { JsonFileSettingsStore } from '../../firmware/app/settings-file.js';
 import { defaultSettings } from '../../firmware/app/settings.js';
 import { FileImageFlash, IMAGE_HEADER_BYTES } from '../../firmware/drivers/flash/file-image.js';
 import { loadDeviceKey } from '../../firmware/security/device-key.js';
 
-/** budget: bytes the disk still takes; cutAtBudget: the power goes there instead (the write never returns). */
-const disk = vi.hoisted(() => ({ budget: Number.POSITIVE_INFINITY, readOnly: false, cutAtBudget: false }));
+/**
+ * budget: bytes of new space the disk still gives (an overwrite inside a file's present size takes
+ * none, as on a real filesystem); cutAtBudget: the power goes there instead (the write never returns);
+ * tearAfter: the next write lands only this many bytes, then the power goes.
+ */
+const disk = vi.hoisted(() => ({ budget: Number.POSITIVE_INFINITY, readOnly: false, cutAtBudget: false, tearAfter: undefined as number | undefined }));
 
 function fsError(code: string): NodeJS.ErrnoException {
   return Object.assign(new Error(`${code}: injected`), { code });
@@ -35,14 +40,20 @@ vi.mock('node:fs/promises', async (importOriginal) => {
       get(target, property) {
         if (property === 'write') {
           return async (buffer: Uint8Array, offset: number, length: number, position: number) => {
-            const allowed = Math.min(length, disk.budget);
+            if (disk.tearAfter !== undefined) {
+              await target.write(buffer, offset, Math.min(length, disk.tearAfter), position);
+              disk.tearAfter = undefined;
+              return new Promise(() => undefined);
+            }
+            const inPlace = Math.max(0, Math.min(length, (await target.stat()).size - position));
+            const allowed = Math.min(length, inPlace + disk.budget);
             if (disk.cutAtBudget && allowed < length) {
               if (allowed > 0) await target.write(buffer, offset, allowed, position);
               disk.budget = 0;
               return new Promise(() => undefined);
             }
             if (allowed <= 0) throw fsError('ENOSPC');
-            disk.budget -= allowed;
+            disk.budget -= allowed - inPlace;
             return target.write(buffer, offset, allowed, position);
           };
         }
@@ -67,6 +78,7 @@ afterEach(() => {
   disk.budget = Number.POSITIVE_INFINITY;
   disk.readOnly = false;
   disk.cutAtBudget = false;
+  disk.tearAfter = undefined;
 });
 
 const geometry = { size: 65536, sectorSize: 4096, programUnit: 16 };
@@ -148,5 +160,39 @@ describe('settings saves on a failing disk', () => {
     disk.readOnly = true;
     await expect(store.save(second)).rejects.toMatchObject({ code: 'EROFS' });
     expect(await store.load()).toEqual(first);
+  });
+});
+
+describe('wrong-password counts on a failing disk (lockouts.json, two slots rewritten in place)', () => {
+  it('a count is still made durable on a full disk, so sign-in (and its reversal round) works there', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pos-faults-'));
+    const store = new JsonFileLockoutStore(join(dir, 'lockouts.json'));
+    await store.save({ '01': { failures: 1 } });
+    disk.budget = 0;
+    await store.save({ '01': { failures: 2 } });
+    await store.save({ '01': { failures: 3 } });
+    expect(await new JsonFileLockoutStore(join(dir, 'lockouts.json')).load()).toEqual({ '01': { failures: 3 } });
+    expect(readdirSync(dir)).toEqual(['lockouts.json']);
+  });
+
+  it('a write torn by a cut leaves the previous count (that write had not returned, so no password was checked)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pos-faults-'));
+    const store = new JsonFileLockoutStore(join(dir, 'lockouts.json'));
+    await store.save({ '01': { failures: 1 } });
+    await store.save({ '01': { failures: 2 } });
+    disk.tearAfter = 20;
+    void store.save({ '01': { failures: 3 } });
+    await vi.waitFor(() => expect(disk.tearAfter).toBeUndefined());
+    expect(await new JsonFileLockoutStore(join(dir, 'lockouts.json')).load()).toEqual({ '01': { failures: 2 } });
+  });
+
+  it('an older plain lockouts.json is read, and converted by the next save', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pos-faults-'));
+    writeFileSync(join(dir, 'lockouts.json'), '{"02": {"failures": 4}}\n');
+    const store = new JsonFileLockoutStore(join(dir, 'lockouts.json'));
+    expect(await store.load()).toEqual({ '02': { failures: 4 } });
+    await store.save({ '02': { failures: 5 } });
+    expect(statSync(join(dir, 'lockouts.json')).size).toBe(2 * 8192);
+    expect(await new JsonFileLockoutStore(join(dir, 'lockouts.json')).load()).toEqual({ '02': { failures: 5 } });
   });
 });
