@@ -13,7 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import { open, readFile, stat } from 'node:fs/promises';
-import { writeFileDurably } from '../hal/durable-file.js';
+import { writeAll, writeFileDurably } from '../hal/durable-file.js';
 
 interface Slot {
   seq: number;
@@ -67,11 +67,7 @@ export class TwoSlotFile {
     const slot = encodeSlot({ seq: newest.seq + 1, body }, this.slotBytes);
     const handle = await open(this.path, 'r+');
     try {
-      for (let done = 0; done < slot.length; ) {
-        const { bytesWritten } = await handle.write(slot, done, slot.length - done, index * this.slotBytes + done);
-        if (bytesWritten === 0) throw Object.assign(new Error(`${this.path}: short write`), { code: 'ENOSPC' });
-        done += bytesWritten;
-      }
+      await writeAll(handle, slot, index * this.slotBytes);
       await handle.sync();
     } finally {
       await handle.close();

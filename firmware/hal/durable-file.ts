@@ -40,7 +40,7 @@ export async function writeFileDurably(path: string, bytes: Uint8Array, options:
 }
 
 /** FileHandle.write may write less than asked: go on until all is written, or the disk says why not. */
-async function writeAll(handle: FileHandle, bytes: Uint8Array, position: number): Promise<void> {
+export async function writeAll(handle: FileHandle, bytes: Uint8Array, position: number): Promise<void> {
   for (let done = 0; done < bytes.length; ) {
     const { bytesWritten } = await handle.write(bytes, done, bytes.length - done, position + done);
     if (bytesWritten === 0) throw Object.assign(new Error(`short write: ${done} of ${bytes.length} bytes`), { code: 'ENOSPC' });
