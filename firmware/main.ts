@@ -8,10 +8,12 @@ import { join } from 'node:path';
 import { CupTerminalSecurity } from './app/cup-terminal-security.js';
 import { JsonFileSettingsStore } from './app/settings-file.js';
 import { JsonFileLockoutStore } from './app/password-lockout.js';
-import { defaultSettings, settingsProblems, type TerminalSettings } from './app/settings.js';
+import { JsonFileDamageAckStore } from './app/journal-damage.js';
+import { defaultSettings, type TerminalSettings } from './app/settings.js';
 import { TerminalShell } from './app/terminal-shell.js';
 import type { FlashDevice } from './drivers/flash/flash-device.js';
 import { openFlash } from './drivers/flash/flash-from-config.js';
+import { lockImage } from './drivers/flash/image-lock.js';
 import { openKeypad, type KeySource } from './drivers/keypad/keypad-from-config.js';
 import { openDisplay } from './drivers/lcd/display-from-config.js';
 import type { TextDisplay } from './drivers/lcd/text-display.js';
@@ -84,14 +86,29 @@ export async function startTerminal(config: BoardConfig, options: TerminalOption
   const clock = options.clock ?? new SystemClock();
   const logger = options.logger ?? new JsonLineLogger((line) => process.stdout.write(`${line}\n`));
   await mkdir(options.stateDir, { recursive: true, mode: 0o700 });
-  const masterKey = options.masterKey ?? (await loadMasterKey(options.masterKeyFile ?? join(options.stateDir, 'master.key')));
-  const deviceKey = options.deviceKey ?? (await loadDeviceKey({ keyFile: join(options.stateDir, 'device.key') }));
+  // One process per journal image, taken before anything in the state directory is read or written
+  // and released after the flash closes.
+  const imageLock = !options.flash && config.flash.kind === 'file' ? lockImage(config.flash.path) : undefined;
+  if (imageLock?.tookOverFrom !== undefined) {
+    logger.log('warn', 'journal.lock-taken-over', { lock: imageLock.lockPath, stalePid: imageLock.tookOverFrom });
+  }
   const settingsStore = new JsonFileSettingsStore(join(options.stateDir, 'settings.json'));
-  const settings = await initialSettings(settingsStore, config, options.hostAddress);
 
-  const board = await loadBoard(config, clock);
+  let board: LoadedBoard;
+  let masterKey: Uint8Array;
+  let deviceKey: Uint8Array;
+  let settings: TerminalSettings;
+  try {
+    masterKey = options.masterKey ?? (await loadMasterKey(options.masterKeyFile ?? join(options.stateDir, 'master.key')));
+    deviceKey = options.deviceKey ?? (await loadDeviceKey({ keyFile: join(options.stateDir, 'device.key') }));
+    settings = await initialSettings(settingsStore, config, options.hostAddress, logger);
+    board = await loadBoard(config, clock);
+  } catch (error) {
+    imageLock?.release();
+    throw error;
+  }
   const localBus = config.board.kind === 'linux-gpio' || config.board.kind === 'raspi-io' || config.board.kind === 'linux-io';
-  const closers: (() => Promise<void> | void)[] = [() => board.close()];
+  const closers: (() => Promise<void> | void)[] = [() => board.close(), () => imageLock?.release()];
   try {
     const glass = options.display ?? openDisplay(config.lcd, config.board.kind, board.io, clock);
     const display = options.onScreen ? tapDisplay(glass, options.onScreen) : glass;
@@ -139,6 +156,9 @@ export async function startTerminal(config: BoardConfig, options: TerminalOption
       settingsStore,
       // Wrong-password counts survive a power cut beside the settings (written atomically).
       lockoutStore: new JsonFileLockoutStore(join(options.stateDir, 'lockouts.json')),
+      journalHealth: journal.health(),
+      // The supervisor's acknowledgement of that damage, so the same damage does not stop every boot.
+      damageAckStore: new JsonFileDamageAckStore(join(options.stateDir, 'journal-damage.json')),
       ...(options.randomBytes ? { randomBytes: options.randomBytes } : {}),
       onSettingsChanged: (next) => {
         if (host instanceof SwitchableHostLink) host.retarget(next.host);
@@ -179,14 +199,24 @@ async function initialSettings(
   store: JsonFileSettingsStore,
   config: BoardConfig,
   hostAddress: { address: string; port: number } | undefined,
+  logger: Logger,
 ): Promise<TerminalSettings> {
-  const stored = await store.load();
-  let settings = stored !== undefined && settingsProblems(stored).length === 0 ? stored : undefined;
+  // A damaged or unusable file throws (SettingsFileError): the boot stops with one line naming it.
+  let settings = await store.load();
   const wanted = hostAddress ?? (settings ? undefined : { address: config.host.address, port: config.host.port });
   if (!settings || wanted) {
+    const stored = settings;
     settings = { ...(settings ?? defaultSettings()), ...(wanted ? { host: wanted } : {}) };
     if (config.host.timeouts?.responseMs !== undefined) settings.hostTimeoutMs = config.host.timeouts.responseMs;
-    await store.save(settings);
+    // Written only when it changes: a boot on a full disk must not stop over settings it already has.
+    if (stored === undefined || JSON.stringify(stored) !== JSON.stringify(settings)) {
+      try {
+        await store.save(settings);
+      } catch (error) {
+        // The terminal still boots (owed reversals must go out); the settings hold for this run only.
+        logger.log('error', 'settings.save-failed', { file: store.path, error: String(error) });
+      }
+    }
   }
   return settings;
 }

@@ -6,6 +6,7 @@ import type { SettlementReport } from '../drivers/printer/print-job.js';
 import type { JournalCapacity, JournalView } from '../journal/journal.js';
 import type { EngineTime, Notice } from './engine-io.js';
 import { screenTexts, type DisplayGeometry, type ScreenTexts } from './screens/screen-text.js';
+import type { JournalDamage } from './journal-damage.js';
 import type { PasswordLockouts } from './password-lockout.js';
 import type { TerminalSettings } from './settings.js';
 
@@ -22,6 +23,8 @@ export interface EngineContext {
   session: EngineSession;
   /** Password attempt counts, as last saved (password-lockout.ts). */
   lockouts: PasswordLockouts;
+  /** Journal damage found at mount; while not acknowledged, no new transaction starts. */
+  journalDamage?: JournalDamage;
   /**
    * Voucher nos. whose cardholder copy the cashier chose not to print at 撕下 (kept in memory):
    * 6-5 prints it later, unmarked, since it never printed before.

@@ -37,7 +37,9 @@ export type Operation =
   | { op: 'hash-password'; password: string }
   | { op: 'save-settings'; settings: TerminalSettings }
   /** Make the password attempt counts durable (they must survive a power cut). */
-  | { op: 'save-lockouts'; lockouts: PasswordLockouts };
+  | { op: 'save-lockouts'; lockouts: PasswordLockouts }
+  /** Make the supervisor's acknowledgement of journal damage durable (journal-damage.ts). */
+  | { op: 'save-damage-ack'; fingerprint: string };
 
 export type InputEvent =
   | { kind: 'key'; key: PosKey }
@@ -69,7 +71,8 @@ export type EngineEvent =
   | { kind: 'settings-saved'; ok: boolean }
   /** present undefined: the printer could not say (no answer, an error). */
   | { kind: 'paper-status'; present: boolean | undefined }
-  | { kind: 'lockouts-saved'; ok: boolean };
+  | { kind: 'lockouts-saved'; ok: boolean }
+  | { kind: 'damage-ack-saved'; ok: boolean };
 
 /** Fire-and-forget effects the shell performs at once, in order, before the operation. */
 export type Notice =

@@ -9,6 +9,7 @@ import type { EngineEvent, EngineStep, EngineTime, Notice, Operation } from './e
 import { terminalFlow } from './flows/terminal.js';
 import type { Flow } from './flows/primitives.js';
 import type { DisplayGeometry } from './screens/screen-text.js';
+import type { JournalDamage } from './journal-damage.js';
 import type { PasswordLockouts } from './password-lockout.js';
 import type { TerminalSettings } from './settings.js';
 
@@ -19,6 +20,8 @@ export interface EngineInit {
   journal: { view: JournalView; capacity: JournalCapacity };
   /** The password attempt counts as stored (none when omitted). */
   lockouts?: PasswordLockouts;
+  /** What the mount found damaged, when it found anything. */
+  journalDamage?: JournalDamage;
 }
 
 /** Which events answer which operation; anything else is ignored while it is outstanding. */
@@ -33,6 +36,7 @@ const ANSWERS: Record<Operation['op'], EngineEvent['kind'][]> = {
   'save-settings': ['settings-saved'],
   'paper-check': ['paper-status'],
   'save-lockouts': ['lockouts-saved'],
+  'save-damage-ack': ['damage-ack-saved'],
 };
 
 export class TransactionEngine {
@@ -50,6 +54,7 @@ export class TransactionEngine {
       journal: init.journal,
       session: {},
       lockouts: init.lockouts ?? {},
+      ...(init.journalDamage ? { journalDamage: { ...init.journalDamage } } : {}),
       skippedCopies: [],
       time: { ms: 0, wall: new Date(0) },
       notices: [],

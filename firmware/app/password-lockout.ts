@@ -8,7 +8,7 @@
  * between costs the cashier one try, never the terminal its limit. Lock times are wall-clock
  * milliseconds (the monotonic clock restarts at every boot).
  */
-import { readJsonFile, writeJsonFileAtomically } from './atomic-json-file.js';
+import { TwoSlotFile } from './two-slot-file.js';
 
 export interface RoleLockout {
   /** Attempts counted since the last right password (or the last lock). */
@@ -63,15 +63,30 @@ export class MemoryLockoutStore implements LockoutStore {
   }
 }
 
-/** lockouts.json in the state directory, replaced atomically. */
+/**
+ * lockouts.json in the state directory: two slots rewritten in place (two-slot-file.ts), so a
+ * wrong-password count is made durable even on a full disk, and sign-in - which sends the reversals
+ * owed after a restart - still works there. A damaged file counts as no counts, as before: refusing
+ * to boot over it would stop the terminal for a file that only slows a guesser down.
+ */
 export class JsonFileLockoutStore implements LockoutStore {
-  constructor(readonly path: string) {}
+  private readonly file: TwoSlotFile;
+  constructor(readonly path: string) {
+    this.file = new TwoSlotFile(path);
+  }
   async load(): Promise<PasswordLockouts | undefined> {
-    const stored = await readJsonFile(this.path);
+    const text = await this.file.read();
+    if (text === undefined) return undefined;
+    let stored: unknown;
+    try {
+      stored = JSON.parse(text);
+    } catch {
+      return undefined;
+    }
     return isLockouts(stored) ? stored : undefined;
   }
   async save(lockouts: PasswordLockouts): Promise<void> {
-    await writeJsonFileAtomically(this.path, lockouts);
+    await this.file.write(JSON.stringify(lockouts));
   }
 }
 

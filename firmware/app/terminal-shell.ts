@@ -13,10 +13,11 @@ import type { SwipeResult } from '../drivers/magstripe/card-read.js';
 import type { PrintOutcome, ReceiptPrinter } from '../drivers/printer/print-job.js';
 import { HostError, type HostLink } from '../host/host-link.js';
 import { getString } from '../iso8583/message.js';
-import { JournalFull, type Journal } from '../journal/journal.js';
+import { JournalFull, type Journal, type JournalHealth } from '../journal/journal.js';
 import { invokeJournal } from '../journal/journal-call.js';
 import { TransactionEngine } from './engine.js';
 import type { EngineEvent, EngineStep, EngineTime, HostOutcome, JournalCall, JournalOutcome, Notice, Operation } from './engine-io.js';
+import { damageFingerprint, MemoryDamageAckStore, type DamageAckStore, type JournalDamage } from './journal-damage.js';
 import { JournalMirror } from './journal-mirror.js';
 import { hashPassword } from './passwords.js';
 import { MemoryLockoutStore, type LockoutStore, type PasswordLockouts } from './password-lockout.js';
@@ -38,6 +39,13 @@ export interface TerminalShellOptions {
    * Memory when omitted: then they do not survive, which only a test or a demo may accept.
    */
   lockoutStore?: LockoutStore;
+  /** What the mount found damaged (FlashJournal.health()); none when omitted. */
+  journalHealth?: JournalHealth;
+  /**
+   * Where the supervisor's acknowledgement of that damage is kept (journal-damage.json in the state
+   * directory). Memory when omitted: the damage screen then returns on every boot.
+   */
+  damageAckStore?: DamageAckStore;
   /** Salt source for new password hashes; node:crypto by default, seeded in simulations. */
   randomBytes?: (length: number) => Uint8Array;
   /** Told when the cashier saved new settings (e.g. a new host address for the link). */
@@ -60,6 +68,18 @@ function isPowerLoss(error: unknown): boolean {
   return error instanceof Error && error.name === 'PowerCut';
 }
 
+/** The mount's findings with whether a supervisor already acknowledged this same damage. */
+async function damageAtBoot(health: JournalHealth | undefined, store: DamageAckStore): Promise<JournalDamage | undefined> {
+  if (!health || health.findings.length === 0) return undefined;
+  const fingerprint = damageFingerprint(health.findings);
+  return {
+    findings: [...health.findings],
+    countersAdvanced: { ...health.countersAdvanced },
+    fingerprint,
+    acknowledged: (await store.load()) === fingerprint,
+  };
+}
+
 export class TerminalShell {
   private readonly engine: TransactionEngine;
   private timer: TimerHandle | undefined;
@@ -70,20 +90,25 @@ export class TerminalShell {
   private lastScreen: string[] = [];
   private readonly mirror: JournalMirror;
   private readonly lockoutStore: LockoutStore;
+  private readonly damageAckStore: DamageAckStore;
 
   private constructor(
     private readonly o: TerminalShellOptions,
     settings: TerminalSettings,
     lockoutStore: LockoutStore,
     lockouts: PasswordLockouts,
+    damageAckStore: DamageAckStore,
+    journalDamage: JournalDamage | undefined,
   ) {
     this.mirror = new JournalMirror(o.journal);
     this.lockoutStore = lockoutStore;
+    this.damageAckStore = damageAckStore;
     this.engine = new TransactionEngine({
       settings,
       display: { cols: o.display.cols, rows: o.display.rows, chinese: o.display.chinese },
       journal: { view: this.mirror.view, capacity: o.journal.capacity() },
       lockouts,
+      ...(journalDamage ? { journalDamage } : {}),
     });
   }
 
@@ -98,7 +123,9 @@ export class TerminalShell {
     }
     const lockoutStore = options.lockoutStore ?? new MemoryLockoutStore();
     const lockouts = (await lockoutStore.load()) ?? {};
-    const shell = new TerminalShell(options, settings, lockoutStore, lockouts);
+    const damageAckStore = options.damageAckStore ?? new MemoryDamageAckStore();
+    const journalDamage = await damageAtBoot(options.journalHealth, damageAckStore);
+    const shell = new TerminalShell(options, settings, lockoutStore, lockouts, damageAckStore, journalDamage);
     shell.apply(shell.engine.start(shell.now()));
     return shell;
   }
@@ -236,14 +263,9 @@ export class TerminalShell {
       case 'paper-check':
         return { kind: 'paper-status', present: await this.paperPresent() };
       case 'save-lockouts':
-        try {
-          await this.lockoutStore.save(op.lockouts);
-          return { kind: 'lockouts-saved', ok: true };
-        } catch (error) {
-          if (isPowerLoss(error)) throw error;
-          this.o.logger.log('error', 'lockouts.save-failed', { error: String(error) });
-          return { kind: 'lockouts-saved', ok: false };
-        }
+        return { kind: 'lockouts-saved', ok: await this.saved(() => this.lockoutStore.save(op.lockouts), 'lockouts.save-failed') };
+      case 'save-damage-ack':
+        return { kind: 'damage-ack-saved', ok: await this.saved(() => this.damageAckStore.save(op.fingerprint), 'journal.damage-ack-save-failed') };
       case 'install-keys':
         try {
           return { kind: 'keys-result', outcome: this.o.security.installKeys(op.field62, op.keyMode) };
@@ -259,14 +281,19 @@ export class TerminalShell {
         return { kind: 'password-hashed', hash: hashPassword(op.password, salt) };
       }
       case 'save-settings':
-        try {
-          await this.o.settingsStore.save(op.settings);
-          return { kind: 'settings-saved', ok: true };
-        } catch (error) {
-          if (isPowerLoss(error)) throw error;
-          this.o.logger.log('error', 'settings.save-failed', { error: String(error) });
-          return { kind: 'settings-saved', ok: false };
-        }
+        return { kind: 'settings-saved', ok: await this.saved(() => this.o.settingsStore.save(op.settings), 'settings.save-failed') };
+    }
+  }
+
+  /** A state-directory write: false (and logged) when the disk refused it; a power loss halts. */
+  private async saved(save: () => Promise<void>, failEvent: string): Promise<boolean> {
+    try {
+      await save();
+      return true;
+    } catch (error) {
+      if (isPowerLoss(error)) throw error;
+      this.o.logger.log('error', failEvent, { error: String(error) });
+      return false;
     }
   }
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { open, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { writeFileDurably } from '../hal/durable-file.js';
 
 /**
  * The device key that seals PANs at rest (AES-256: 32 bytes). It comes from configuration (64 hex
@@ -41,23 +42,21 @@ export async function loadDeviceKey(source: DeviceKeySource): Promise<Uint8Array
   return parseKeyHex((await readFile(file, 'ascii')).trim(), `device key file ${file}`);
 }
 
-/** A new random key in a new 0600 file; undefined when the file already exists. */
+/**
+ * A new random key in a new 0600 file; undefined when the file already exists. Made whole under a
+ * temporary name and linked to the real one (hal/durable-file.ts, exclusive): a full disk or a cut
+ * while writing never leaves an empty device.key that every later boot would refuse.
+ */
 async function createKeyFile(file: string): Promise<Uint8Array | undefined> {
-  let handle;
   try {
-    handle = await open(file, 'wx', 0o600);
+    await stat(file);
+    return undefined;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return undefined;
-    throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  try {
-    const key = randomBytes(32);
-    await handle.writeFile(key.toString('hex') + '\n', 'ascii');
-    await handle.sync();
-    return new Uint8Array(key);
-  } finally {
-    await handle.close();
-  }
+  const key = randomBytes(32);
+  const created = await writeFileDurably(file, Buffer.from(key.toString('hex') + '\n', 'ascii'), { exclusive: true });
+  return created ? new Uint8Array(key) : undefined;
 }
 
 function parseKeyHex(hex: string, what: string): Uint8Array {

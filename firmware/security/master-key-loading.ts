@@ -5,7 +5,7 @@
  * thirds that collapse 3DES to single DES, the DES weak keys) - then written 0600 with an atomic
  * rename. Only the check value is ever shown, never the key.
  */
-import { chownSync, closeSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { chownSync, closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { checkValue } from './key-exchange.js';
 import { parseMasterKey } from './master-key.js';
@@ -86,14 +86,4 @@ function writePrivateFile(file: string, text: string, owner?: { uid: number; gid
   } finally {
     closeSync(dirFd);
   }
-}
-
-/**
- * `pos run`'s refusal: a master key file that group or others can read (or write) is a key that has
- * leaked to every account on the board. Returns the reason, or undefined when the mode is private.
- */
-export function masterKeyFileModeProblem(file: string): string | undefined {
-  const mode = statSync(file).mode & 0o777;
-  if ((mode & 0o077) === 0) return undefined;
-  return `master key file ${file} is mode ${mode.toString(8).padStart(4, "0")}: group or others can get at it; chmod 600 ${file} (and consider the key exposed: load a new one)`;
 }

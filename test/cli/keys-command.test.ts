@@ -3,7 +3,8 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { keyCheckValue, masterKeyFileModeProblem, storeMasterKey, weakKeyReason } from '../../firmware/security/master-key-loading.js';
+import { keyCheckValue, storeMasterKey, weakKeyReason } from '../../firmware/security/master-key-loading.js';
+import { masterKeyFileModeProblem } from '../../firmware/security/master-key.js';
 import { pos } from './pos-in-process.js';
 import { TEST_TERMINAL_MASTER_KEY_HEX } from '../../tools/host-sim/terminals.js';
 

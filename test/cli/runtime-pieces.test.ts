@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -45,7 +45,7 @@ describe('RotatingLogFile: size-capped log on the board', () => {
 });
 
 describe('JsonFileSettingsStore', () => {
-  it('saves atomically and loads back; no file and a damaged file load as none', async () => {
+  it('saves atomically and loads back; no file loads as none; a damaged file is refused, naming it (issue 10)', async () => {
     const path = join(tmp(), 'state', 'settings.json');
     const store = new JsonFileSettingsStore(path);
     expect(await store.load()).toBeUndefined();
@@ -54,7 +54,14 @@ describe('JsonFileSettingsStore', () => {
     expect(await store.load()).toEqual(settings);
     expect(statSync(path).mode & 0o077).toBe(0);
     writeFileSync(path, '{ torn');
-    expect(await store.load()).toBeUndefined();
+    await expect(store.load()).rejects.toThrow(new RegExp(`^settings file ${path}: not valid JSON .*does not replace it with defaults`));
+    writeFileSync(path, '[1, 2]');
+    await expect(store.load()).rejects.toThrow(`settings file ${path}: does not hold a settings object`);
+    writeFileSync(path, JSON.stringify({ ...settings, terminalId: 'ABC' }));
+    await expect(store.load()).rejects.toThrow(/has unusable values: .*terminal/i);
+    rmSync(path);
+    mkdirSync(path);
+    await expect(store.load()).rejects.toThrow(`settings file ${path}: cannot read it (EISDIR)`);
   });
 });
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,7 +10,18 @@ describe('master key file', () => {
 
   it('loads hex with whitespace and # comments', async () => {
     const path = join(dir, 'tmk.hex');
-    writeFileSync(path, '# terminal master key, test only\n1122 3344 5566 7788\n99 00 AA BB cc dd ee ff\n');
+    writeFileSync(path, '# terminal master key, test only\n1122 3344 5566 7788\n99 00 AA BB cc dd ee ff\n', { mode: 0o600 });
+    expect(hex(await loadMasterKey(path))).toBe('11223344556677889900AABBCCDDEEFF');
+  });
+
+  it('refuses a key file group or others can read, as device.key is refused (issue 10)', async () => {
+    const path = join(dir, 'loose.hex');
+    writeFileSync(path, '11223344556677889900AABBCCDDEEFF\n');
+    chmodSync(path, 0o644);
+    await expect(loadMasterKey(path)).rejects.toThrow(`master key file ${path} is mode 0644: group or others can get at it; chmod 600 ${path}`);
+    chmodSync(path, 0o640);
+    await expect(loadMasterKey(path)).rejects.toMatchObject({ kind: 'bad-key-file' });
+    chmodSync(path, 0o600);
     expect(hex(await loadMasterKey(path))).toBe('11223344556677889900AABBCCDDEEFF');
   });
 

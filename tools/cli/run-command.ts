@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readBoardConfig, type BoardConfig } from '../../firmware/hal/board-config.js';
 import { JsonLineLogger, type Logger } from '../../firmware/hal/log.js';
+import { FailSafeLogSink } from '../../firmware/hal/fail-safe-log-sink.js';
 import { RotatingLogFile } from '../../firmware/hal/rotating-log-file.js';
 import { startTerminal, type RunningTerminal } from '../../firmware/main.js';
-import { masterKeyFileModeProblem } from '../../firmware/security/master-key-loading.js';
 import { UsageError, type Command } from './command.js';
 import { SettlementProgressLogger } from './settlement-progress.js';
 
@@ -23,7 +23,10 @@ of a Firmata board (e.g. /dev/ttyACM0). State (settings.json, device.key, termin
 --state-dir (default $POS_STATE_DIR or /var/lib/pos-terminal); the terminal master key is read from
 --master-key (default <state-dir>/master.key). Logs: one JSON line per event on stdout (unless
 --quiet) and in <state-dir>/terminal.log, capped at --log-max-bytes (default 1048576) with one
-older file kept. SIGTERM or Ctrl-C finishes the current step, then closes the journal and the board.`,
+older file kept (a full or read-only disk drops log lines, counted and warned once on stderr; the
+terminal goes on). A journal in an image file is locked (<image>.lock) while it runs: a second pos run
+or pos sim on it stops, naming this PID. A damaged settings.json or a master key file others can read
+stops the boot with one line. SIGTERM or Ctrl-C finishes the current step, then closes the journal and the board.`,
   async run(argv) {
     const { values } = parseArgs({
       args: argv,
@@ -43,16 +46,16 @@ older file kept. SIGTERM or Ctrl-C finishes the current step, then closes the jo
     if (config.board.kind === 'virtual') throw new UsageError(`${values.board} is the virtual board; use pos sim for the simulated terminal`);
     const stateDir = values['state-dir'] ?? process.env.POS_STATE_DIR ?? '/var/lib/pos-terminal';
     const file = new RotatingLogFile(join(stateDir, 'terminal.log'), maxBytes);
+    // A full or read-only card drops log lines (counted, said once on stderr), never the terminal.
+    const fileSink = new FailSafeLogSink((line) => file.write(line), (message) => process.stderr.write(`pos run: ${message}\n`), file.path);
     const base: Logger = new JsonLineLogger((line) => {
-      file.write(line);
+      fileSink.line(line);
       if (!values.quiet) process.stdout.write(`${line}\n`);
     });
     const masterKeyFile = values['master-key'] ?? join(stateDir, 'master.key');
     if (!existsSync(masterKeyFile)) {
       throw new Error(`no terminal master key at ${masterKeyFile}: load the TMK from the key ceremony with pos keys load-tmk - --state-dir ${stateDir}, or give --master-key <file>`);
     }
-    const keyModeProblem = masterKeyFileModeProblem(masterKeyFile);
-    if (keyModeProblem) throw new Error(keyModeProblem);
     let terminal: RunningTerminal | undefined;
     const logger = new SettlementProgressLogger(base, () => terminal?.journal.view().transactions ?? [], (line) => process.stderr.write(`${line}\n`));
     terminal = await startTerminal(config, {

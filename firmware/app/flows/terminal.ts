@@ -5,6 +5,7 @@ import { TRANSACTION_KINDS } from '../transaction-kinds.js';
 import { maskPan } from '../../security/pan-mask.js';
 import { formatFen } from '../screens/screen-text.js';
 import { adminFlow } from './admin.js';
+import { acknowledgeDamage, damageUnacknowledged, logJournalDamage, showDamage } from './journal-damage-gate.js';
 import { chooseKey } from './cashier-input.js';
 import { balanceFlow, preauthFlow, preauthFollowUpFlow, refundFlow, saleFlow, voidFlow } from './financial-flows.js';
 import { reversalRound } from './online.js';
@@ -20,6 +21,7 @@ import { log, pause, show, t, waitInput, type Flow } from './primitives.js';
  */
 export function* bootFlow(ctx: EngineContext): Flow<void> {
   show(ctx, 'appTitle', [t(ctx, 'processing')]);
+  logJournalDamage(ctx);
   log(ctx, 'info', 'boot', { transactions: ctx.journal.view.transactions.length, counters: ctx.journal.view.counters });
   const owed = ctx.journal.view.transactions.some((tx) => tx.status === 'pending' || tx.status === 'reversal-pending');
   if (owed) yield* reversalRound(ctx);
@@ -72,8 +74,21 @@ const MENU: Record<string, Action> = {
 /** Menu items that work without a signed-in operator (reading the batch, admin). */
 const WITHOUT_SIGN_IN = new Set(['6', '7', '9']);
 
+/** Menu items open while journal damage waits for the supervisor: reading the batch, admin (sign-in). */
+const WHILE_DAMAGED = new Set(['6', '7', '9']);
+
+/** The damage screen stands in for the idle screen: ENTER asks for the supervisor; sales are refused. */
+function* nextActionWhileDamaged(ctx: EngineContext): Flow<Action | undefined> {
+  showDamage(ctx);
+  const ev = yield* waitInput(undefined);
+  if (ev.kind !== 'key') return undefined;
+  if (ev.key === 'ENTER') return acknowledgeDamage;
+  return WHILE_DAMAGED.has(ev.key) ? menuAction(ctx, ev.key) : undefined;
+}
+
 /** Waits at the idle screen for the next action; undefined for nothing to do. */
 function* nextAction(ctx: EngineContext): Flow<Action | undefined> {
+  if (damageUnacknowledged(ctx)) return yield* nextActionWhileDamaged(ctx);
   showIdle(ctx);
   const ev = yield* waitInput(undefined);
   if (ev.kind === 'swipe') {

@@ -1,6 +1,6 @@
 import { constants, write } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { writeFileDurably } from '../../hal/durable-file.js';
 import { crc32 } from './crc32.js';
 import { FlashRuleViolation, type FlashCounters, type FlashDevice, type FlashGeometry } from './flash-device.js';
 import { checkGeometry, checkProgramRange, checkReadRange, checkSector, sectorCount } from './geometry.js';
@@ -172,21 +172,19 @@ function encodeHeader(g: FlashGeometry): Uint8Array {
   return header;
 }
 
+/**
+ * A new image is built whole under a temporary name and only then given its own (hal/durable-file.ts):
+ * a full disk or a cut while filling it leaves no short image under the real name (one that every
+ * later start would refuse as truncated).
+ */
 async function createImage(path: string, geometry: FlashGeometry): Promise<void> {
-  const handle = await open(path, 'wx', 0o600);
+  const file = new Uint8Array(IMAGE_HEADER_BYTES + geometry.size).fill(0xff);
+  file.set(encodeHeader(geometry), 0);
   try {
-    await handle.write(encodeHeader(geometry), 0, IMAGE_HEADER_BYTES, 0);
-    await handle.write(new Uint8Array(geometry.size).fill(0xff), 0, geometry.size, IMAGE_HEADER_BYTES);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  // The new directory entry must be durable too, or a cut could lose the whole image.
-  const directory = await open(dirname(path), 'r');
-  try {
-    await directory.sync();
-  } finally {
-    await directory.close();
+    await writeFileDurably(path, file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new FlashImageError(`cannot create flash image ${path} (${code ?? String(error)}); nothing was left under that name`);
   }
 }
 

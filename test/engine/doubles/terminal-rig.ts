@@ -4,6 +4,7 @@
  * a virtual clock, a recording display and printer. `reboot()` is a fresh shell on the same flash.
  */
 import { CupTerminalSecurity } from '../../../firmware/app/cup-terminal-security.js';
+import { MemoryDamageAckStore } from '../../../firmware/app/journal-damage.js';
 import { MemoryLockoutStore } from '../../../firmware/app/password-lockout.js';
 import { MemorySettingsStore } from '../../../firmware/app/settings.js';
 import { TerminalShell } from '../../../firmware/app/terminal-shell.js';
@@ -25,11 +26,12 @@ export class TerminalRig {
   readonly clock = new VirtualClock();
   readonly flash = new SimulatedNorFlash({ size: 16 * 4096, sectorSize: 4096, programUnit: 16, seed: 5 });
   readonly host = new InProcessHost(() => this.clock.wallTime());
-  readonly display = new RecordingDisplay();
   readonly printer = new RecordingPrinter();
   readonly settingsStore = new MemorySettingsStore();
   /** Survives reboot() as the state directory's lockouts.json does a power cut. */
   readonly lockoutStore = new MemoryLockoutStore();
+  /** Survives reboot() as the state directory's journal-damage.json does. */
+  readonly damageAckStore = new MemoryDamageAckStore();
   readonly logger = new MemoryLogger();
   /** Working keys survive a reboot, as in a terminal's battery-backed secure memory. */
   keys = new WorkingKeys('tdes');
@@ -37,6 +39,9 @@ export class TerminalRig {
   shell!: TerminalShell;
   journal!: FlashJournal;
   halted: unknown;
+
+  /** A 20x4 English display unless a test gives another (16x2, a Chinese 16x4). */
+  constructor(readonly display: RecordingDisplay = new RecordingDisplay()) {}
 
   async boot(): Promise<void> {
     this.halted = undefined;
@@ -52,6 +57,8 @@ export class TerminalRig {
       logger: this.logger,
       settingsStore: this.settingsStore,
       lockoutStore: this.lockoutStore,
+      journalHealth: this.journal.health(),
+      damageAckStore: this.damageAckStore,
       randomBytes: (n) => this.ivs.bytes(n),
       onHalt: (error) => {
         this.halted = error;
@@ -93,6 +100,17 @@ export class TerminalRig {
   async toIdle(): Promise<void> {
     for (let i = 0; i < 10 && !this.atIdle(); i++) {
       if (this.shell.isIdle() && this.screen.includes('REVERSAL DONE')) {
+        await this.press('ENTER');
+        continue;
+      }
+      this.clock.advance(60_000);
+      await this.settle();
+    }
+  }
+  /** toIdle, or up to the journal damage screen that stands in for idle until the supervisor acknowledges. */
+  async toIdleOrDamage(): Promise<void> {
+    for (let i = 0; i < 10 && !this.atIdle() && !(this.shell.isIdle() && /JOURNAL DAMAGED|流水存储异常/.test(this.screen)); i++) {
+      if (this.shell.isIdle() && /REVERSAL DONE|冲正成功/.test(this.screen)) {
         await this.press('ENTER');
         continue;
       }
