@@ -42,6 +42,12 @@ export interface CellSearch {
   midCell: Uint8Array;
   /** Last transition the search placed. */
   lastEdge: number;
+  /**
+   * Cells on the best reading whose two readings cost within `closeCall` of each other: a 0 then a
+   * 1 read as a 1 then a 0 keeps every character's parity, so two such swaps in the same bit
+   * positions of two characters would pass the LRC as well.
+   */
+  closeCalls: number;
   fault?: CellSearchFault;
 }
 
@@ -64,6 +70,7 @@ export function searchCells<Place>(
   startEdge: number,
   endEdge: number,
   acceptance: number,
+  closeCall = 0,
 ): CellSearch {
   const follow = (reading: Reading<Place>, edge: number, cells: 0.5 | 1, deviation: number): Reading<Place> => ({
     cost: reading.cost + deviation * deviation,
@@ -74,6 +81,8 @@ export function searchCells<Place>(
 
   // Which reading the boundary reading at each transition came from: a 1 closes a mid-cell reading.
   const closedOne = new Uint8Array(Math.max(0, endEdge));
+  // How much the losing reading into each boundary cost more than the winner.
+  const margin = new Float64Array(Math.max(0, endEdge)).fill(Infinity);
   let atBoundary: Reading<Place> | undefined = { cost: 0, place: start, bits: 0, bitStartEdge: startEdge };
   let atMid: Reading<Place> | undefined;
   let last = startEdge;
@@ -91,6 +100,7 @@ export function searchCells<Place>(
       const one = grid.deviation(atMid.place, edge, 1);
       if (Math.abs(one) <= acceptance) {
         const candidate = follow(atMid, edge, 1, one);
+        if (nextBoundary) margin[edge] = Math.abs(candidate.cost - nextBoundary.cost);
         if (!nextBoundary || candidate.cost < nextBoundary.cost) {
           nextBoundary = candidate;
           closedOne[edge] = 1;
@@ -116,7 +126,9 @@ export function searchCells<Place>(
     midCell[edge - startEdge] = 1;
     edge--;
   }
+  let closeCalls = 0;
   while (edge > startEdge) {
+    if (margin[edge]! < closeCall) closeCalls++;
     if (closedOne[edge] === 1) {
       reversedBits.push(1);
       midCell[edge - 1 - startEdge] = 1;
@@ -127,5 +139,5 @@ export function searchCells<Place>(
     }
   }
   const bits = Uint8Array.from(reversedBits.reverse());
-  return fault ? { bits, midCell, lastEdge: last, fault } : { bits, midCell, lastEdge: last };
+  return fault ? { bits, midCell, lastEdge: last, closeCalls, fault } : { bits, midCell, lastEdge: last, closeCalls };
 }

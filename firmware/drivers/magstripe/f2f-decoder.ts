@@ -65,6 +65,8 @@ export interface F2fTimingFault {
 
 export interface F2fDecode {
   bits: Uint8Array;
+  /** Cells the final search decided by less than CLOSE_CALL (see f2f-cell-search.ts). */
+  closeCalls: number;
   /** False when no run of clocking zeros was found, so nothing was decoded. */
   synced: boolean;
   fault?: F2fTimingFault;
@@ -79,6 +81,12 @@ const DEFAULTS = {
   smoothing: 0.12,
   fitNeighbours: 24,
 };
+
+/**
+ * Two readings of a cell whose costs (sums of squared deviations, cells^2) differ by less than
+ * this are a close call: about two transitions each 0.05 cell nearer the other reading's places.
+ */
+const CLOSE_CALL = 0.05;
 
 /** Searches against a fitted grid after the locked one; a third changed nothing measurable. */
 const FITTED_SEARCHES = 2;
@@ -100,7 +108,7 @@ export function decodeF2F(edgeTimesUs: ArrayLike<number>, options: F2fOptions = 
   }
 
   const sync = findClockingZeros(edges, syncIntervals, syncTolerance);
-  if (sync === undefined) return { bits: new Uint8Array(0), synced: false };
+  if (sync === undefined) return { bits: new Uint8Array(0), closeCalls: 0, synced: false };
 
   // First search: a grid locked to the transitions as they come.
   const locked: CellGrid<LockedPlace> = {
@@ -122,14 +130,15 @@ export function decodeF2F(edgeTimesUs: ArrayLike<number>, options: F2fOptions = 
       deviation: (boundaryCell, edge, half) => cells[edge - sync.startEdge]! - boundaryCell - half,
       advance: (boundaryCell, _edge, half) => (half === 1 ? boundaryCell + 1 : boundaryCell),
     };
-    reading = searchCells(fitted, 0, sync.startEdge, first.lastEdge + 1, acceptance);
+    reading = searchCells(fitted, 0, sync.startEdge, first.lastEdge + 1, acceptance, CLOSE_CALL);
   }
   const second = reading;
 
   const fault = second.fault ?? first.fault;
-  if (!fault) return { bits: second.bits, synced: true };
+  if (!fault) return { bits: second.bits, closeCalls: second.closeCalls, synced: true };
   return {
     bits: second.bits,
+    closeCalls: second.closeCalls,
     synced: true,
     fault: {
       atBit: fault.atBit,

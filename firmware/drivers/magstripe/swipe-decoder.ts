@@ -34,6 +34,14 @@ const F2F_READINGS: readonly { options: F2fOptions; reversed: boolean }[] = [
   { options: { smoothing: 0.3 }, reversed: true },
 ];
 
+/**
+ * Close calls (f2f-decoder.ts) a track read may hold and still be trusted. Parity and the LRC
+ * catch one 0-1/1-0 swap but not two in the same bit positions, so track 2 (which the sale rests
+ * on) may hold one; tracks 1 and 3 hold none, since leaving them out costs only the name or
+ * field 36, never the swipe.
+ */
+const MAX_CLOSE_CALLS: Readonly<Record<TrackNumber, number>> = { 1: 0, 2: 1, 3: 0 };
+
 /** Transition times in microseconds, per track; `options` replaces the readings tried. */
 export function decodeSwipeEdges(tracks: TrackData<ArrayLike<number>>, options?: F2fOptions): SwipeResult {
   const readings = options ? [{ options, reversed: false }] : F2F_READINGS;
@@ -61,6 +69,14 @@ function decodeTrackEdges(track: TrackNumber, edges: ArrayLike<number>, options:
       : { ok: false, reason: 'timing', detail: `track ${track}: no steady run of clocking zeros in ${edges.length} transitions` };
   }
   const decoded = decodeTrackBits(TRACK_FORMATS[track], reversed ? f2f.bits.slice().reverse() : f2f.bits);
+  if (decoded.ok && !decoded.cleanEnd) {
+    // A whole track is followed by clocking zeros to the card's edge; more flux after the LRC means
+    // a misread character passed for the end sentinel and a chance LRC (1 in 16 on tracks 2 and 3).
+    return { ok: false, reason: 'no-end-sentinel', detail: `track ${track} (${decoded.direction}): flux follows the LRC` };
+  }
+  if (decoded.ok && f2f.closeCalls > MAX_CLOSE_CALLS[track]) {
+    return { ok: false, reason: 'timing', detail: `track ${track}: ${f2f.closeCalls} cells were close calls between a 0-1 and a 1-0 reading` };
+  }
   const fault = f2f.fault;
   if (decoded.ok || !fault) return decoded;
   return {

@@ -98,6 +98,28 @@ describe('F2F decoder', () => {
     }
   });
 
+  it('counts close calls between a 0-1 and a 1-0 reading, and a track 2 with two of them is refused', () => {
+    const clean = Float64Array.from(f2fEdgeTimes(bits, { bitsPerInch: 75, startInches: 0, speed: speed([50]) }));
+    const cell = clean[1]! - clean[0]!;
+    // Cells holding a 0 then a 1, inside the data: bit index -> index of the transition ending the 0.
+    const pairs: number[] = [];
+    let edge = 0;
+    for (let bit = 0; bit + 1 < bits.length; bit++) {
+      edge += bits[bit] === 1 ? 2 : 1;
+      if (bit > 30 && bits[bit] === 0 && bits[bit + 1] === 1 && pairs.length < 2 && (pairs.length === 0 || bit > 60)) pairs.push(edge);
+    }
+    expect(decodeF2F(clean).closeCalls).toBe(0);
+    const blurred = clean.slice();
+    for (const at of pairs) {
+      // The 0's closing boundary and the 1's mid-cell transition both a quarter cell early: they sit
+      // where a 1-0 would put its transitions a quarter cell late, so 0-1 and 1-0 read equally well.
+      blurred[at] = blurred[at]! - cell / 4;
+      blurred[at + 1] = blurred[at + 1]! - cell / 4;
+    }
+    expect(decodeF2F(blurred).closeCalls).toBeGreaterThanOrEqual(2);
+    expect(decodeSwipeEdges({ 2: blurred })).toMatchObject({ ok: false });
+  });
+
   it('refuses edge times that do not increase and impossible options', () => {
     expect(() => decodeF2F([0, 10, 10, 20])).toThrow(/edge times must increase \(edge 2\)/);
     expect(() => decodeF2F([0, 10], { smoothing: 0 })).toThrow(RangeError);
