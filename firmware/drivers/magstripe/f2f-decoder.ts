@@ -1,20 +1,56 @@
+import { searchCells, type CellGrid } from './f2f-cell-search.js';
+import { fitCellPhase } from './f2f-phase-fit.js';
+
 /**
  * F2F (Aiken biphase) decoding from flux-transition times. Every bit cell starts with a transition;
- * a 1 has a second one mid-cell. Swipe speed varies, so the reference bit period is learnt from the
- * clocking zeros and updated after every bit: an interval shorter than 3/4 of the reference is a
- * half cell (two of them make a 1), a longer one a 0, and a bit whose length strays more than the
- * acceptance (about +/-60%) from the reference is a timing fault that ends the read.
+ * a 1 has a second one mid-cell.
+ *
+ * Why not classify intervals: each transition is displaced on its own (head noise, media, the
+ * card's motion), so an interval carries the error of both its ends. At +/-20% of a cell per
+ * transition a half cell spans 0.1..0.9 cells and a whole cell 0.6..1.4: about one interval in
+ * fourteen falls on the wrong side of the usual 3/4-cell threshold, however well the bit period
+ * is known. The transition's place against the cell grid carries only its own error (a mid-cell
+ * transition lies 0.3..0.7 cells after the ideal cell start, a cell boundary 0.8..1.2), so this
+ * decoder tracks the grid, not the previous transition:
+ *
+ * - The bit period and the grid's phase are learnt from the clocking zeros (a straight-line fit
+ *   through a run of similar intervals).
+ * - First search (f2f-cell-search.ts): each transition is either the next cell boundary or the
+ *   mid-cell transition of a 1, and both readings are kept (a two-state Viterbi search). Each
+ *   reading keeps its own grid, corrected after every transition by a second-order loop (phase
+ *   and period), so a +/-50% change of speed within the swipe is followed. Its gains are high so
+ *   that it never loses the track; the jitter that lets through is for the next step.
+ * - Fitted searches: with every transition given a place by the first search, a local curve of
+ *   place against time through the neighbours on both sides (f2f-phase-fit.ts) says where each
+ *   transition lies on the grid, free of the loop's lag and most of its noise. The same search
+ *   then runs against that grid, twice (the second fit starts from fewer misplaced transitions).
+ * - A mid-cell transition must be followed by the boundary half a cell later, and a transition
+ *   far from every place the grid allows is a timing fault: the read stops there and the track
+ *   decoder's parity and LRC checks refuse whatever came out.
  */
 
 export interface F2fOptions {
   /** Consecutive similar intervals that identify the clocking zeros (default 8). */
   syncIntervals?: number;
-  /** How far each of those may stray from their mean (default 0.35). */
+  /** How far each of those may stray from their mean (default 0.45: two transitions of +/-20%). */
   syncTolerance?: number;
-  /** How far a bit's length may stray from the reference before it is a timing fault (default 0.6). */
+  /**
+   * How far, in cells, a transition may lie from the place the fitted grid expects before a
+   * reading is dropped (default 0.45: beyond +/-20% jitter plus the fit's own error; a transition
+   * half a cell off fits neither reading).
+   */
   acceptance?: number;
-  /** Weight of the newest bit in the reference period (default 0.25): low enough to average out jitter. */
+  /** The same for the first, loop-locked search (default 0.7: its grid carries lag and noise). */
+  lockAcceptance?: number;
+  /** Share of a transition's deviation that corrects the locked grid's phase (default 0.35). */
+  phaseGain?: number;
+  /**
+   * Share of a transition's deviation that corrects the locked grid's bit period (default 0.12):
+   * high enough to follow the speed changing by half within a few dozen cells.
+   */
   smoothing?: number;
+  /** Transitions on each side of one that the fitted grid uses (default 24: about 16 cells). */
+  fitNeighbours?: number;
 }
 
 export interface F2fTimingFault {
@@ -22,81 +58,126 @@ export interface F2fTimingFault {
   atBit: number;
   /** Index of the transition that began it. */
   atEdge: number;
-  /** Length of the offending bit (or half cell), microseconds. */
+  /** From the start of that bit to the transition no reading could place, microseconds. */
   intervalUs: number;
   referenceUs: number;
 }
 
 export interface F2fDecode {
   bits: Uint8Array;
+  /** Cells the final search decided by less than CLOSE_CALL (see f2f-cell-search.ts). */
+  closeCalls: number;
   /** False when no run of clocking zeros was found, so nothing was decoded. */
   synced: boolean;
   fault?: F2fTimingFault;
 }
 
-const HALF_CELL_THRESHOLD = 0.75;
+const DEFAULTS = {
+  syncIntervals: 8,
+  syncTolerance: 0.45,
+  acceptance: 0.45,
+  lockAcceptance: 0.7,
+  phaseGain: 0.35,
+  smoothing: 0.12,
+  fitNeighbours: 24,
+};
 
-export function decodeF2F(edgeTimesUs: ArrayLike<number>, options: F2fOptions = {}): F2fDecode {
-  const syncIntervals = options.syncIntervals ?? 8;
-  const syncTolerance = options.syncTolerance ?? 0.35;
-  const acceptance = options.acceptance ?? 0.6;
-  const smoothing = options.smoothing ?? 0.25;
-  if (!(syncIntervals >= 2 && acceptance > 0 && smoothing > 0 && smoothing <= 1)) {
-    throw new RangeError('F2F options: syncIntervals >= 2, acceptance > 0 and 0 < smoothing <= 1');
-  }
+/**
+ * Two readings of a cell whose costs (sums of squared deviations, cells^2) differ by less than
+ * this are a close call: about two transitions each 0.05 cell nearer the other reading's places.
+ */
+const CLOSE_CALL = 0.05;
 
-  const intervals = new Float64Array(Math.max(0, edgeTimesUs.length - 1));
-  for (let i = 0; i < intervals.length; i++) {
-    intervals[i] = edgeTimesUs[i + 1]! - edgeTimesUs[i]!;
-    if (!(intervals[i]! > 0)) throw new RangeError(`edge times must increase (edge ${i + 1})`);
-  }
+/** Searches against a fitted grid after the locked one; a third changed nothing measurable. */
+const FITTED_SEARCHES = 2;
 
-  const sync = findClockingZeros(intervals, syncIntervals, syncTolerance);
-  if (sync === undefined) return { bits: new Uint8Array(0), synced: false };
-
-  const bits: number[] = [];
-  let reference = sync.referenceUs;
-  let i = sync.start;
-  while (i < intervals.length) {
-    const first = intervals[i]!;
-    let bitLength: number;
-    let bit: number;
-    if (first >= HALF_CELL_THRESHOLD * reference) {
-      bit = 0;
-      bitLength = first;
-    } else {
-      // The card left the head mid-cell: nothing more to read.
-      if (i + 1 >= intervals.length) break;
-      const second = intervals[i + 1]!;
-      if (second >= HALF_CELL_THRESHOLD * reference) {
-        return { bits: Uint8Array.from(bits), synced: true, fault: { atBit: bits.length, atEdge: i, intervalUs: first, referenceUs: reference } };
-      }
-      bit = 1;
-      bitLength = first + second;
-    }
-    if (Math.abs(bitLength - reference) > acceptance * reference) {
-      return { bits: Uint8Array.from(bits), synced: true, fault: { atBit: bits.length, atEdge: i, intervalUs: bitLength, referenceUs: reference } };
-    }
-    bits.push(bit);
-    reference += smoothing * (bitLength - reference);
-    i += bit === 1 ? 2 : 1;
-  }
-  return { bits: Uint8Array.from(bits), synced: true };
+interface LockedPlace {
+  /** Ideal time of the reading's last cell boundary, microseconds. */
+  boundaryUs: number;
+  periodUs: number;
 }
 
-/** The first window of `count` intervals that all lie within `tolerance` of their mean. */
+export function decodeF2F(edgeTimesUs: ArrayLike<number>, options: F2fOptions = {}): F2fDecode {
+  const { syncIntervals, syncTolerance, acceptance, lockAcceptance, phaseGain, smoothing, fitNeighbours } = { ...DEFAULTS, ...options };
+  if (!(syncIntervals >= 2 && acceptance > 0 && lockAcceptance > 0 && phaseGain > 0 && phaseGain <= 1 && smoothing > 0 && smoothing <= 1 && fitNeighbours >= 2)) {
+    throw new RangeError('F2F options: syncIntervals >= 2, acceptances > 0, 0 < phaseGain <= 1, 0 < smoothing <= 1, fitNeighbours >= 2');
+  }
+  const edges = edgeTimesUs;
+  for (let i = 1; i < edges.length; i++) {
+    if (!(edges[i]! - edges[i - 1]! > 0)) throw new RangeError(`edge times must increase (edge ${i})`);
+  }
+
+  const sync = findClockingZeros(edges, syncIntervals, syncTolerance);
+  if (sync === undefined) return { bits: new Uint8Array(0), closeCalls: 0, synced: false };
+
+  // First search: a grid locked to the transitions as they come.
+  const locked: CellGrid<LockedPlace> = {
+    deviation: (place, edge, cells) => (edges[edge]! - place.boundaryUs) / place.periodUs - cells,
+    advance: (place, _edge, cells, deviation) => ({
+      boundaryUs: place.boundaryUs + ((cells === 1 ? 1 : 0) + phaseGain * deviation) * place.periodUs,
+      periodUs: place.periodUs * (1 + smoothing * deviation),
+    }),
+  };
+  const first = searchCells(locked, { boundaryUs: sync.startUs, periodUs: sync.periodUs }, sync.startEdge, edges.length, lockAcceptance);
+
+  // Then against the grid fitted to the whole read.
+  let reading = first;
+  let phase = fitCellPhase(edges, sync.startEdge, first.midCell, fitNeighbours, sync.periodUs);
+  for (let pass = 0; pass < FITTED_SEARCHES; pass++) {
+    if (pass > 0) phase = fitCellPhase(edges, sync.startEdge, reading.midCell, fitNeighbours, sync.periodUs);
+    const cells = phase.cells;
+    const fitted: CellGrid<number> = {
+      deviation: (boundaryCell, edge, half) => cells[edge - sync.startEdge]! - boundaryCell - half,
+      advance: (boundaryCell, _edge, half) => (half === 1 ? boundaryCell + 1 : boundaryCell),
+    };
+    reading = searchCells(fitted, 0, sync.startEdge, first.lastEdge + 1, acceptance, CLOSE_CALL);
+  }
+  const second = reading;
+
+  const fault = second.fault ?? first.fault;
+  if (!fault) return { bits: second.bits, closeCalls: second.closeCalls, synced: true };
+  return {
+    bits: second.bits,
+    closeCalls: second.closeCalls,
+    synced: true,
+    fault: {
+      atBit: fault.atBit,
+      atEdge: fault.atEdge,
+      intervalUs: edges[fault.unplacedEdge]! - edges[fault.atEdge]!,
+      referenceUs: phase.periodUs[Math.min(fault.atEdge, first.lastEdge) - sync.startEdge]!,
+    },
+  };
+}
+
+/**
+ * The first run of `count` intervals that all lie within `tolerance` of their mean: the clocking
+ * zeros. A least-squares line through its transitions gives the period and the grid's phase at
+ * the run's first transition, both far steadier than any single interval.
+ */
 function findClockingZeros(
-  intervals: Float64Array,
+  edges: ArrayLike<number>,
   count: number,
   tolerance: number,
-): { start: number; referenceUs: number } | undefined {
-  for (let start = 0; start + count <= intervals.length; start++) {
-    let sum = 0;
-    for (let k = start; k < start + count; k++) sum += intervals[k]!;
-    const mean = sum / count;
+): { startEdge: number; startUs: number; periodUs: number } | undefined {
+  for (let start = 0; start + count < edges.length; start++) {
+    const mean = (edges[start + count]! - edges[start]!) / count;
     let steady = true;
-    for (let k = start; k < start + count && steady; k++) steady = Math.abs(intervals[k]! - mean) <= tolerance * mean;
-    if (steady) return { start, referenceUs: mean };
+    for (let k = start; k < start + count && steady; k++) steady = Math.abs(edges[k + 1]! - edges[k]! - mean) <= tolerance * mean;
+    if (!steady) continue;
+    // Fit t = a + period * k over k = 0..count.
+    const n = count + 1;
+    const meanK = count / 2;
+    let meanT = 0;
+    for (let k = 0; k < n; k++) meanT += edges[start + k]!;
+    meanT /= n;
+    let num = 0;
+    let den = 0;
+    for (let k = 0; k < n; k++) {
+      num += (k - meanK) * (edges[start + k]! - meanT);
+      den += (k - meanK) * (k - meanK);
+    }
+    const periodUs = num / den;
+    return { startEdge: start, startUs: meanT - periodUs * meanK, periodUs };
   }
   return undefined;
 }

@@ -5,12 +5,12 @@
  * A swipe in the other direction delivers the bits reversed, so a failed forward read is retried
  * backwards. Noise can pass as a short track by chance (a sentinel, a few characters with good
  * parity, a matching LRC), so both directions are tried and a read followed only by clocking zeros
- * beats one followed by more flux, then the longer read wins. Failures name the check and the
- * character; they never include track content.
+ * beats one followed by more flux, then the longer read wins. A track with nothing between its
+ * sentinels is refused. Failures name the check and the character; they never include track content.
  */
 import { bitsPerChar, charFromValue, charValue, type TrackFormat, type TrackNumber } from './track-format.js';
 
-export type TrackFailureReason = 'no-data' | 'no-start-sentinel' | 'no-end-sentinel' | 'parity' | 'lrc';
+export type TrackFailureReason = 'no-data' | 'no-start-sentinel' | 'no-end-sentinel' | 'parity' | 'lrc' | 'bad-format';
 export type SwipeDirection = 'forward' | 'backward';
 
 export type TrackDecode =
@@ -107,6 +107,9 @@ function decodeOneWay(format: TrackFormat, bits: ArrayLike<number>, direction: S
   if (!lrcChar) return fail('lrc', `the LRC character after the end sentinel is missing`, lrcStart);
   if (!lrcChar.parityOk) return fail('lrc', `the LRC character fails its own odd parity (bit ${lrcStart})`, lrcStart);
   if (lrcChar.value !== lrc) return fail('lrc', `LRC mismatch over ${content.length + 2} characters`, lrcStart);
+  // Sentinels and an LRC around nothing carry no card data, and noise makes them by chance (three
+  // characters with good parity and a matching LRC) far more often than a longer track.
+  if (content.length === 0) return fail('bad-format', 'only the sentinels and the LRC', lrcStart);
   let cleanEnd = true;
   for (let i = at; i < bits.length && cleanEnd; i++) cleanEnd = bits[i] === 0;
   return { ok: true, track, content, direction, cleanEnd };

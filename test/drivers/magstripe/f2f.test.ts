@@ -3,7 +3,7 @@ import { SeededRandom } from '../../../firmware/hal/seeded-random.js';
 import { decodeF2F } from '../../../firmware/drivers/magstripe/f2f-decoder.js';
 import { f2fEdgeTimes } from '../../../firmware/drivers/magstripe/f2f-encoder.js';
 import { headSignalToEdges } from '../../../firmware/drivers/magstripe/head-signal-edges.js';
-import { decodeHeadSamples } from '../../../firmware/drivers/magstripe/swipe-decoder.js';
+import { decodeHeadSamples, decodeSwipeEdges } from '../../../firmware/drivers/magstripe/swipe-decoder.js';
 import { syntheticSwipeEdges } from '../../../firmware/drivers/magstripe/synthetic-swipe.js';
 import { encodeTrackBits } from '../../../firmware/drivers/magstripe/track-encoder.js';
 import { TRACK_FORMATS } from '../../../firmware/drivers/magstripe/track-format.js';
@@ -51,12 +51,18 @@ describe('F2F decoder', () => {
     }
   });
 
-  it('follows a jitter-free swipe that accelerates from 13 to 150 cm/s or brakes from 150 to 13', () => {
+  it('with the wide loop, follows a jitter-free swipe that accelerates from 13 to 150 cm/s or brakes from 150 to 13', () => {
     for (const profile of [[13, 150], [150, 13], [20, 150, 13]]) {
-      const decoded = decodeF2F(f2fEdgeTimes(bits, { bitsPerInch: 75, startInches: 0, speed: speed(profile) }));
+      const decoded = decodeF2F(f2fEdgeTimes(bits, { bitsPerInch: 75, startInches: 0, speed: speed(profile) }), { smoothing: 0.3 });
       expect(decoded.fault).toBeUndefined();
       expect([...decoded.bits]).toEqual([...bits]);
     }
+  });
+
+  it('the swipe decoder falls back to the wide loop for a card that speeds up 7x within half its length', () => {
+    const edges = f2fEdgeTimes(bits, { bitsPerInch: 75, startInches: 0, speed: speed([20, 150, 13]) });
+    expect([...decodeF2F(edges).bits]).not.toEqual([...bits]);
+    expect(decodeSwipeEdges({ 2: edges })).toMatchObject({ ok: true, pan: '4352378366824999', direction: 'forward' });
   });
 
   it('without updating the reference the same accelerating swipe fails', () => {
@@ -76,14 +82,49 @@ describe('F2F decoder', () => {
     expect(decoded.bits.length).toBe(decoded.fault!.atBit);
   });
 
-  it('a half cell followed by a full one is a timing fault, not a 1', () => {
-    const edges = [0, 100, 200, 300, 400, 500, 600, 700, 800, 900, 950, 1050, 1150];
-    expect(decodeF2F(edges).fault).toMatchObject({ atBit: 9, atEdge: 9 });
+  it('a half cell followed by whole ones (the grid slips half a cell) inside the data is never read as the card', () => {
+    const clean = Float64Array.from(f2fEdgeTimes(bits, { bitsPerInch: 75, startInches: 0, speed: speed([50]) }));
+    const cell = clean[1]! - clean[0]!;
+    // Data transitions that end a whole cell (a 0), so the slipped one still follows its predecessor.
+    const slips = [40, 80, 120, 160].map((from) => {
+      let at = from;
+      while (clean[at]! - clean[at - 1]! < 0.75 * cell) at++;
+      return at;
+    });
+    for (const at of slips) {
+      // Transition `at` and all after it come half a cell early: one half cell, then whole ones.
+      const slipped = Float64Array.from(clean, (t, i) => (i >= at ? t - cell / 2 : t));
+      expect(decodeSwipeEdges({ 2: slipped }), `slip at ${at}`).toMatchObject({ ok: false });
+    }
+  });
+
+  it('counts close calls between a 0-1 and a 1-0 reading, and a track 2 with two of them is refused', () => {
+    const clean = Float64Array.from(f2fEdgeTimes(bits, { bitsPerInch: 75, startInches: 0, speed: speed([50]) }));
+    const cell = clean[1]! - clean[0]!;
+    // Cells holding a 0 then a 1, inside the data: bit index -> index of the transition ending the 0.
+    const pairs: number[] = [];
+    let edge = 0;
+    for (let bit = 0; bit + 1 < bits.length; bit++) {
+      edge += bits[bit] === 1 ? 2 : 1;
+      if (bit > 30 && bits[bit] === 0 && bits[bit + 1] === 1 && pairs.length < 2 && (pairs.length === 0 || bit > 60)) pairs.push(edge);
+    }
+    expect(decodeF2F(clean).closeCalls).toBe(0);
+    const blurred = clean.slice();
+    for (const at of pairs) {
+      // The 0's closing boundary and the 1's mid-cell transition both a quarter cell early: they sit
+      // where a 1-0 would put its transitions a quarter cell late, so 0-1 and 1-0 read equally well.
+      blurred[at] = blurred[at]! - cell / 4;
+      blurred[at + 1] = blurred[at + 1]! - cell / 4;
+    }
+    expect(decodeF2F(blurred).closeCalls).toBeGreaterThanOrEqual(2);
+    expect(decodeSwipeEdges({ 2: blurred })).toMatchObject({ ok: false });
   });
 
   it('refuses edge times that do not increase and impossible options', () => {
     expect(() => decodeF2F([0, 10, 10, 20])).toThrow(/edge times must increase \(edge 2\)/);
     expect(() => decodeF2F([0, 10], { smoothing: 0 })).toThrow(RangeError);
+    expect(() => decodeF2F([0, 10], { lockAcceptance: 0 })).toThrow(RangeError);
+    expect(() => decodeF2F([0, 10], { fitNeighbours: 1 })).toThrow(RangeError);
   });
 });
 

@@ -10,6 +10,7 @@ import { decodeSwipeBits, decodeSwipeEdges } from '../../../firmware/drivers/mag
 import { randomCard } from '../../../firmware/drivers/magstripe/synthetic-card.js';
 import { syntheticSwipeBits, syntheticSwipeEdges } from '../../../firmware/drivers/magstripe/synthetic-swipe.js';
 import { encodeTrackBits } from '../../../firmware/drivers/magstripe/track-encoder.js';
+import { f2fEdgeTimes } from '../../../firmware/drivers/magstripe/f2f-encoder.js';
 import { TRACK_FORMATS } from '../../../firmware/drivers/magstripe/track-format.js';
 
 const EVERY_REASON = {
@@ -50,6 +51,16 @@ describe('swipe safety', () => {
     ];
     for (const [reason, result] of scenarios) expect(result, reason).toMatchObject({ ok: false, reason, detail: expect.any(String) });
     expect(new Set(scenarios.map(([reason]) => reason))).toEqual(new Set(Object.keys(EVERY_REASON)));
+  });
+
+  it('a flux-transition read with more flux after its LRC is refused (a misread end sentinel and a chance LRC)', () => {
+    const content = '4352378366824999=051020110000882';
+    const clean = encodeTrackBits(TRACK_FORMATS[2], content, { leadingZeros: 20, trailingZeros: 12 });
+    const speed = { cmPerS: [50], travelInches: 3.37 };
+    expect(decodeSwipeEdges({ 2: f2fEdgeTimes(clean, { bitsPerInch: 75, startInches: 0, speed }) })).toMatchObject({ ok: true, pan: CARD.pan });
+    const trailed = Uint8Array.from([...clean, 1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    const result = decodeSwipeEdges({ 2: f2fEdgeTimes(trailed, { bitsPerInch: 75, startInches: 0, speed }) });
+    expect(result).toMatchObject({ ok: false, reason: 'no-end-sentinel', detail: expect.stringContaining('flux follows the LRC') });
   });
 
   it('random bit corruption is refused, never accepted as another card, and no detail quotes the PAN', () => {

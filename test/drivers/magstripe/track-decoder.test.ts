@@ -20,6 +20,13 @@ function handEncodedTrack2(content: string): number[] {
 }
 
 describe('track decoder', () => {
+  it('refuses a track with nothing between its sentinels (noise makes one by chance)', () => {
+    for (const track of [1, 2, 3] as const) {
+      const bits = encodeTrackBits(TRACK_FORMATS[track], '', layout);
+      expect(decodeTrackBits(TRACK_FORMATS[track], bits)).toMatchObject({ ok: false, reason: 'bad-format' });
+    }
+  });
+
   it('decodes hand-encoded track 2 bits (start sentinel 11010, LSB first, odd parity)', () => {
     const bits = handEncodedTrack2(TRACK2);
     expect(bits.slice(10, 15)).toEqual([1, 1, 0, 1, 0]);
