@@ -101,7 +101,7 @@ describe('mount on an EEPROM reads only what the format needs (issue 12: 23.6 s 
     expect(remounted.health().findings.join('\n')).toMatch(/sector 0: both header copies are unreadable/);
   });
 
-  it('a sector with blank headers and an end retire mark (an erase cut short) is taken as retired, not erased', async () => {
+  it('a sector with blank headers and an end retire mark (an erase cut short) keeps no stale record: read whole and erased before use', async () => {
     const device = new CountingEeprom();
     const journal = await mount(device);
     await sales(journal, 1, 3);

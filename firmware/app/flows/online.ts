@@ -261,7 +261,7 @@ export function echoMismatches(request: IsoMessage, response: IsoMessage): numbe
  * so either the host contradicts itself or the line changed F39 in a way the CUP ECB MAC's XOR fold
  * cannot see (the same bit in two 8-byte blocks). The outcome is uncertain: reverse (DIALECT.md).
  */
-export function declineWithNewAuthCode(request: IsoMessage, response: IsoMessage, code: string | undefined): boolean {
+function declineWithNewAuthCode(request: IsoMessage, response: IsoMessage, code: string | undefined): boolean {
   const auth = getString(response, 38);
   return code !== '00' && auth !== undefined && auth.trim() !== '' && auth !== getString(request, 38);
 }
