@@ -20,7 +20,7 @@ describe('process-kill sample (bounded): real SIGKILLs of a child terminal proce
   it('two kills: the day is finished from the image and the books agree', async () => {
     const r = await run('tools/powerloss/kill-sample.ts', ['--kills', '2', '--seed', '9']);
     expect(r.stdout.trim().split('\n').at(-1)).toMatch(
-      /^kill-sample: kills=2 days=1 transactions=\d+ one_sided=0 lost_approvals=0 wrong_reversals=0 stan_reuse=0 manual=0 unknown_refunds=\d+ no_receipt=0 settlement_mismatch=0 boot_reversal_skipped=0 errors=0$/,
+      /^kill-sample: kills=2 days=1 transactions=\d+ one_sided=0 lost_approvals=0 wrong_reversals=0 stan_reuse=0 manual=0 unknown_refunds=\d+ no_receipt=0 settlement_mismatch=0 reversal_skipped=0 errors=0$/,
     );
     expect(r.status).toBe(0);
   }, 120_000);

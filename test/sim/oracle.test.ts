@@ -31,7 +31,7 @@ describe('the oracle catches what it must (worlds broken on purpose)', () => {
     expect(cut.cuts).toBe(1);
     expect(cut.verdict).toEqual({
       oneSided: [], lostApprovals: [], wrongReversals: [], stanReuse: [], manual: 0, unknownRefunds: 0, manualUnlisted: [], receiptsWithoutDebit: [],
-      approvalsWithoutReceipt: [], settlementMismatches: [], unnecessaryManual: [], bootReversalsSkipped: [],
+      approvalsWithoutReceipt: [], settlementMismatches: [], unnecessaryManual: [], reversalsSkipped: [],
     });
   });
 
@@ -145,11 +145,11 @@ describe('the oracle catches what it must (worlds broken on purpose)', () => {
     oracle.observeBoot([pending], 3);
     const sent = [{ mti: '0800' }, { mti: '0200' }, { mti: '0200' }, { mti: '0800', stan: '000008', batch: undefined }, { mti: '0400', stan: '000007', batch: '000001' }];
     const verdict = oracle.check({ ledger: new IssuerLedger(), sent: sent.map((r) => ({ stan: undefined, batch: undefined, ...r })) }, [], [], { cuts: 1 });
-    expect(verdict.bootReversalsSkipped).toEqual(['boot 1: 0800 went out before the reversal of 000001/000007']);
+    expect(verdict.reversalsSkipped).toEqual(['boot 1: 0800 went out before the reversal of 000001/000007']);
     const inOrder = new LedgerOracle();
     inOrder.observeBoot([pending], 3);
     const fine = [...sent.slice(0, 3), sent[4]!, sent[3]!];
-    expect(inOrder.check({ ledger: new IssuerLedger(), sent: fine.map((r) => ({ stan: undefined, batch: undefined, ...r })) }, [], [], { cuts: 1 }).bootReversalsSkipped).toEqual([]);
+    expect(inOrder.check({ ledger: new IssuerLedger(), sent: fine.map((r) => ({ stan: undefined, batch: undefined, ...r })) }, [], [], { cuts: 1 }).reversalsSkipped).toEqual([]);
   });
 
   it('a failure prints its seed and a shorter trace that still fails', async () => {

@@ -9,7 +9,7 @@ describe('power-loss sweep over the scripted trading day (bounded: every 13th cu
     const clean = await runDay(day, { seed: 1 });
     expect(clean.verdict).toEqual({
       oneSided: [], lostApprovals: [], wrongReversals: [], stanReuse: [], manual: 0, unknownRefunds: 0, manualUnlisted: [], receiptsWithoutDebit: [],
-      approvalsWithoutReceipt: [], settlementMismatches: [], unnecessaryManual: [], bootReversalsSkipped: [],
+      approvalsWithoutReceipt: [], settlementMismatches: [], unnecessaryManual: [], reversalsSkipped: [],
     });
     expect(clean.cuts).toBe(0);
     expect(day.filter((e) => e.action.do === 'sale')).toHaveLength(35);

@@ -65,7 +65,7 @@ describe('the harness over real TCP: the host simulator server and the terminal 
     expect(server.ledger.entries().map((e) => [e.amountFen, e.reversed])).toEqual([[1111, false], [2222, true], [3333, true]]);
     expect(oracle.check({ ledger: server.ledger, sent: received }, printer.printed, term.journal.view().transactions, { cuts: 1 })).toEqual({
       oneSided: [], lostApprovals: [], wrongReversals: [], stanReuse: [], manual: 0, unknownRefunds: 0, manualUnlisted: [], receiptsWithoutDebit: [],
-      approvalsWithoutReceipt: [], settlementMismatches: [], unnecessaryManual: [], bootReversalsSkipped: [],
+      approvalsWithoutReceipt: [], settlementMismatches: [], unnecessaryManual: [], reversalsSkipped: [],
     });
     term.shell.stop();
   });

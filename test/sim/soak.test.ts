@@ -27,7 +27,7 @@ describe('soak (bounded): random days with host faults and power cuts', () => {
   });
 
   it('the floors: a soak that approves nothing, never fills the journal or misses a fault kind fails, and says which', () => {
-    const empty = { days: 1, transactions: 1000, requests: 0, faults: 0, faultsByKind: {}, approved: {}, cuts: 0, settlementsAsked: 0, oneSided: 0, lostApprovals: 0, wrongReversals: 0, stanReuse: 0, manual: 0, unknownRefunds: 0, manualUnlisted: 0, receiptsWithoutDebit: 0, approvalsWithoutReceipt: 0, settlementMismatches: 0, unnecessaryManual: 0, bootReversalsSkipped: 0, gcCopies: 0, errors: 0 };
+    const empty = { days: 1, transactions: 1000, requests: 0, faults: 0, faultsByKind: {}, approved: {}, cuts: 0, settlementsAsked: 0, oneSided: 0, lostApprovals: 0, wrongReversals: 0, stanReuse: 0, manual: 0, unknownRefunds: 0, manualUnlisted: 0, receiptsWithoutDebit: 0, approvalsWithoutReceipt: 0, settlementMismatches: 0, unnecessaryManual: 0, reversalsSkipped: 0, gcCopies: 0, errors: 0 };
     const missed = missedFloors(empty, 1000);
     expect(missed).toContain('approvals=0 < 300');
     expect(missed).toContain('journal_full=0 < 10');

@@ -23,7 +23,7 @@ describe('a day on the virtual printing head (the real raster pipeline)', () => 
     });
     expect(result.verdict).toEqual({
       oneSided: [], lostApprovals: [], wrongReversals: [], stanReuse: [], manual: 0, unknownRefunds: 0, manualUnlisted: [], receiptsWithoutDebit: [],
-      approvalsWithoutReceipt: [], settlementMismatches: [], unnecessaryManual: [], bootReversalsSkipped: [],
+      approvalsWithoutReceipt: [], settlementMismatches: [], unnecessaryManual: [], reversalsSkipped: [],
     });
     const jobs = printers[0]!.jobs;
     const torn = jobs.findIndex((j) => !j.outcome.ok);

@@ -67,7 +67,7 @@ const rng = new SeededRandom(seed);
 const tty = process.stderr.isTTY;
 const started = Date.now();
 const dir = await mkdtemp(join(tmpdir(), 'pos-kill-'));
-const totals = { kills: 0, days: 0, transactions: 0, oneSided: 0, lostApprovals: 0, wrongReversals: 0, stanReuse: 0, manual: 0, unknownRefunds: 0, noReceipt: 0, settlementMismatch: 0, bootReversalSkipped: 0, receiptsWithoutDebit: 0, manualUnlisted: 0, errors: 0 };
+const totals = { kills: 0, days: 0, transactions: 0, oneSided: 0, lostApprovals: 0, wrongReversals: 0, stanReuse: 0, manual: 0, unknownRefunds: 0, noReceipt: 0, settlementMismatch: 0, reversalSkipped: 0, receiptsWithoutDebit: 0, manualUnlisted: 0, errors: 0 };
 let firstFailure: string | undefined;
 
 try {
@@ -89,7 +89,7 @@ try {
     totals.unknownRefunds += verdict.unknownRefunds;
     totals.noReceipt += verdict.approvalsWithoutReceipt.length;
     totals.settlementMismatch += verdict.settlementMismatches.length;
-    totals.bootReversalSkipped += verdict.bootReversalsSkipped.length;
+    totals.reversalSkipped += verdict.reversalsSkipped.length;
     totals.receiptsWithoutDebit += verdict.receiptsWithoutDebit.length;
     totals.manualUnlisted += verdict.manualUnlisted.length;
     if ((verdictFailed(verdict) || verdict.manual > 0) && !firstFailure) firstFailure = `day ${day} (seed ${seed}): ${JSON.stringify(verdict)}`;
@@ -103,7 +103,7 @@ console.log(`kill-sample: ${totals.days} days, ${totals.kills} SIGKILLs of a chi
 console.log(
   `kill-sample: kills=${totals.kills} days=${totals.days} transactions=${totals.transactions} one_sided=${totals.oneSided} lost_approvals=${totals.lostApprovals} ` +
     `wrong_reversals=${totals.wrongReversals} stan_reuse=${totals.stanReuse} manual=${totals.manual} unknown_refunds=${totals.unknownRefunds} no_receipt=${totals.noReceipt} ` +
-    `settlement_mismatch=${totals.settlementMismatch} boot_reversal_skipped=${totals.bootReversalSkipped} errors=${totals.errors}`,
+    `settlement_mismatch=${totals.settlementMismatch} reversal_skipped=${totals.reversalSkipped} errors=${totals.errors}`,
 );
 process.exitCode = firstFailure || totals.kills < wantedKills ? 1 : 0;
 

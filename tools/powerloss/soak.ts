@@ -39,7 +39,7 @@ if (result.receiptsWithoutDebit > 0) console.log(`soak: ${result.receiptsWithout
 if (result.approvalsWithoutReceipt > 0) console.log(`soak: ${result.approvalsWithoutReceipt} approvals never got a receipt`);
 if (result.settlementMismatches > 0) console.log(`soak: ${result.settlementMismatches} settlements differed from the host's totals with nothing to explain it`);
 if (result.unnecessaryManual > 0) console.log(`soak: ${result.unnecessaryManual} reversals were given up (manual handling) although the host had answered 00, 12 or 25`);
-if (result.bootReversalsSkipped > 0) console.log(`soak: ${result.bootReversalsSkipped} boots let another request out before the reversal their journal owed`);
+if (result.reversalsSkipped > 0) console.log(`soak: ${result.reversalsSkipped} requests went out while the flash still owed a reversal (after a boot, or a skipped round)`);
 if (result.errors > 0) console.log(`soak: ${result.errors} days could not be driven to the end (see the trace above)`);
 const waived = values['without-floor']?.split(',') ?? [];
 if (waived.length > 0) console.log(`soak: floors not required in this run (--without-floor): ${waived.join(', ')}`);
@@ -51,6 +51,6 @@ console.log(
   `soak: seed=${seed} transactions=${result.transactions} faults=${result.faults} cuts=${result.cuts} one_sided=${result.oneSided} ` +
     `lost_approvals=${result.lostApprovals} wrong_reversals=${result.wrongReversals} stan_reuse=${result.stanReuse} manual=${result.manual} unknown_refunds=${result.unknownRefunds} ` +
     `approvals=${approvals} journal_full=${result.settlementsAsked} gc_copies=${result.gcCopies} no_receipt=${result.approvalsWithoutReceipt} ` +
-    `settlement_mismatch=${result.settlementMismatches} boot_reversal_skipped=${result.bootReversalsSkipped} needless_manual=${result.unnecessaryManual} errors=${result.errors} floors=${missed.length === 0 ? 'met' : 'MISSED'}`,
+    `settlement_mismatch=${result.settlementMismatches} reversal_skipped=${result.reversalsSkipped} needless_manual=${result.unnecessaryManual} errors=${result.errors} floors=${missed.length === 0 ? 'met' : 'MISSED'}`,
 );
 process.exitCode = result.failure || tooFewFaults || missed.length > 0 ? 1 : 0;

@@ -46,14 +46,14 @@ if (result.approvalsWithoutReceipt > 0) console.log(`powerloss: ${result.approva
 if (result.settlementMismatches > 0) console.log(`powerloss: ${result.settlementMismatches} settlements differed from the host's totals with nothing to explain it`);
 if (result.manual > 0) console.log(`powerloss: ${result.manual} reversals were given up (manual handling) on a host that never fails: each is unnecessary`);
 if (result.unknownRefunds > 0) console.log(`powerloss: ${result.unknownRefunds} refunds were cut off after they left (refunds are not reversed): each ended on a 交易结果未知 slip`);
-if (result.bootReversalsSkipped > 0) console.log(`powerloss: ${result.bootReversalsSkipped} boots let another request out before the reversal their journal owed`);
+if (result.reversalsSkipped > 0) console.log(`powerloss: ${result.reversalsSkipped} requests went out while the flash still owed a reversal (after a boot, or a skipped round)`);
 if (result.errors > 0) console.log(`powerloss: ${result.errors} runs could not be driven to the end (see the trace above)`);
 const minimumCuts = Math.floor(1500 / stride);
 if (result.cuts < minimumCuts) console.log(`powerloss: FAILED only ${result.cuts} cuts struck (at least ${minimumCuts} must)`);
 console.log(
   `powerloss: cuts=${result.cuts} transactions=${result.transactions} one_sided=${result.oneSided} lost_approvals=${result.lostApprovals} ` +
     `wrong_reversals=${result.wrongReversals} stan_reuse=${result.stanReuse} manual=${result.manual} unknown_refunds=${result.unknownRefunds} no_receipt=${result.approvalsWithoutReceipt} ` +
-    `settlement_mismatch=${result.settlementMismatches} boot_reversal_skipped=${result.bootReversalsSkipped} errors=${result.errors}`,
+    `settlement_mismatch=${result.settlementMismatches} reversal_skipped=${result.reversalsSkipped} errors=${result.errors}`,
 );
 // No host faults in this run: any manual handling is unnecessary, hence a failure.
 process.exitCode = result.failure || result.manual > 0 || result.cuts < minimumCuts ? 1 : 0;

@@ -56,7 +56,7 @@ export interface OracleVerdict {
    * sign-in before the reversals its image owed (R5); at any other time, a transaction, settlement
    * or batch upload sent while the image held a reversal still owed (a skipped reversal round).
    */
-  bootReversalsSkipped: string[];
+  reversalsSkipped: string[];
 }
 
 /** Requests that must wait for every owed reversal (reversals go out first: cup-pos.md). */
@@ -65,7 +65,7 @@ const AFTER_REVERSALS = new Set(['0100', '0200', '0220', '0500', '0320']);
 export function verdictFailed(v: OracleVerdict): boolean {
   return (
     v.oneSided.length + v.lostApprovals.length + v.wrongReversals.length + v.stanReuse.length + v.manualUnlisted.length + v.receiptsWithoutDebit.length +
-      v.approvalsWithoutReceipt.length + v.settlementMismatches.length + v.unnecessaryManual.length + v.bootReversalsSkipped.length >
+      v.approvalsWithoutReceipt.length + v.settlementMismatches.length + v.unnecessaryManual.length + v.reversalsSkipped.length >
     0
   );
 }
@@ -192,12 +192,12 @@ export class LedgerOracle {
       approvalsWithoutReceipt,
       settlementMismatches: this.settlementMismatches(host.sent),
       unnecessaryManual,
-      bootReversalsSkipped: [...this.bootReversalsSkipped(host.sent), ...this.skippedRounds],
+      reversalsSkipped: [...this.bootRoundsSkipped(host.sent), ...this.skippedRounds],
     };
   }
 
   /** After each boot, the requests up to the first that is not a 0400 must include every owed reversal. */
-  private bootReversalsSkipped(sent: readonly Pick<SentRequest, 'mti' | 'stan' | 'batch'>[]): string[] {
+  private bootRoundsSkipped(sent: readonly Pick<SentRequest, 'mti' | 'stan' | 'batch'>[]): string[] {
     const skipped: string[] = [];
     this.boots.forEach((boot, b) => {
       const end = this.boots[b + 1]?.firstRequest ?? sent.length;

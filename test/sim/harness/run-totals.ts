@@ -29,7 +29,7 @@ export interface RunTotals {
   approvalsWithoutReceipt: number;
   settlementMismatches: number;
   unnecessaryManual: number;
-  bootReversalsSkipped: number;
+  reversalsSkipped: number;
   /** Journal records GC copied to another sector, as the oracle saw them on the flash images. */
   gcCopies: number;
   /** Days the harness could not drive to the end (thrown); each is a failure too. */
@@ -39,7 +39,7 @@ export interface RunTotals {
 }
 
 export function emptyTotals(): RunTotals {
-  return { days: 0, transactions: 0, requests: 0, faults: 0, faultsByKind: {}, approved: {}, cuts: 0, settlementsAsked: 0, oneSided: 0, lostApprovals: 0, wrongReversals: 0, stanReuse: 0, manual: 0, unknownRefunds: 0, manualUnlisted: 0, receiptsWithoutDebit: 0, approvalsWithoutReceipt: 0, settlementMismatches: 0, unnecessaryManual: 0, bootReversalsSkipped: 0, gcCopies: 0, errors: 0 };
+  return { days: 0, transactions: 0, requests: 0, faults: 0, faultsByKind: {}, approved: {}, cuts: 0, settlementsAsked: 0, oneSided: 0, lostApprovals: 0, wrongReversals: 0, stanReuse: 0, manual: 0, unknownRefunds: 0, manualUnlisted: 0, receiptsWithoutDebit: 0, approvalsWithoutReceipt: 0, settlementMismatches: 0, unnecessaryManual: 0, reversalsSkipped: 0, gcCopies: 0, errors: 0 };
 }
 
 /** Runs one day and adds it to the totals; the first failure is shrunk and kept. */
@@ -66,7 +66,7 @@ export async function runAndTally(totals: RunTotals, events: readonly DayEvent[]
     totals.approvalsWithoutReceipt += r.verdict.approvalsWithoutReceipt.length;
     totals.settlementMismatches += r.verdict.settlementMismatches.length;
     totals.unnecessaryManual += r.verdict.unnecessaryManual.length;
-    totals.bootReversalsSkipped += r.verdict.bootReversalsSkipped.length;
+    totals.reversalsSkipped += r.verdict.reversalsSkipped.length;
     totals.gcCopies += r.gcCopies;
     failed = verdictFailed(r.verdict);
   } catch {
