@@ -155,6 +155,13 @@ export class LogRing {
 
   private async makeRoom(length: number): Promise<void> {
     let collections = 0;
+    // A cut during GC, after its copies opened a sector and before the tail was erased, leaves one
+    // free sector fewer. Collections made only when the head is full open a sector for their copies
+    // and free one, so they never win it back; collect now, while the head still has room for copies.
+    while (this.freeSectors() < FREE_SECTORS_KEPT) {
+      if (++collections > 2 * this.sectors.length) throw new RingExhausted();
+      await this.collect(this.tail()!);
+    }
     while (!this.fitsHead(length)) {
       if (this.freeSectors() >= FREE_SECTORS_KEPT + 1) {
         await this.openNextSector();

@@ -5,7 +5,8 @@ import type { FlashJournal } from '../../firmware/journal/flash-journal.js';
 import { openJournal } from '../../firmware/journal/open-journal.js';
 import type { ScannedFrame } from '../../firmware/journal/log-scan.js';
 import { decodeRecord, type JournalRecord } from '../../firmware/journal/record-codec.js';
-import { replayImage } from '../../firmware/journal/replay.js';
+import { replayImage, type Replay } from '../../firmware/journal/replay.js';
+import { JournalState } from '../../firmware/journal/journal-state.js';
 import { dataEnd, dataStart, headerSlotBytes } from '../../firmware/journal/sector-header.js';
 import { applyCall, canonical, emptyModel } from './journal-model.js';
 import { generatedDay, resolveStep } from './journal-workload.js';
@@ -104,13 +105,37 @@ function protect(image: Uint8Array, geometry: RotOptions['geometry']): Protected
   const transactions = new Map<number, string>();
   for (const [id, entry] of replay.state.transactions) transactions.set(id, canonical(entry.tx));
   const ranges = new Map<number, [number, number][]>();
+  const add = (id: number, frame: ScannedFrame): void => {
+    if (!ranges.has(id)) ranges.set(id, []);
+    ranges.get(id)!.push([frame.offset, frame.offset + frame.length]);
+  };
   for (const frame of replay.scan.frames) {
-    for (const id of replay.effects.get(frame.seq)?.transactionIds ?? []) {
-      if (!ranges.has(id)) ranges.set(id, []);
-      ranges.get(id)!.push([frame.offset, frame.offset + frame.length]);
-    }
+    for (const id of replay.effects.get(frame.seq)?.transactionIds ?? []) add(id, frame);
+  }
+  // A transaction that is gone from the clean image was removed by a record (a settle record, or a
+  // begin reusing its STAN): that record is one of its records too. If the damage destroyed it,
+  // the transaction coming back is the loss of a record the damage touched, not a silent loss.
+  for (const [seq, removed] of removals(replay)) {
+    const frames = replay.scan.frames.filter((f) => f.seq === seq);
+    for (const id of removed) for (const frame of frames) add(id, frame);
   }
   return { image, transactions, ranges, counters: { stan: replay.state.counters.stan, voucher: replay.state.counters.voucher } };
+}
+
+/** Record sequence number -> transactions it removed from the state, replaying the clean image again. */
+function removals(replay: Replay): Map<number, number[]> {
+  const state = new JournalState();
+  const removedBy = new Map<number, number[]>();
+  const bySeq = new Map<number, ScannedFrame>();
+  for (const frame of replay.scan.frames) if (!bySeq.has(frame.seq)) bySeq.set(frame.seq, frame);
+  for (const seq of [...bySeq.keys()].sort((a, b) => a - b)) {
+    const frame = bySeq.get(seq)!;
+    const before = new Set(state.transactions.keys());
+    state.apply(decodeRecord(frame.payload), seq, frame.length);
+    const removed = [...before].filter((id) => !state.transactions.has(id));
+    if (removed.length > 0) removedBy.set(seq, removed);
+  }
+  return removedBy;
 }
 
 type Mutation = { name: string; at: number; length: number; apply: (image: Uint8Array) => void };
@@ -262,6 +287,10 @@ export async function runRotSweep(options: RotOptions, onProgress?: (done: numbe
     }
     for (const id of transactions.keys()) {
       if (clean.transactions.has(id) || reported) continue;
+      if (hit(id)) {
+        result.unreportedTouched++;
+        continue;
+      }
       result.silentLosses++;
       note(`${mutation.name}: transaction ${id} came back with no report`);
     }

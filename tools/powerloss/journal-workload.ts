@@ -132,7 +132,7 @@ export function generatedDay(options: GeneratedDayOptions): WorkloadStep[] {
 
 /**
  * The concrete call a step makes in this state, or undefined when it no longer applies.
- * `journalFull` says whether the journal refuses new transactions now (for settle-if-full).
+ * `journalFull` says whether the journal refuses new transactions now (settle-if-full settles, begin is refused).
  */
 export function resolveStep(step: WorkloadStep, state: ModelState, journalFull = false): JournalCall | undefined {
   switch (step.do) {
@@ -145,7 +145,8 @@ export function resolveStep(step: WorkloadStep, state: ModelState, journalFull =
     case 'settle':
       return { method: 'settle', batchNo: state.counters.batch };
     case 'begin':
-      return { method: 'begin', tx: newTransaction(step, state) };
+      // A journal full of owed reversals stays full after settlement: the terminal refuses the sale.
+      return journalFull ? undefined : { method: 'begin', tx: newTransaction(step, state) };
   }
   const stan = state.stans[step.tx];
   if (stan === undefined || !state.transactions.some((t) => t.stan === stan)) return undefined;
