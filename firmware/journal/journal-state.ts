@@ -171,18 +171,18 @@ export class JournalState {
   }
 
   /**
-   * After damage that may have destroyed up to `recordsLost` records (mount's bound), the STAN and
-   * voucher counters may be behind what was handed out. Each record advances a counter by at most
-   * one, so every value handed out since this counter's surviving writer is within
-   * (lastSeq - writer) + recordsLost of it: jump past that, and past every number still in the
+   * After a loss of up to `recordsLost` records (mount's bound), the STAN and voucher counters may
+   * be behind what was handed out. Each record advances a counter by at most one, and every record
+   * that survives after this counter's newest writer is of another kind, so every value handed out
+   * is within recordsLost of the writer's: jump past that, and past every number still in the
    * journal, so a number is never handed out twice. In memory only; the next takeCounter writes it.
    * Returns the counters it moved, with their old values.
    */
-  advanceAfterLoss(lastSeq: number, recordsLost: number): Partial<Record<CounterName, number>> {
+  advanceAfterLoss(recordsLost: number): Partial<Record<CounterName, number>> {
     const moved: Partial<Record<CounterName, number>> = {};
     for (const name of ['stan', 'voucher'] as const) {
       const inJournal = Math.max(0, ...[...this.transactions.values()].map((e) => (name === 'stan' ? e.tx.stan : e.tx.voucherNo)));
-      const margin = Math.min(STAN_MAX - 2, lastSeq - (this.counterWriters[name] ?? 0) + recordsLost + 1);
+      const margin = Math.min(STAN_MAX - 2, recordsLost + 1);
       const from = Math.max(this.counters[name], inJournal);
       moved[name] = this.counters[name];
       this.counters[name] = ((from + margin - 1) % STAN_MAX) + 1;

@@ -161,7 +161,39 @@ export function scanImage(image: Uint8Array, geometry: FlashGeometry): ImageScan
     findings.push(`sector ${sector.index}: the last record before its erased tail fails its CRC, and no power cut explains it`);
     recordsPossiblyLost += sector.tailUnits;
   }
+  recordsPossiblyLost += noteMissingRecords(active, frames, findings);
   return { sectors, frames, findings, recordsPossiblyLost };
+}
+
+/**
+ * New records take consecutive sequence numbers, and only whole sectors leave the log, oldest
+ * first: so the first new record of a sector follows the last record of the sector before it. A
+ * gap means records at the end of that sector were lost in a way a torn tail does not show (a page
+ * read erased). GC copies keep their old numbers and never count as new. A mount that saw damage
+ * skips numbers on purpose (open-journal.ts): that gap is reported again until GC collects it.
+ */
+function noteMissingRecords(active: readonly SectorScan[], frames: readonly ScannedFrame[], findings: string[]): number {
+  const present = new Set(frames.map((f) => f.seq));
+  const bySector = new Map<number, number[]>();
+  for (const frame of frames) {
+    if (!bySector.has(frame.sector)) bySector.set(frame.sector, []);
+    bySector.get(frame.sector)!.push(frame.seq);
+  }
+  let missing = 0;
+  let last: { index: number; seq: number } | undefined;
+  for (const sector of [...active].sort((a, b) => a.seq - b.seq)) {
+    const seqs = bySector.get(sector.index) ?? [];
+    const fresh = last ? seqs.filter((seq) => seq > last!.seq) : [];
+    if (last && fresh.length > 0) {
+      const firstNew = Math.min(...fresh);
+      let gap = 0;
+      for (let seq = last.seq + 1; seq < firstNew; seq++) if (!present.has(seq)) gap++;
+      if (gap > 0) findings.push(`sector ${last.index}: ${gap} records after record ${last.seq} are missing (its end was lost)`);
+      missing += gap;
+    }
+    if (seqs.length > 0) last = { index: sector.index, seq: Math.max(last?.seq ?? 0, ...seqs) };
+  }
+  return missing;
 }
 
 /**

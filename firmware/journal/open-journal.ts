@@ -2,10 +2,10 @@ import type { FlashDevice } from '../drivers/flash/flash-device.js';
 import { createPanCipher } from '../security/pan-at-rest.js';
 import { frameBytes, MAX_PAYLOAD_BYTES } from './frame.js';
 import { FlashJournal } from './flash-journal.js';
-import { JournalError, type JournalHealth } from './journal.js';
+import { JournalError, type CounterName, type JournalHealth } from './journal.js';
 import { LogRing } from './log-ring.js';
 import { readForMount } from './mount-read.js';
-import { replayImage } from './replay.js';
+import { replayImage, type Replay } from './replay.js';
 import { dataEnd, dataStart } from './sector-header.js';
 
 export interface JournalOptions {
@@ -18,6 +18,7 @@ export interface JournalOptions {
 }
 
 const MIN_SECTORS = 6;
+
 
 /**
  * Mounts the journal on a device. Mount is recovery: a read of what the format needs
@@ -36,14 +37,26 @@ export async function openJournal(device: FlashDevice, options: JournalOptions):
   const cipher = createPanCipher(options.deviceKey, options.randomBytes);
   const { image, unverifiedErased } = await readForMount(device, options.onProgress);
   const replay = replayImage(image, g);
-  const health: JournalHealth = { findings: replay.findings, countersAdvanced: {} };
-  if (replay.recordsPossiblyLost > 0) {
-    health.countersAdvanced = replay.state.advanceAfterLoss(replay.lastSeq, replay.recordsPossiblyLost);
-  }
+  const health: JournalHealth = { findings: replay.findings, countersAdvanced: advanceCountersAtMount(replay) };
   const ring = LogRing.fromScan(device, replay.scan, replay.effects, {
     isLive: (entry) => replay.state.isLive(entry.seq, entry.effect),
     decidesRemovedStatus: (entry) => replay.state.decidesRemovedStatus(entry.effect),
   }, unverifiedErased);
   // Records lost to damage may have had sequence numbers above the last intact one: skip past them.
   return new FlashJournal(device, replay.state, ring, cipher, replay.lastSeq + 1 + replay.recordsPossiblyLost, health);
+}
+
+/** Records one lost 256-byte page at the head's tail can hold (the smallest frame is 16 bytes). */
+const TAIL_RECORDS_AT_RISK = 16;
+
+/**
+ * The newest records sit at the head's tail, where a lost page reads exactly like space never
+ * written: no format can see that loss. So every mount moves the STAN and voucher counters past
+ * what such a loss could hide, and past whatever damage it did see (FORMAT.md, "Counters at
+ * mount"). Returns the old values. Nothing is written: a value is durable only once taken.
+ */
+export function advanceCountersAtMount(replay: Replay): Partial<Record<CounterName, number>> {
+  // A journal that never opened a sector has no tail to lose (a new terminal starts at STAN 1).
+  if (!replay.scan.sectors.some((s) => s.state === 'active')) return {};
+  return replay.state.advanceAfterLoss(replay.recordsPossiblyLost + TAIL_RECORDS_AT_RISK);
 }

@@ -3,6 +3,7 @@ import { SimulatedNorFlash } from '../../firmware/drivers/flash/simulated-nor.js
 import { JournalError, JournalFull } from '../../firmware/journal/journal.js';
 import { openJournal } from '../../firmware/journal/open-journal.js';
 import { APPROVAL, TEST_KEY, sale, seededIvs } from './sample-transactions.js';
+import { expectRemountOf } from './remount-view.js';
 
 function device(sectors = 8, sectorSize = 4096): SimulatedNorFlash {
   return new SimulatedNorFlash({ size: sectors * sectorSize, sectorSize, programUnit: 16, seed: 3 });
@@ -24,7 +25,7 @@ describe('journal on simulated NOR', () => {
     expect(tx.printed).toBe(true);
     expect(tx.request.pan).toBe('6222021234567890123');
     const again = await openJournal(flash, options);
-    expect(again.view()).toEqual(journal.view());
+    expectRemountOf(again.view(), journal.view());
   });
 
   it('never writes the PAN in clear', async () => {
@@ -78,7 +79,8 @@ describe('journal on simulated NOR', () => {
     expect(await journal.takeCounter('stan')).toBe(1);
     await journal.raiseCounter('voucher', 5);
     await journal.raiseCounter('voucher', 3);
-    expect((await openJournal(flash, options)).view().counters).toEqual({ stan: 1, voucher: 5, batch: 0 });
+    // A remount moves both past what a lost page at the head could hide; 999999 wraps to 1 still.
+    expectRemountOf((await openJournal(flash, options)).view(), { counters: { stan: 1, voucher: 5, batch: 0 }, transactions: [] });
   });
 
   it('refuses bad input with a clear error and writes nothing', async () => {

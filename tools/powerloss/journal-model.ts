@@ -13,17 +13,19 @@ export interface ModelState {
   transactions: JournalTransaction[];
   /** STAN each workload transaction got when it began (the workload names transactions by index). */
   stans: Record<number, number>;
+  /** The last STAN and voucher number takeCounter returned: a mount may never go back past them. */
+  issued: { stan: number; voucher: number };
 }
 
 export function emptyModel(): ModelState {
-  return { counters: { stan: 0, voucher: 0, batch: 0 }, transactions: [], stans: {} };
+  return { counters: { stan: 0, voucher: 0, batch: 0 }, transactions: [], stans: {}, issued: { stan: 0, voucher: 0 } };
 }
 
 const next = (n: number): number => (n >= 999999 ? 1 : n + 1);
 
 /** The state after `call` returned. Does not change `state` (copies only what the call changes). */
 export function applyCall(state: ModelState, call: JournalCall, workloadTx?: number): ModelState {
-  const s: ModelState = { counters: { ...state.counters }, transactions: [...state.transactions], stans: state.stans };
+  const s: ModelState = { counters: { ...state.counters }, transactions: [...state.transactions], stans: state.stans, issued: { ...state.issued } };
   const edit = (stan: number): JournalTransaction => {
     const index = s.transactions.findIndex((t) => t.stan === stan);
     if (index < 0) throw new Error(`oracle: no transaction with STAN ${stan}`);
@@ -34,6 +36,7 @@ export function applyCall(state: ModelState, call: JournalCall, workloadTx?: num
   switch (call.method) {
     case 'takeCounter':
       s.counters[call.name] = next(s.counters[call.name]);
+      if (call.name !== 'batch') s.issued[call.name] = s.counters[call.name];
       break;
     case 'raiseCounter':
       s.counters[call.name] = Math.max(s.counters[call.name], call.atLeast);
@@ -101,6 +104,37 @@ export function canonical(value: unknown): string {
   );
 }
 
-export function modelView(state: ModelState): string {
-  return canonical({ counters: state.counters, transactions: state.transactions });
+
+/**
+ * A mount moves the STAN and voucher counters ahead (FORMAT.md, "Counters at mount"): never back,
+ * and by at most this much on the images the sweeps build.
+ */
+export const MOUNT_JUMP_LIMIT = 200;
+
+/**
+ * The state a fresh mount showing `seen` is in, when it is `state` with the STAN and voucher
+ * counters moved ahead by the mount (and nothing else changed); undefined otherwise.
+ */
+export function adoptMount(seen: string, state: ModelState): ModelState | undefined {
+  if (!sameRecords(seen, state)) return undefined;
+  const view = JSON.parse(seen) as { counters: Record<CounterName, number> };
+  // Values a mount moved past but nothing took were never handed out: the next mount may compute
+  // its own margin from the last value taken, or from the highest one a transaction holds.
+  for (const name of ['stan', 'voucher'] as const) {
+    const held = state.transactions.map((t) => (name === 'stan' ? t.stan : t.voucherNo));
+    if (!movedAhead(Math.max(state.issued[name], ...held), view.counters[name], MOUNT_JUMP_LIMIT)) return undefined;
+  }
+  return { ...state, counters: { ...view.counters } };
+}
+
+/** The view `seen` holds exactly the transactions and batch of `state` (STAN and voucher aside). */
+export function sameRecords(seen: string, state: ModelState): boolean {
+  const view = JSON.parse(seen) as { counters: Record<CounterName, number>; transactions: unknown };
+  return canonical(view.transactions) === canonical(state.transactions) && view.counters.batch === state.counters.batch;
+}
+
+/** `to` is `from` or up to `limit` values after it, counting through the wrap from 999999 to 1. */
+export function movedAhead(from: number, to: number, limit: number): boolean {
+  const distance = (((to - from) % 999999) + 999999) % 999999;
+  return distance <= limit;
 }

@@ -2,7 +2,7 @@ import { SeededRandom } from '../../firmware/hal/seeded-random.js';
 import { SimulatedNorFlash } from '../../firmware/drivers/flash/simulated-nor.js';
 import { invokeJournal } from '../../firmware/journal/journal-call.js';
 import type { FlashJournal } from '../../firmware/journal/flash-journal.js';
-import { openJournal } from '../../firmware/journal/open-journal.js';
+import { advanceCountersAtMount, openJournal } from '../../firmware/journal/open-journal.js';
 import type { ScannedFrame } from '../../firmware/journal/log-scan.js';
 import { decodeRecord, type JournalRecord } from '../../firmware/journal/record-codec.js';
 import { replayImage, type Replay } from '../../firmware/journal/replay.js';
@@ -241,11 +241,8 @@ export async function runRotSweep(options: RotOptions, onProgress?: (done: numbe
     if (Date.now() - started > HANG_MS) result.hangs++;
     const reported = replay.findings.length > 0;
     if (reported) result.reported++;
+    advanceCountersAtMount(replay);
     const counters = { ...replay.state.counters };
-    if (replay.recordsPossiblyLost > 0) {
-      replay.state.advanceAfterLoss(replay.lastSeq, replay.recordsPossiblyLost);
-      Object.assign(counters, replay.state.counters);
-    }
     if (counters.stan < clean.counters.stan || counters.voucher < clean.counters.voucher) {
       result.stanRollbacks++;
       note(`${mutation.name}: counters went back (stan ${counters.stan} < ${clean.counters.stan} or voucher)`);

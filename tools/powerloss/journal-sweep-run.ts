@@ -4,7 +4,7 @@ import { CUT_MODES, SimulatedNorFlash, type CutMode, type NorSnapshot } from '..
 import type { FlashJournal } from '../../firmware/journal/flash-journal.js';
 import { openJournal } from '../../firmware/journal/open-journal.js';
 import { invokeJournal } from '../../firmware/journal/journal-call.js';
-import { applyCall, canonical, emptyModel, modelView, type JournalCall, type ModelState } from './journal-model.js';
+import { adoptMount, applyCall, canonical, emptyModel, sameRecords, type JournalCall, type ModelState } from './journal-model.js';
 import { resolveStep, tradingDay, type WorkloadStep } from './journal-workload.js';
 
 /** Whether the journal refuses new transactions now: a settle-if-full step settles then. */
@@ -79,9 +79,12 @@ export async function runJournalSweep(options: SweepOptions): Promise<SweepResul
     const image = index % (options.imageEvery ?? 1) === 0 ? reference.snapshot() : undefined;
     const opsBefore = reference.operationCount;
     const journal = await mount(reference);
+    // Every mount moves STAN and voucher ahead (FORMAT.md, "Counters at mount"): the oracle follows.
+    const mounted = adoptMount(canonical(journal.view()), model);
+    if (mounted) model = mounted;
+    else violations.push(`reference: mount before step ${index} differs from the oracle`);
     const call = resolveStep(step, model, isFull(journal));
     checkpoints.push({ image, model, opsBefore, call });
-    if (canonical(journal.view()) !== modelView(model)) violations.push(`reference: mount before step ${index} differs from the oracle`);
     if (!call) continue;
     await invokeJournal(journal, call);
     gcCopies += journal.gcCopies();
@@ -139,25 +142,42 @@ export async function runJournalSweep(options: SweepOptions): Promise<SweepResul
     }
     const seen = canonical(journal.view());
     let next: number;
-    if (seen === modelView(after)) next = stepIndex + 1;
-    else if (seen === modelView(before)) next = stepIndex;
-    else return `mounted view is neither the state before nor after ${call.method}: ${describeDifference(seen, before, after)}`;
+    // An interrupted takeCounter never returned its value: when the mount's move hides whether its
+    // record landed, the state is the one before (and the take is made again).
+    const notLanded = adoptMount(seen, before);
+    const recovered = notLanded ?? adoptMount(seen, after);
+    if (!recovered) return `mounted view is neither the state before nor after ${call.method}: ${describeDifference(seen, before, after)}`;
+    next = notLanded ? stepIndex : stepIndex + 1;
+    const counters = journal.view().counters;
     // Either way the journal now holds the reference state before step `next`, so the rest of the
     // day is the reference run's calls, and the oracle at the end is the reference's.
     const last = Math.min(steps.length, next + (options.continueSteps ?? steps.length));
+    const takes = { stan: 0, voucher: 0, batch: 0 };
     for (let i = next; i < last; i++) {
       const continued = checkpoints[i]!.call;
       if (!continued) continue;
+      if (continued.method === 'takeCounter') takes[continued.name]++;
       try {
         await invokeJournal(journal, continued);
       } catch (error) {
         return `continuing at step ${i} (${continued.method}) failed: ${String(error)}`;
       }
     }
-    const expected = modelView(checkpoints[last]!.model);
-    if (canonical(journal.view()) !== expected) return `after ${last - next} more steps the live view differs from the oracle`;
+    // The reference mounted before every step, this run only after the cut: STAN and voucher differ
+    // by those mounts' moves; the records and the batch must not, and counters never went back.
+    const expected = checkpoints[last]!.model;
+    const live = journal.view();
+    if (!sameRecords(canonical(live), expected)) return `after ${last - next} more steps the live view differs from the oracle`;
+    for (const name of ['stan', 'voucher'] as const) {
+      const handedOut = ((counters[name] + takes[name] - 1) % 999999) + 1;
+      if (live.counters[name] !== handedOut) return `${name} is ${live.counters[name]} after ${takes[name]} takes from ${counters[name]}`;
+    }
     try {
-      if (canonical((await mount(device)).view()) !== expected) return `after ${last - next} more steps a fresh mount differs from the oracle`;
+      const fresh = canonical((await mount(device)).view());
+      const issued = { stan: takes.stan > 0 ? live.counters.stan : recovered.issued.stan, voucher: takes.voucher > 0 ? live.counters.voucher : recovered.issued.voucher };
+      if (!adoptMount(fresh, { ...expected, issued })) {
+        return `after ${last - next} more steps a fresh mount differs from the oracle: ${fresh.slice(0, 60)} issued ${JSON.stringify(issued)} live ${JSON.stringify(live.counters)} takes ${JSON.stringify(takes)} mounted ${JSON.stringify(counters)}`;
+      }
     } catch (error) {
       return `final mount failed: ${String(error)}`;
     }
@@ -220,11 +240,16 @@ export async function runRandomCuts(options: RandomCutOptions): Promise<SweepRes
     device.reboot();
     journal = await mount();
     const seen = canonical(journal.view());
-    if (seen === modelView(after)) model = after;
-    else if (seen === modelView(model)) i--; // did not land: the day repeats the step
+    // As in the sweep: when the mount's move hides whether an interrupted take landed, it did not.
+    const notLanded = adoptMount(seen, model);
+    const landed = notLanded ? undefined : adoptMount(seen, after);
+    if (notLanded) {
+      model = notLanded;
+      i--; // did not land: the day repeats the step
+    } else if (landed) model = landed;
     else violations.push(`cut ${cuts} at op ${device.operationCount} during step ${i} (${call.method}): ${describeDifference(seen, model, after)} (seed ${options.seed})`);
   }
-  if (violations.length === 0 && canonical((await mount()).view()) !== modelView(model)) {
+  if (violations.length === 0 && !adoptMount(canonical((await mount()).view()), model)) {
     violations.push(`final mount differs from the oracle (seed ${options.seed})`);
   }
   return { transitions, ops: device.operationCount, cuts, violations, erases: device.counters().erases, gcCopies };
@@ -241,6 +266,6 @@ function seededIvs(seed: number): (n: number) => Uint8Array {
 
 function describeDifference(seen: string, before: ModelState, after: ModelState): string {
   const parsed = JSON.parse(seen) as { counters: unknown; transactions: { stan: number }[] };
-  return `counters ${JSON.stringify(parsed.counters)} (before ${JSON.stringify(before.counters)}, after ${JSON.stringify(after.counters)}); ` +
+  return `counters ${JSON.stringify(parsed.counters)} (before ${JSON.stringify(before.counters)}, after ${JSON.stringify(after.counters)}, taken ${JSON.stringify(after.issued)}); ` +
     `stans ${parsed.transactions.map((t) => t.stan).join(',')} (before ${before.transactions.map((t) => t.stan).join(',')})`;
 }

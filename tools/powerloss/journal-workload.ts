@@ -181,12 +181,13 @@ const PROCESSING_CODES: Record<FinancialType, string> = {
 };
 
 function newTransaction(step: Extract<WorkloadStep, { do: 'begin' }>, state: ModelState): NewTransaction {
-  const stan = state.counters.stan;
+  // The values takeCounter returned, as the engine uses them (a mount moves the counters past them).
+  const stan = state.issued.stan;
   const voided = step.voidOf === undefined ? undefined : state.transactions.find((t) => t.stan === state.stans[step.voidOf!]);
   const tx: NewTransaction = {
     type: step.type,
     stan,
-    voucherNo: state.counters.voucher,
+    voucherNo: state.issued.voucher,
     batchNo: state.counters.batch,
     amountFen: step.amountFen,
     operator: '01',
