@@ -139,7 +139,7 @@ describe('the systemd unit', () => {
   it('runs the bundle with the small-heap flags as a dedicated user', () => {
     expect(unit).toContain('User=pos');
     expect(unit).toContain('SupplementaryGroups=gpio dialout');
-    expect(unit).toContain('ExecStart=/usr/bin/node --max-semi-space-size=2 --max-old-space-size=24 --v8-pool-size=1 /opt/p/pos-terminal.mjs run --board /opt/p/raspi.json --quiet');
+    expect(unit).toContain('ExecStart=/usr/bin/node --max-semi-space-size=2 --max-old-space-size=24 --v8-pool-size=1 --optimize-for-size /opt/p/pos-terminal.mjs run --board /opt/p/raspi.json --quiet');
     expect(unit).toContain('Environment=MALLOC_ARENA_MAX=2');
   });
   it('is hardened: nothing writable but the state directory, exactly the config devices, a start limit', () => {

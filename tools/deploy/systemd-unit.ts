@@ -26,13 +26,15 @@ export interface UnitOptions {
   stateDir: string;
 }
 
-/** The heap and malloc settings bench:engine measures resident memory with. */
 /**
- * V8's heap capped for a small board (bench:engine explains the sizes), and one V8 worker thread
- * instead of one per core: on Node 18 that is 5 MB less RSS (65 MB against 66-73 over three runs of
- * test:node18's sale), and the terminal has no parallel work for more.
+ * The heap and malloc settings bench:engine measures resident memory with. V8's heap capped for a
+ * small board (bench:engine explains the sizes); one V8 worker thread instead of one per core (on
+ * Node 18 5 MB less RSS: 65 MB against 66-73 over three runs of test:node18's sale; the terminal
+ * has no parallel work for more); and V8's optimize-for-size mode (63.7 MB). Not --lite-mode:
+ * without the optimizing compiler RSS fell to 58.8 MB, but the magstripe decoder ran at 1 swipe a
+ * second instead of 54 (a cashier would wait a second per swipe on x86, several on a Pi).
  */
-export const UNIT_NODE_FLAGS = ['--max-semi-space-size=2', '--max-old-space-size=24', '--v8-pool-size=1'] as const;
+export const UNIT_NODE_FLAGS = ['--max-semi-space-size=2', '--max-old-space-size=24', '--v8-pool-size=1', '--optimize-for-size'] as const;
 export const UNIT_ENVIRONMENT = { MALLOC_ARENA_MAX: '2' } as const;
 
 export const STATE_DIRECTORY_NAME = 'pos-terminal';
