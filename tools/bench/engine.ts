@@ -2,7 +2,7 @@
  * npm run bench:engine: bundles tools/bench/engine-run.ts with esbuild for Node 18 and runs it on
  * plain `node`, as a deployed terminal runs its bundle — no TypeScript loader in the process — with
  * the host simulator in a process of its own over TCP, so sale_cpu_ms and rss_mb are the terminal's. Node runs with
- * the unit's flags (UNIT_NODE_FLAGS: heap capped, one V8 worker thread) and MALLOC_ARENA_MAX=2, the settings for a
+ * the unit's flags (UNIT_NODE_FLAGS: heap capped, one V8 worker thread, optimize-for-size) and its environment (UNIT_ENVIRONMENT: one malloc arena), the settings for a
  * small board (`-- --default-heap` measures with Node's and glibc's defaults instead). `-- --node18`
  * runs the bundle on Debian's nodejs 18 (tools/node18/fetch-node18.sh, a cached copy; the system node
  * stays), as Raspberry Pi OS / Debian 12 boards run it. Prints its one line, with the node it ran on.
@@ -13,13 +13,13 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UNIT_NODE_FLAGS } from '../deploy/systemd-unit.js';
+import { UNIT_ENVIRONMENT, UNIT_NODE_FLAGS } from '../deploy/systemd-unit.js';
 
 /**
  * As a small board runs it: V8's heap capped (the terminal's live heap is about 13 MB; uncapped, V8
  * lets garbage pile up to 30 MB and more before a full collection, for throughput), and glibc held
- * to two malloc arenas (MALLOC_ARENA_MAX=2; by default it keeps one per core and the crypto churn
- * of MACs, PIN blocks and sealed PANs leaves them fragmented). A 1 MB young generation measured
+ * to one malloc arena (UNIT_ENVIRONMENT; by default it keeps one per core and the crypto churn of
+ * MACs, PIN blocks and sealed PANs leaves them fragmented). A 1 MB young generation measured
  * about 5 ms of CPU per sale in scavenges; 2 MB halves that, and a 24 MB old space keeps RSS down.
  */
 const NODE_FLAGS = process.argv.includes('--default-heap') ? [] : [...UNIT_NODE_FLAGS];
@@ -50,7 +50,7 @@ try {
   copyFileSync(path.join(root, 'tools/host-sim/cards.json'), path.join(dir, 'cards.json'));
   const { child, port } = await startHostProcess();
   try {
-    const env = process.argv.includes('--default-heap') ? process.env : { ...process.env, MALLOC_ARENA_MAX: '2' };
+    const env = process.argv.includes('--default-heap') ? process.env : { ...process.env, ...UNIT_ENVIRONMENT };
     const output = execFileSync(nodeBinary, [...NODE_FLAGS, outfile, String(port)], { encoding: 'utf8', env });
     const version = execFileSync(nodeBinary, ['-p', 'process.version'], { encoding: 'utf8' }).trim();
     const result = JSON.parse(output.trim().split('\n').at(-1)!) as Record<string, unknown>;

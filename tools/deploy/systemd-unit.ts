@@ -27,7 +27,9 @@ export interface UnitOptions {
 }
 
 /**
- * The heap and malloc settings bench:engine measures resident memory with. V8's heap capped for a
+ * The heap and malloc settings bench:engine measures resident memory with (the unit's environment
+ * holds glibc to one malloc arena: the terminal is one JavaScript thread; RSS 63.6-63.7 MB against
+ * 63.4-64.6 with two). V8's heap capped for a
  * small board (bench:engine explains the sizes); one V8 worker thread instead of one per core (on
  * Node 18 5 MB less RSS: 65 MB against 66-73 over three runs of test:node18's sale; the terminal
  * has no parallel work for more); and V8's optimize-for-size mode (63.7 MB). Not --lite-mode:
@@ -35,7 +37,7 @@ export interface UnitOptions {
  * second instead of 54 (a cashier would wait a second per swipe on x86, several on a Pi).
  */
 export const UNIT_NODE_FLAGS = ['--max-semi-space-size=2', '--max-old-space-size=24', '--v8-pool-size=1', '--optimize-for-size'] as const;
-export const UNIT_ENVIRONMENT = { MALLOC_ARENA_MAX: '2' } as const;
+export const UNIT_ENVIRONMENT = { MALLOC_ARENA_MAX: '1' } as const;
 
 export const STATE_DIRECTORY_NAME = 'pos-terminal';
 
