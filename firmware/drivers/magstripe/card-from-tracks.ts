@@ -61,6 +61,17 @@ export function cardFromTracks(tracks: TrackTexts, direction: SwipeDirection): S
   return card;
 }
 
+/**
+ * The checks cardFromTracks applies to one track on its own (format, expiry month, Luhn on the
+ * PAN): what a candidate reading of that track must pass before it is believed (track-candidates.ts).
+ * Track 3 has no format this terminal relies on.
+ */
+export function trackContentPlausible(track: 1 | 2 | 3, text: string): boolean {
+  if (track === 3) return true;
+  const fields = track === 2 ? parseTrack2(text) : parseTrack1(text);
+  return !('ok' in fields) && isLuhnValid(fields.pan);
+}
+
 export function swipeError(reason: SwipeError['reason'], detail: string): SwipeError {
   return { ok: false, reason, detail };
 }
