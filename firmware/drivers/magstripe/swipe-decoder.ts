@@ -26,10 +26,13 @@ export function decodeSwipeBits(tracks: TrackData<ArrayLike<number>>): SwipeResu
  * Ways to read one track's transitions, tried in turn until one gives a track that passes parity,
  * LRC, its sentinels and the card checks: the F2F decoder's default loop (narrow: best against
  * jitter) on the transitions as they came and in reverse time (its loop starts from the other end
- * of the track); the two joined where they agree (f2f-splice.ts: each is often right on its own
- * side of a hard change of speed); then a wider loop (follows a card that speeds up or brakes hard,
- * e.g. 20 -> 150 cm/s within half the card) each way. Each is a complete reading of the same flux;
- * the stripe's own checks pick.
+ * of the track); the two joined where they disagree (f2f-splice.ts: each is often right on its own
+ * side of a hard change of speed); then loops that follow the period faster (smoothing 0.2, 0.3:
+ * a card that speeds up or brakes hard, e.g. 20 -> 150 cm/s within half the card) or the phase
+ * more slowly (phaseGain 0.2), each way, each pair joined, and joined with the default reads.
+ * Each is a complete reading of the same flux; the stripe's own checks pick. A reading refused as
+ * ambiguous (two contents pass) ends the search: a later read that happens to pick one of them
+ * is no evidence. On the bench's swipes every later entry still adds a few reads in 1,000.
  */
 type F2fReading = { options: F2fOptions; reversed: boolean } | { splice: readonly [number, number] };
 const F2F_READINGS: readonly F2fReading[] = [
