@@ -14,7 +14,7 @@ import { TRACK_FORMATS, type TrackData, type TrackNumber } from './track-format.
 
 type TrackOutcome =
   | { ok: true; content: string; direction: SwipeDirection }
-  | { ok: false; reason: SwipeErrorReason; detail: string; ambiguous?: true };
+  | { ok: false; reason: SwipeErrorReason; detail: string; ambiguous?: true; witnesses?: string[] };
 
 export function decodeSwipeBits(tracks: TrackData<ArrayLike<number>>): SwipeResult {
   const outcomes: TrackData<TrackOutcome> = {};
@@ -124,7 +124,9 @@ function readTrack(track: TrackNumber, edgeCount: number, f2f: F2fDecode, revers
     track === 2 ? CANDIDATE_LIMITS : UNCHECKED_TRACK_LIMITS,
   );
   if (candidates.ok) return { ok: true, content: candidates.content, direction: candidates.direction };
-  if (candidates.ambiguous) return { ok: false, reason: 'timing', detail: `track ${track}: ${candidates.detail}`, ambiguous: true };
+  if (candidates.ambiguous) {
+    return { ok: false, reason: 'timing', detail: `track ${track}: ${candidates.detail}`, ambiguous: true, witnesses: candidates.passing };
+  }
   const decoded = candidates.best;
   // Passed parity and the LRC but not a clean end (more flux after the LRC means a misread character
   // passed for the end sentinel and a chance LRC, 1 in 16 on tracks 2 and 3), or passed all that
@@ -181,6 +183,7 @@ function combineTracks(outcomes: TrackData<TrackOutcome>): SwipeResult {
   const texts: TrackTexts = { track2: track2.content };
   const track1 = outcomes[1];
   if (track1?.ok) texts.track1 = track1.content;
+  else if (track1?.witnesses?.length) texts.track1Witnesses = track1.witnesses;
   const track3 = outcomes[3];
   if (track3?.ok) texts.track3 = track3.content;
   return cardFromTracks(texts, track2.direction);

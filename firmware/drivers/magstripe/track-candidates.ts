@@ -52,7 +52,14 @@ export const UNCHECKED_TRACK_LIMITS: CandidateLimits = { ...CANDIDATE_LIMITS, ma
 
 export type CandidateOutcome =
   | { ok: true; content: string; direction: SwipeDirection; readings: number }
-  | { ok: false; ambiguous: boolean; detail: string; best: TrackDecode };
+  | {
+      ok: false;
+      ambiguous: boolean;
+      detail: string;
+      best: TrackDecode;
+      /** Contents that passed every check but could not be told apart: witnesses for other tracks. */
+      passing: string[];
+    };
 
 /**
  * `decode` turns a reading's bits (in the order the search read them) into a track; `plausible`
@@ -71,7 +78,7 @@ export function decodeCandidates(
   const best = decode(traceCells(choices).bits);
   const closeCalls = detours.filter((edge) => choices.margin[edge]! < limits.closeCall).length;
   if (closeCalls > limits.maxCloseCalls) {
-    return { ok: false, ambiguous: true, detail: `${closeCalls} cells were close calls between a 0-1 and a 1-0 reading`, best };
+    return { ok: false, ambiguous: true, detail: `${closeCalls} cells were close calls between a 0-1 and a 1-0 reading`, best, passing: [] };
   }
   const tried = detours.slice(0, limits.maxDetours);
   const sets: number[][] = [[]];
@@ -92,12 +99,12 @@ export function decodeCandidates(
   }
   passing.sort((a, b) => a.extraCost - b.extraCost);
   const [first, second] = passing;
-  if (first === undefined) return { ok: false, ambiguous: false, detail: 'no reading within reach passes the checks', best };
+  if (first === undefined) return { ok: false, ambiguous: false, detail: 'no reading within reach passes the checks', best, passing: [] };
   if (limits.bestOnly && (first.extraCost > 0 || second !== undefined)) {
-    return { ok: false, ambiguous: true, detail: 'the best reading is not the only one within reach', best };
+    return { ok: false, ambiguous: true, detail: 'the best reading is not the only one within reach', best, passing: passing.map((p) => p.content) };
   }
   if (second !== undefined && second.extraCost - first.extraCost < limits.ambiguityGap) {
-    return { ok: false, ambiguous: true, detail: 'two different readings pass every check', best };
+    return { ok: false, ambiguous: true, detail: 'two different readings pass every check', best, passing: passing.map((p) => p.content) };
   }
   return { ok: true, content: first.content, direction: first.direction, readings: passing.length };
 }
