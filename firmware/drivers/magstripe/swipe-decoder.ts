@@ -115,12 +115,12 @@ function readTrack(track: TrackNumber, edgeCount: number, f2f: F2fDecode, revers
   }
   const format = TRACK_FORMATS[track];
   const readBits = (bits: Uint8Array) => decodeTrackBits(format, reversed ? bits.slice().reverse() : bits);
-  // The best reading and the next-cheapest ones: accepted only when all that pass agree.
+  // The best reading and the next-cheapest ones (track-candidates.ts says when one is accepted).
   const candidates = decodeCandidates(
     f2f.choices,
     f2f.boundaries,
     readBits,
-     (content) => trackContentPlausible(track, content),
+    (content) => trackContentPlausible(track, content),
     track === 2 ? CANDIDATE_LIMITS : UNCHECKED_TRACK_LIMITS,
   );
   if (candidates.ok) return { ok: true, content: candidates.content, direction: candidates.direction };
