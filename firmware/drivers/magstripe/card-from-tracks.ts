@@ -13,6 +13,14 @@ export interface TrackTexts {
   track1?: string;
   track2?: string;
   track3?: string;
+  /**
+   * Readings of a track 1 that passed every check but were refused because more than one did
+   * (the name has no check of its own). They still carry the PAN, expiry and service code: if none
+   * agrees with track 2 on all three, track 2 holds a misread that its own checks missed (two
+   * swaps in the same bit positions, e.g. service code 121 read as 221 and a 1 in the
+   * discretionary data as a 2), and the swipe is refused.
+   */
+  track1Witnesses?: string[];
 }
 
 interface TrackFields {
@@ -30,6 +38,14 @@ export function cardFromTracks(tracks: TrackTexts, direction: SwipeDirection): S
   const track2 = parseTrack2(tracks.track2);
   if ('ok' in track2) return track2;
   if (!isLuhnValid(track2.pan)) return swipeError('bad-pan', `track 2: the ${track2.pan.length}-digit PAN fails the Luhn check`);
+
+  if (tracks.track1Witnesses !== undefined && tracks.track1Witnesses.length > 0) {
+    const agrees = tracks.track1Witnesses.some((text) => {
+      const witness = parseTrack1(text);
+      return !('ok' in witness) && witness.pan === track2.pan && witness.expiry === track2.expiry && witness.serviceCode === track2.serviceCode;
+    });
+    if (!agrees) return swipeError('bad-format', 'no reading of track 1 agrees with track 2 on PAN, expiry and service code');
+  }
 
   let cardholderName: string | undefined;
   if (tracks.track1 !== undefined) {
@@ -59,6 +75,17 @@ export function cardFromTracks(tracks: TrackTexts, direction: SwipeDirection): S
   if (cardholderName !== undefined) card.cardholderName = cardholderName;
   if (tracks.track3 !== undefined) card.track3 = tracks.track3;
   return card;
+}
+
+/**
+ * The checks cardFromTracks applies to one track on its own (format, expiry month, Luhn on the
+ * PAN): what a candidate reading of that track must pass before it is believed (track-candidates.ts).
+ * Track 3 has no format this terminal relies on.
+ */
+export function trackContentPlausible(track: 1 | 2 | 3, text: string): boolean {
+  if (track === 3) return true;
+  const fields = track === 2 ? parseTrack2(text) : parseTrack1(text);
+  return !('ok' in fields) && isLuhnValid(fields.pan);
 }
 
 export function swipeError(reason: SwipeError['reason'], detail: string): SwipeError {

@@ -48,8 +48,69 @@ export interface CellSearch {
    * positions of two characters would pass the LRC as well.
    */
   closeCalls: number;
+  /** Every decision the search made, for tracing readings other than the best (traceCells). */
+  choices: CellChoices;
+  /** Transitions the best reading takes as cell boundaries reached by a choice between two readings. */
+  boundaries: number[];
   fault?: CellSearchFault;
 }
+
+/**
+ * The search's decisions. Into each boundary came two readings at most: the winner (from the
+ * boundary before, a 0, or from a mid-cell transition, closing a 1) and a loser that cost
+ * `margin` more. Following the loser at one boundary and the winners everywhere else is the
+ * cheapest reading that differs there: the detour a misjudged transition would have needed.
+ */
+export interface CellChoices {
+  startEdge: number;
+  lastEdge: number;
+  endsMidCell: boolean;
+  /** Per transition: 1 when the boundary reading there closed a 1 (came from mid-cell). */
+  closedOne: Uint8Array;
+  /** Per transition: how much more the losing reading into that boundary cost (Infinity: none). */
+  margin: Float64Array;
+}
+
+export interface TracedCells {
+  bits: Uint8Array;
+  /** Per transition from `startEdge` through `lastEdge`: 1 when read as mid-cell. */
+  midCell: Uint8Array;
+  /** Boundaries on this reading where a losing reading exists (finite margin). */
+  boundaries: number[];
+}
+
+/**
+ * Walks back from the last transition, taking the winner into every boundary except those in
+ * `detours` (where a loser exists), whose loser is taken instead.
+ */
+export function traceCells(choices: CellChoices, detours: ReadonlySet<number> = NO_DETOURS): TracedCells {
+  const { startEdge, lastEdge, closedOne, margin } = choices;
+  const midCell = new Uint8Array(lastEdge - startEdge + 1);
+  const reversedBits: number[] = [];
+  const boundaries: number[] = [];
+  let edge = lastEdge;
+  // A read that ends mid-cell came from the boundary before it.
+  if (choices.endsMidCell) {
+    midCell[edge - startEdge] = 1;
+    edge--;
+  }
+  while (edge > startEdge) {
+    const contested = margin[edge]! < Infinity;
+    if (contested) boundaries.push(edge);
+    const one = contested && detours.has(edge) ? closedOne[edge] === 0 : closedOne[edge] === 1;
+    if (one) {
+      reversedBits.push(1);
+      midCell[edge - 1 - startEdge] = 1;
+      edge -= 2;
+    } else {
+      reversedBits.push(0);
+      edge -= 1;
+    }
+  }
+  return { bits: Uint8Array.from(reversedBits.reverse()), midCell, boundaries };
+}
+
+const NO_DETOURS: ReadonlySet<number> = new Set();
 
 interface Reading<Place> {
   cost: number;
@@ -117,27 +178,19 @@ export function searchCells<Place>(
     last = edge;
   }
 
-  const endsMidCell = atMid !== undefined && (atBoundary === undefined || atMid.cost < atBoundary.cost);
-  const midCell = new Uint8Array(last - startEdge + 1);
-  const reversedBits: number[] = [];
-  // Walk back from the best reading's last boundary; a mid-cell reading came from the boundary before it.
-  let edge = last;
-  if (endsMidCell) {
-    midCell[edge - startEdge] = 1;
-    edge--;
-  }
+  const choices: CellChoices = {
+    startEdge,
+    lastEdge: last,
+    endsMidCell: atMid !== undefined && (atBoundary === undefined || atMid.cost < atBoundary.cost),
+    closedOne,
+    margin,
+  };
+  const best = traceCells(choices);
+  const bits = best.bits;
+  const midCell = best.midCell;
   let closeCalls = 0;
-  while (edge > startEdge) {
-    if (margin[edge]! < closeCall) closeCalls++;
-    if (closedOne[edge] === 1) {
-      reversedBits.push(1);
-      midCell[edge - 1 - startEdge] = 1;
-      edge -= 2;
-    } else {
-      reversedBits.push(0);
-      edge -= 1;
-    }
-  }
-  const bits = Uint8Array.from(reversedBits.reverse());
-  return fault ? { bits, midCell, lastEdge: last, closeCalls, fault } : { bits, midCell, lastEdge: last, closeCalls };
+  for (const edge of best.boundaries) if (margin[edge]! < closeCall) closeCalls++;
+  const found: CellSearch = { bits, midCell, lastEdge: last, closeCalls, choices, boundaries: best.boundaries };
+  if (fault) found.fault = fault;
+  return found;
 }

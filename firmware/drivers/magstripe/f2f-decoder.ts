@@ -1,5 +1,5 @@
-import { searchCells, type CellGrid } from './f2f-cell-search.js';
-import { fitCellPhase } from './f2f-phase-fit.js';
+import { searchCells, type CellChoices, type CellGrid, type CellSearch } from './f2f-cell-search.js';
+import { fitCellPhase, type CellPhase } from './f2f-phase-fit.js';
 
 /**
  * F2F (Aiken biphase) decoding from flux-transition times. Every bit cell starts with a transition;
@@ -53,6 +53,12 @@ export interface F2fOptions {
   fitNeighbours?: number;
 }
 
+export interface F2fLabels {
+  startEdge: number;
+  /** Per transition from `startEdge`: 1 when mid-cell. */
+  midCell: Uint8Array;
+}
+
 export interface F2fTimingFault {
   /** Index of the bit that could not be read. */
   atBit: number;
@@ -69,6 +75,14 @@ export interface F2fDecode {
   closeCalls: number;
   /** False when no run of clocking zeros was found, so nothing was decoded. */
   synced: boolean;
+  /**
+   * The final search's decisions and the contested boundaries of its best reading, so a caller
+   * whose checks refuse `bits` can trace the next-cheapest readings (traceCells).
+   */
+  choices?: CellChoices;
+  boundaries?: number[];
+  /** Which transitions the final reading took as mid-cell, from `startEdge` (a cell boundary) on. */
+  labels?: F2fLabels;
   fault?: F2fTimingFault;
 }
 
@@ -121,25 +135,19 @@ export function decodeF2F(edgeTimesUs: ArrayLike<number>, options: F2fOptions = 
   const first = searchCells(locked, { boundaryUs: sync.startUs, periodUs: sync.periodUs }, sync.startEdge, edges.length, lockAcceptance);
 
   // Then against the grid fitted to the whole read.
-  let reading = first;
-  let phase = fitCellPhase(edges, sync.startEdge, first.midCell, fitNeighbours, sync.periodUs);
-  for (let pass = 0; pass < FITTED_SEARCHES; pass++) {
-    if (pass > 0) phase = fitCellPhase(edges, sync.startEdge, reading.midCell, fitNeighbours, sync.periodUs);
-    const cells = phase.cells;
-    const fitted: CellGrid<number> = {
-      deviation: (boundaryCell, edge, half) => cells[edge - sync.startEdge]! - boundaryCell - half,
-      advance: (boundaryCell, _edge, half) => (half === 1 ? boundaryCell + 1 : boundaryCell),
-    };
-    reading = searchCells(fitted, 0, sync.startEdge, first.lastEdge + 1, acceptance, CLOSE_CALL);
-  }
-  const second = reading;
-
+  const { reading: second, phase } = fittedSearches(edges, sync.startEdge, first.midCell, first.lastEdge + 1, sync.periodUs, acceptance, fitNeighbours);
   const fault = second.fault ?? first.fault;
-  if (!fault) return { bits: second.bits, closeCalls: second.closeCalls, synced: true };
-  return {
+  const read = {
     bits: second.bits,
     closeCalls: second.closeCalls,
     synced: true,
+    choices: second.choices,
+    boundaries: second.boundaries,
+    labels: { startEdge: sync.startEdge, midCell: second.midCell },
+  };
+  if (!fault) return read;
+  return {
+    ...read,
     fault: {
       atBit: fault.atBit,
       atEdge: fault.atEdge,
@@ -147,6 +155,56 @@ export function decodeF2F(edgeTimesUs: ArrayLike<number>, options: F2fOptions = 
       referenceUs: phase.periodUs[Math.min(fault.atEdge, first.lastEdge) - sync.startEdge]!,
     },
   };
+}
+
+/**
+ * The fitted searches alone, starting from labels found some other way (f2f-splice.ts joins the
+ * good ends of a forward and a reversed read); `labels.startEdge` must be a cell boundary.
+ */
+export function decodeF2FFromLabels(edgeTimesUs: ArrayLike<number>, labels: F2fLabels, options: F2fOptions = {}): F2fDecode {
+  const { acceptance, fitNeighbours } = { ...DEFAULTS, ...options };
+  const { startEdge, midCell } = labels;
+  const endEdge = startEdge + midCell.length;
+  let cells = 0;
+  for (let i = 1; i < midCell.length; i++) cells += midCell[i] === 0 && midCell[i - 1] === 0 ? 1 : 0.5;
+  const roughPeriodUs = (edgeTimesUs[endEdge - 1]! - edgeTimesUs[startEdge]!) / Math.max(1, cells);
+  const { reading } = fittedSearches(edgeTimesUs, startEdge, midCell, endEdge, roughPeriodUs, acceptance, fitNeighbours);
+  const read: F2fDecode = {
+    bits: reading.bits,
+    closeCalls: reading.closeCalls,
+    synced: true,
+    choices: reading.choices,
+    boundaries: reading.boundaries,
+    labels: { startEdge, midCell: reading.midCell },
+  };
+  if (reading.fault) {
+    read.fault = { atBit: reading.fault.atBit, atEdge: reading.fault.atEdge, intervalUs: edgeTimesUs[reading.fault.unplacedEdge]! - edgeTimesUs[reading.fault.atEdge]!, referenceUs: roughPeriodUs };
+  }
+  return read;
+}
+
+/** Fit the grid to a reading's places, search against it, and again from that search's reading. */
+function fittedSearches(
+  edges: ArrayLike<number>,
+  startEdge: number,
+  midCell: Uint8Array,
+  endEdge: number,
+  roughPeriodUs: number,
+  acceptance: number,
+  fitNeighbours: number,
+): { reading: CellSearch; phase: CellPhase } {
+  let reading: CellSearch | undefined;
+  let phase = fitCellPhase(edges, startEdge, midCell, fitNeighbours, roughPeriodUs);
+  for (let pass = 0; pass < FITTED_SEARCHES; pass++) {
+    if (reading) phase = fitCellPhase(edges, startEdge, reading.midCell, fitNeighbours, roughPeriodUs);
+    const cells = phase.cells;
+    const fitted: CellGrid<number> = {
+      deviation: (boundaryCell, edge, half) => cells[edge - startEdge]! - boundaryCell - half,
+      advance: (boundaryCell, _edge, half) => (half === 1 ? boundaryCell + 1 : boundaryCell),
+    };
+    reading = searchCells(fitted, 0, startEdge, endEdge, acceptance, CLOSE_CALL);
+  }
+  return { reading: reading!, phase };
 }
 
 /**

@@ -19,7 +19,7 @@ export type TrackDecode =
       track: TrackNumber;
       content: string;
       direction: SwipeDirection;
-      /** Only clocking zeros followed the LRC (a read that chance made of noise usually has more flux after it). */
+      /** Only clocking zeros followed the LRC, for 3 characters or to the end (a read that chance made of noise usually has more flux after it). */
       cleanEnd: boolean;
     }
   | {
@@ -30,6 +30,9 @@ export type TrackDecode =
       /** Bits read successfully before the failure; picks the more telling of the two directions. */
       progressBits: number;
     };
+
+/** Characters' worth of zeros after the LRC that end a track: two could hold a zero run (1000000 0000010). */
+const CLEAN_END_CHARS = 3;
 
 export function decodeTrackBits(format: TrackFormat, bits: ArrayLike<number>): TrackDecode {
   const forward = decodeOneWay(format, bits, 'forward');
@@ -110,7 +113,11 @@ function decodeOneWay(format: TrackFormat, bits: ArrayLike<number>, direction: S
   // Sentinels and an LRC around nothing carry no card data, and noise makes them by chance (three
   // characters with good parity and a matching LRC) far more often than a longer track.
   if (content.length === 0) return fail('bad-format', 'only the sentinels and the LRC', lrcStart);
+  // Clocking zeros follow the LRC. Past a run longer than any data can hold (every character has
+  // a 1: odd parity), whatever the read makes of the card's far edge (a speed change over nothing
+  // but clocking reads as 1s at twice the period) is no longer the track's: the end is clean.
   let cleanEnd = true;
-  for (let i = at; i < bits.length && cleanEnd; i++) cleanEnd = bits[i] === 0;
+  const enough = Math.min(bits.length, at + CLEAN_END_CHARS * width);
+  for (let i = at; i < enough && cleanEnd; i++) cleanEnd = bits[i] === 0;
   return { ok: true, track, content, direction, cleanEnd };
 }

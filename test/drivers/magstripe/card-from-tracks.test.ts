@@ -67,6 +67,17 @@ describe('card from track texts', () => {
     expect(cardFromTracks({ track1: TRACK1.replace('^0510201', '^0510101'), track2: TRACK2 }, 'forward')).toMatchObject({ ok: false, reason: 'bad-format', detail: expect.stringContaining('service code') });
   });
 
+  it('refuses a track 2 that no ambiguous-name reading of track 1 backs on PAN, expiry and service code', () => {
+    // The bench's one wrong read before this check (swipe 8477): service code 121 read as 221.
+    const misread = '4352378366824999=051022110000882';
+    const names = [TRACK1, TRACK1.replace('TEST/CARD', 'TEST/CAQD')];
+    expect(cardFromTracks({ track2: misread, track1Witnesses: names }, 'forward')).toMatchObject({ ok: false, reason: 'bad-format' });
+    // One witness that agrees is enough; the name stays out, since the readings differ on it.
+    const read = cardFromTracks({ track2: TRACK2, track1Witnesses: names }, 'forward');
+    expect(read).toMatchObject({ ok: true, pan: '4352378366824999', serviceCode: '201' });
+    expect(read.ok && read.cardholderName).toBe(undefined);
+  });
+
   it('names the broken part of a malformed track 2', () => {
     const cases: [string, string][] = [
       ['4352378366824999051020110000882', 'track 2: no field separator'],
