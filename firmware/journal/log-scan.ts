@@ -67,6 +67,8 @@ export interface ImageScan {
   findings: string[];
   /** At most this many records may have been lost (each damaged unit could have started a frame). */
   recordsPossiblyLost: number;
+  /** Of those, records missing between two sectors: their sequence numbers are known (below the last). */
+  recordsMissing: number;
 }
 
 export function scanImage(image: Uint8Array, geometry: FlashGeometry): ImageScan {
@@ -161,8 +163,8 @@ export function scanImage(image: Uint8Array, geometry: FlashGeometry): ImageScan
     findings.push(`sector ${sector.index}: the last record before its erased tail fails its CRC, and no power cut explains it`);
     recordsPossiblyLost += sector.tailUnits;
   }
-  recordsPossiblyLost += noteMissingRecords(active, frames, findings);
-  return { sectors, frames, findings, recordsPossiblyLost };
+  const recordsMissing = noteMissingRecords(active, frames, findings);
+  return { sectors, frames, findings, recordsPossiblyLost: recordsPossiblyLost + recordsMissing, recordsMissing };
 }
 
 /**
@@ -170,7 +172,8 @@ export function scanImage(image: Uint8Array, geometry: FlashGeometry): ImageScan
  * first: so the first new record of a sector follows the last record of the sector before it. A
  * gap means records at the end of that sector were lost in a way a torn tail does not show (a page
  * read erased). GC copies keep their old numbers and never count as new. A mount that saw damage
- * skips numbers on purpose (open-journal.ts): that gap is reported again until GC collects it.
+ * of unknown numbers skips numbers on purpose (open-journal.ts): a gap that leaves between sectors
+ * is reported again until GC collects it.
  */
 function noteMissingRecords(active: readonly SectorScan[], frames: readonly ScannedFrame[], findings: string[]): number {
   const present = new Set(frames.map((f) => f.seq));

@@ -19,7 +19,6 @@ export interface JournalOptions {
 
 const MIN_SECTORS = 6;
 
-
 /**
  * Mounts the journal on a device. Mount is recovery: a read of what the format needs
  * (mount-read.ts; the whole area on NOR), one linear scan, a replay in sequence order. It writes nothing; the first write after a cut goes to a fresh sector
@@ -42,8 +41,10 @@ export async function openJournal(device: FlashDevice, options: JournalOptions):
     isLive: (entry) => replay.state.isLive(entry.seq, entry.effect),
     decidesRemovedStatus: (entry) => replay.state.decidesRemovedStatus(entry.effect),
   }, unverifiedErased);
-  // Records lost to damage may have had sequence numbers above the last intact one: skip past them.
-  return new FlashJournal(device, replay.state, ring, cipher, replay.lastSeq + 1 + replay.recordsPossiblyLost, health);
+  // Records lost to damage may have had sequence numbers above the last intact one: skip past them
+  // (not past records missing between sectors, whose numbers lie below it).
+  const skipped = replay.recordsPossiblyLost - replay.scan.recordsMissing;
+  return new FlashJournal(device, replay.state, ring, cipher, replay.lastSeq + 1 + skipped, health);
 }
 
 /** Records one lost 256-byte page at the head's tail can hold (the smallest frame is 16 bytes). */
