@@ -105,19 +105,21 @@ export function canonical(value: unknown): string {
 }
 
 
+type View = { counters: Record<CounterName, number>; transactions: unknown };
+
 /**
  * A mount moves the STAN and voucher counters ahead (FORMAT.md, "Counters at mount"): never back,
  * and by at most this much on the images the sweeps build.
  */
-export const MOUNT_JUMP_LIMIT = 200;
+const MOUNT_JUMP_LIMIT = 200;
 
 /**
  * The state a fresh mount showing `seen` is in, when it is `state` with the STAN and voucher
  * counters moved ahead by the mount (and nothing else changed); undefined otherwise.
  */
 export function adoptMount(seen: string, state: ModelState): ModelState | undefined {
-  if (!sameRecords(seen, state)) return undefined;
-  const view = JSON.parse(seen) as { counters: Record<CounterName, number> };
+  const view = JSON.parse(seen) as View;
+  if (!recordsMatch(view, state)) return undefined;
   // Values a mount moved past but nothing took were never handed out: the next mount may compute
   // its own margin from the last value taken, or from the highest one a transaction holds.
   for (const name of ['stan', 'voucher'] as const) {
@@ -129,12 +131,15 @@ export function adoptMount(seen: string, state: ModelState): ModelState | undefi
 
 /** The view `seen` holds exactly the transactions and batch of `state` (STAN and voucher aside). */
 export function sameRecords(seen: string, state: ModelState): boolean {
-  const view = JSON.parse(seen) as { counters: Record<CounterName, number>; transactions: unknown };
+  return recordsMatch(JSON.parse(seen) as View, state);
+}
+
+function recordsMatch(view: View, state: ModelState): boolean {
   return canonical(view.transactions) === canonical(state.transactions) && view.counters.batch === state.counters.batch;
 }
 
 /** `to` is `from` or up to `limit` values after it, counting through the wrap from 999999 to 1. */
-export function movedAhead(from: number, to: number, limit: number): boolean {
+function movedAhead(from: number, to: number, limit: number): boolean {
   const distance = (((to - from) % 999999) + 999999) % 999999;
   return distance <= limit;
 }

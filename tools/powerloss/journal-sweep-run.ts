@@ -174,9 +174,10 @@ export async function runJournalSweep(options: SweepOptions): Promise<SweepResul
     }
     try {
       const fresh = canonical((await mount(device)).view());
+      // What this run handed out: its own takes after the cut, else what was taken before it.
       const issued = { stan: takes.stan > 0 ? live.counters.stan : recovered.issued.stan, voucher: takes.voucher > 0 ? live.counters.voucher : recovered.issued.voucher };
       if (!adoptMount(fresh, { ...expected, issued })) {
-        return `after ${last - next} more steps a fresh mount differs from the oracle: ${fresh.slice(0, 60)} issued ${JSON.stringify(issued)} live ${JSON.stringify(live.counters)} takes ${JSON.stringify(takes)} mounted ${JSON.stringify(counters)}`;
+        return `after ${last - next} more steps a fresh mount differs from the oracle: ${describeDifference(fresh, { ...expected, issued }, expected)}`;
       }
     } catch (error) {
       return `final mount failed: ${String(error)}`;
@@ -242,7 +243,7 @@ export async function runRandomCuts(options: RandomCutOptions): Promise<SweepRes
     const seen = canonical(journal.view());
     // As in the sweep: when the mount's move hides whether an interrupted take landed, it did not.
     const notLanded = adoptMount(seen, model);
-    const landed = notLanded ? undefined : adoptMount(seen, after);
+    const landed = adoptMount(seen, after);
     if (notLanded) {
       model = notLanded;
       i--; // did not land: the day repeats the step
