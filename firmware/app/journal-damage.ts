@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readJsonFileOrNone, writeJsonFileAtomically } from './atomic-json-file.js';
+import { MemoryValueStore, type ValueStore } from './value-store.js';
 
 export interface JournalDamage {
   /** What mount could not explain, as it reported it (structure only, never record contents). */
@@ -23,20 +24,9 @@ export function damageFingerprint(findings: readonly string[]): string {
 }
 
 /** Where the acknowledged fingerprint lives between boots. */
-export interface DamageAckStore {
-  load(): Promise<string | undefined>;
-  save(fingerprint: string): Promise<void>;
-}
+export type DamageAckStore = ValueStore<string>;
 
-export class MemoryDamageAckStore implements DamageAckStore {
-  constructor(private stored: string | undefined = undefined) {}
-  async load(): Promise<string | undefined> {
-    return this.stored;
-  }
-  async save(fingerprint: string): Promise<void> {
-    this.stored = fingerprint;
-  }
-}
+export class MemoryDamageAckStore extends MemoryValueStore<string> {}
 
 /**
  * journal-damage.json in the state directory, replaced atomically. A file that does not parse counts

@@ -9,6 +9,7 @@
  * milliseconds (the monotonic clock restarts at every boot).
  */
 import { TwoSlotFile } from './two-slot-file.js';
+import { MemoryValueStore, type ValueStore } from './value-store.js';
 
 export interface RoleLockout {
   /** Attempts counted since the last right password (or the last lock). */
@@ -48,20 +49,9 @@ export function cleared(lockouts: PasswordLockouts, who: string): PasswordLockou
 }
 
 /** Where the counts live between power cycles. */
-export interface LockoutStore {
-  load(): Promise<PasswordLockouts | undefined>;
-  save(lockouts: PasswordLockouts): Promise<void>;
-}
+export type LockoutStore = ValueStore<PasswordLockouts>;
 
-export class MemoryLockoutStore implements LockoutStore {
-  constructor(private stored: PasswordLockouts | undefined = undefined) {}
-  async load(): Promise<PasswordLockouts | undefined> {
-    return this.stored === undefined ? undefined : structuredClone(this.stored);
-  }
-  async save(lockouts: PasswordLockouts): Promise<void> {
-    this.stored = structuredClone(lockouts);
-  }
-}
+export class MemoryLockoutStore extends MemoryValueStore<PasswordLockouts> {}
 
 /**
  * lockouts.json in the state directory: two slots rewritten in place (two-slot-file.ts), so a

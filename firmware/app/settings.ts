@@ -3,6 +3,7 @@
  * where they are kept. Passwords are stored only as salted hashes (see passwords.ts).
  */
 import { defaultPasswordHash } from './passwords.js';
+import { MemoryValueStore, type ValueStore } from './value-store.js';
 
 export type ScreenLanguage = 'zh' | 'en' | 'auto';
 
@@ -89,17 +90,6 @@ export function settingsProblems(s: TerminalSettings): string[] {
 }
 
 /** Where settings live between power cycles (a file, a flash page, memory in tests). */
-export interface SettingsStore {
-  load(): Promise<TerminalSettings | undefined>;
-  save(settings: TerminalSettings): Promise<void>;
-}
+export type SettingsStore = ValueStore<TerminalSettings>;
 
-export class MemorySettingsStore implements SettingsStore {
-  constructor(private stored: TerminalSettings | undefined = undefined) {}
-  async load(): Promise<TerminalSettings | undefined> {
-    return this.stored === undefined ? undefined : structuredClone(this.stored);
-  }
-  async save(settings: TerminalSettings): Promise<void> {
-    this.stored = structuredClone(settings);
-  }
-}
+export class MemorySettingsStore extends MemoryValueStore<TerminalSettings> {}
