@@ -109,7 +109,7 @@ describe('pos sim --script: a trading day with a power cut mid-sale', () => {
     const day2 = await posSim(['--var', varDir], 'enter\nkeys 01\nenter\nkeys 0000\nenter\nwait 3000\nkey 6\nkey 1\nexpect-receipt REPRINT\nexpect-receipt RMB 5.00\n');
     expect(day2.code, day2.out).toBe(0);
     expect(day2.out).toContain('expects 2 passed 0 failed');
-    // The issuer's books were kept (var/sim/host.sqlite): the sale still held is still at the issuer, no false alarm.
+    // The issuer's books were kept (var/sim/host-books.json): the sale still held is still at the issuer, no false alarm.
     expect(day2.out).toContain('ledger: approvals=1 one_sided=0 lost_approvals=0');
   }, 120_000);
 });

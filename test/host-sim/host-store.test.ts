@@ -1,9 +1,10 @@
 /**
- * The host simulator's books in SQLite: a restart (a new process would do the same) continues with
- * the balances, the ledger entries and their reversals, the RRN sequence and each terminal's batch
- * and used STANs; no clear PAN is written; `pos host-sim ledger` reads them back.
+ * The host simulator's books in a JSON file: a restart (a new process would do the same) continues
+ * with the balances, the ledger entries and their reversals, the RRN sequence and each terminal's
+ * batch and used STANs; no clear PAN is written; `pos host-sim ledger` reads them back; a file that
+ * is not a books file is refused, never overwritten; a save cut before its rename leaves the last one.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -27,9 +28,9 @@ async function withStore(db: string, firstStan: number): Promise<{ fx: SimFixtur
   return { fx, store };
 }
 
-describe('host simulator ledger in SQLite', () => {
+describe('host simulator ledger in a books file', () => {
   it('a restarted host continues: balances, entries, reversals, RRNs, batch and used STANs', async () => {
-    const db = join(mkdtempSync(join(tmpdir(), 'host-db-')), 'host.sqlite');
+    const db = join(mkdtempSync(join(tmpdir(), 'host-db-')), 'host-books.json');
     const first = await withStore(db, 10);
     const sale = await first.fx.terminal.send(first.fx.terminal.financial('sale', CARD, 8800));
     expect(sale.responseCode).toBe('00');
@@ -57,6 +58,7 @@ describe('host simulator ledger in SQLite', () => {
     second.store.close();
     fx = undefined;
     expect(readFileSync(db).toString('latin1')).not.toContain(CARD.pan);
+    expect(statSync(db).mode & 0o777).toBe(0o600);
 
     const out: string[] = [];
     vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
@@ -70,7 +72,31 @@ describe('host simulator ledger in SQLite', () => {
   it('pos host-sim ledger on a missing database says where the ledger comes from', async () => {
     const err: string[] = [];
     vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-    expect(await main(['host-sim', 'ledger', '--db', '/nonexistent/host.sqlite'])).toBe(1);
-    expect(err[0]).toContain('no host simulator ledger at /nonexistent/host.sqlite');
+    expect(await main(['host-sim', 'ledger', '--db', '/nonexistent/host-books.json'])).toBe(1);
+    expect(err[0]).toContain('no host simulator ledger at /nonexistent/host-books.json');
+  });
+
+  it('a file that is not a books file is refused with its name, and left as it was', async () => {
+    const db = join(mkdtempSync(join(tmpdir(), 'host-db-')), 'host-books.json');
+    writeFileSync(db, 'SQLite format 3\0');
+    await expect(HostStore.open(db)).rejects.toThrow(`${db} is not a host simulator ledger`);
+    writeFileSync(db, JSON.stringify({ format: 'something-else' }));
+    await expect(HostStore.open(db)).rejects.toThrow('expected pos-host-sim-books/1');
+    expect(readFileSync(db, 'utf8')).toBe(JSON.stringify({ format: 'something-else' }));
+  });
+
+  it('a half-written temporary beside the books (a save killed before its rename) is ignored: the last saved books load', async () => {
+    const db = join(mkdtempSync(join(tmpdir(), 'host-db-')), 'host-books.json');
+    const first = await withStore(db, 10);
+    expect((await first.fx.terminal.send(first.fx.terminal.financial('sale', CARD, 8800))).responseCode).toBe('00');
+    const balance = first.fx.sim.ledger.balanceFen(CARD.pan);
+    await first.fx.close();
+    fx = undefined;
+    const saved = readFileSync(db, 'utf8');
+    writeFileSync(`${db}.tmp`, saved.slice(0, saved.length / 2));
+
+    const second = await withStore(db, 20);
+    expect(second.fx.sim.ledger.balanceFen(CARD.pan)).toBe(balance);
+    expect(second.fx.sim.ledger.entries()).toHaveLength(1);
   });
 });

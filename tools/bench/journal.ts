@@ -2,13 +2,13 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { FileImageFlash } from '../../firmware/drivers/flash/file-image.js';
 import { SimulatedNorFlash } from '../../firmware/drivers/flash/simulated-nor.js';
 import type { Approval, Journal, NewTransaction } from '../../firmware/journal/journal.js';
 import { openJournal } from '../../firmware/journal/open-journal.js';
 import { createPanCipher } from '../../firmware/security/pan-at-rest.js';
 import { journalSale } from '../powerloss/journal-sale.js';
+import { loadSqlite } from './sqlite-on-demand.js';
 
 /**
  * `npm run bench:journal [-- --dir <folder> --sales <n> --runs <n>]`: one JSON line, the median of
@@ -121,6 +121,7 @@ function saleCommits(journal: Journal, stan: number, batch: number): Array<() =>
 }
 
 async function sqliteRig(dir: string, pageSize: number): Promise<SaleRig> {
+  const Database = loadSqlite();
   const db = new Database(join(dir, `journal-${pageSize}.sqlite`));
   db.pragma(`page_size = ${pageSize}`);
   db.pragma('journal_mode = WAL');

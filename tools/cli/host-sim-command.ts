@@ -10,7 +10,7 @@ import { DEFAULT_TERMINALS, TEST_TERMINAL_MASTER_KEY_HEX } from '../host-sim/ter
 import { UsageError, type Command } from './command.js';
 
 /** Where `pos host-sim` keeps its ledger unless told otherwise (pos sim keeps its own in var/sim). */
-export const DEFAULT_HOST_DB = 'var/host-sim/host.sqlite';
+export const DEFAULT_HOST_DB = 'var/host-sim/host-books.json';
 
 export const hostSimCommand: Command = {
   summary: 'run the acquirer + issuer simulator on TCP (for pos run against a test host); ledger shows its books',
@@ -24,12 +24,12 @@ binary F63 in responses; refuses F60 without 60.4/60.5, unflagged chip swipes (4
 Runs the host simulator (tools/host-sim: acquirer, issuer ledger) until Ctrl-C or SIGTERM, one JSON
 line per request on stdout. Terminals ${DEFAULT_TERMINALS.map((t) => t.terminalId).join(', ')}; test terminal master key
 ${TEST_TERMINAL_MASTER_KEY_HEX}. Fault injection and fleets: npm run host-sim -- --help.
-The issuer ledger and the acquirer's batches live in SQLite (--db, default ${DEFAULT_HOST_DB};
-:memory: keeps nothing), so a restart continues where it stopped.
+The issuer ledger and the acquirer's batches live in a JSON file (--db, default ${DEFAULT_HOST_DB};
+:memory: keeps nothing), rewritten whole after each request that moves money,, so a restart continues where it stopped.
 
 ledger: the stored books, read-only: each card's balance (masked), each terminal's transactions, and
 the one-sided check against a terminal's journal image (--journal; default journal.img beside the
-database, as pos sim keeps them in var/sim). --db defaults to var/sim/host.sqlite (pos sim's).`,
+books file, as pos sim keeps them in var/sim). --db defaults to var/sim/host-books.json (pos sim's).`,
   async run(argv) {
     if (argv[0] === 'ledger') return ledger(argv.slice(1));
     const { values } = parseArgs({
@@ -49,7 +49,7 @@ database, as pos sim keeps them in var/sim). --db defaults to var/sim/host.sqlit
     if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer, got "${values.seed}"`);
     const profile = values.profile as HostProfile;
     if (!HOST_PROFILES.includes(profile)) throw new UsageError(`--profile must be one of ${HOST_PROFILES.join(', ')}, got "${values.profile}"`);
-    const store = values.db === ':memory:' ? undefined : await HostStore.openIfAvailable(values.db!, (line) => console.error(`pos host-sim: ${line}`));
+    const store = values.db === ':memory:' ? undefined : await HostStore.open(values.db!);
     try {
       const sim = await startHostSimulator({
         port,
@@ -78,7 +78,7 @@ async function ledger(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      db: { type: 'string', default: 'var/sim/host.sqlite' },
+      db: { type: 'string', default: 'var/sim/host-books.json' },
       journal: { type: 'string' },
       terminal: { type: 'string', default: DEFAULT_TERMINALS[0]!.terminalId },
       json: { type: 'boolean', default: false },

@@ -30,7 +30,7 @@ script commands (tools/sim-terminal/README.md: key, keys, enter, swipe 2, wait 5
 power-cut-after-send, paper-out, paper-in, expect <text>, ...) on a virtual clock, prints each
 screen as it changes and ends with the issuer ledger check; exit 1 if an expect failed or the
 issuer holds a 单边帐; exit 2 for a bad script line (a parse error, or a test card that does not exist).
-The issuer's ledger and the acquirer's state persist in <var>/sim/host.sqlite (pos host-sim ledger --db).
+The issuer's ledger and the acquirer's state persist in <var>/sim/host-books.json (pos host-sim ledger --db).
   --host-latency  on a terminal, ms from the request to the host's answer (default ${DEFAULT_HOST_LATENCY_MS}, a GPRS link);
                  the printer prints at ${DEFAULT_PRINTER_BAUD} baud. Scripts run on a virtual clock with neither.
   --lang zh|en   screen language (zh draws on a console stand-in for the ST7920; default: the board config)

@@ -26,7 +26,7 @@ export const BUNDLE_ASSETS: readonly (readonly [string, string])[] = [
 export const PREBUILD_PLATFORMS = ['linux-arm', 'linux-arm64', 'linux-x64'] as const;
 
 /** Development tools the deployed command never loads (the deploy command itself loads esbuild on demand). */
-const EXTERNAL = ['better-sqlite3', 'tsx', 'esbuild', 'vitest', 'raspi-io'];
+const EXTERNAL = ['tsx', 'esbuild', 'vitest', 'raspi-io'];
 
 export interface BundleReport {
   /** Bytes of JavaScript: the entry and every chunk. */

@@ -164,7 +164,7 @@ export class IssuerLedger {
     };
   }
 
-  /** Every account and entry, for the SQLite store (tools/host-sim/host-store.ts). */
+  /** Every account and entry, for the books file (tools/host-sim/host-store.ts). */
   exportState(): LedgerState {
     return {
       accounts: [...this.accounts].map(([pan, a]) => ({ pan, balanceFen: a.balanceFen, heldFen: a.heldFen })),

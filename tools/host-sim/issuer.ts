@@ -151,7 +151,7 @@ export class Issuer {
     return '00';
   }
 
-  /** Every record in arrival order, for the SQLite store. */
+  /** Every record in arrival order, for the books file. */
   exportRecords(): readonly TransactionRecord[] {
     return this.records;
   }

@@ -1,12 +1,11 @@
 /**
- * `pos host-sim ledger`: the stored issuer ledger read back from its SQLite file (read-only) — each
+ * `pos host-sim ledger`: the stored issuer ledger read back from its books file (read-only) — each
  * account's balance, each terminal's transactions, and the one-sided check against a terminal's
  * journal image (what the issuer holds that the terminal does not: 单边帐; and the reverse).
  */
-import { existsSync } from 'node:fs';
 import { FileImageFlash } from '../../firmware/drivers/flash/file-image.js';
 import { replayImage } from '../../firmware/journal/replay.js';
-import { openDatabase } from './host-store.js';
+import { readBooks } from './host-store.js';
 import { IssuerLedger, type LedgerEntry, type TerminalApproval } from './issuer-ledger.js';
 
 export interface LedgerReport {
@@ -36,68 +35,51 @@ export async function journalApprovals(imagePath: string): Promise<TerminalAppro
 }
 
 export async function buildLedgerReport(dbPath: string, check?: { journal: string; terminalId: string }): Promise<LedgerReport> {
-  if (!existsSync(dbPath)) throw new Error(`no host simulator ledger at ${dbPath}; it is written by pos sim (var/sim/host.sqlite) or pos host-sim --db`);
-  const db = await openDatabase(dbPath, true);
-  try {
-    const accounts = (db.prepare('SELECT masked_pan, balance_fen, held_fen FROM accounts ORDER BY masked_pan').all() as { masked_pan: string; balance_fen: number; held_fen: number }[]).map(
-      (a) => ({ maskedPan: a.masked_pan, balanceFen: a.balance_fen, heldFen: a.held_fen }),
-    );
-    const rows = db.prepare('SELECT * FROM entries ORDER BY seq').all() as Record<string, string | number>[];
-    const entries: LedgerEntry[] = rows.map((r) => ({
-      seq: Number(r.seq),
-      maskedPan: String(r.masked_pan),
-      effect: r.effect as LedgerEntry['effect'],
-      operation: r.operation as LedgerEntry['operation'],
-      amountFen: Number(r.amount_fen),
-      terminalId: String(r.terminal_id),
-      merchantId: String(r.merchant_id),
-      batch: String(r.batch),
-      stan: String(r.stan),
-      rrn: String(r.rrn),
-      authCode: String(r.auth_code),
-      reversed: r.reversed === 1,
-      voided: r.voided === 1,
-    }));
-    const sessions = db.prepare('SELECT terminal_id, batch FROM sessions ORDER BY terminal_id').all() as { terminal_id: string; batch: string }[];
-    const terminals = sessions
-      .map((s) => ({
-        terminalId: s.terminal_id,
-        batch: s.batch,
-        transactions: entries
-          .filter((e) => e.terminalId === s.terminal_id)
-          .map((e) => ({
-            batch: e.batch,
-            stan: e.stan,
-            operation: e.operation,
-            effect: e.effect,
-            amountFen: e.amountFen,
-            maskedPan: e.maskedPan,
-            rrn: e.rrn,
-            state: e.reversed ? ('reversed' as const) : e.voided ? ('voided' as const) : ('standing' as const),
-          })),
-      }))
-      .filter((t) => t.transactions.length > 0);
-    const report: LedgerReport = { db: dbPath, accounts, terminals };
-    if (check) {
-      const approved = await journalApprovals(check.journal);
-      const ledger = new IssuerLedger();
-      ledger.importState({ accounts: [], entries: entries.map((entry) => ({ entry, pan: entry.maskedPan })) });
-      // Batches the host has settled are closed; the journal has let them go too.
-      const fromBatch = sessions.find((s) => s.terminal_id === check.terminalId)?.batch;
-      const result = ledger.reconcileWithTerminal(check.terminalId, approved, fromBatch === undefined ? {} : { fromBatch });
-      report.check = {
-        terminalId: check.terminalId,
-        journal: check.journal,
-        approvals: approved.length,
-        oneSided: result.oneSided.map((e) => ({ batch: e.batch, stan: e.stan, amountFen: e.amountFen, maskedPan: e.maskedPan })),
-        lostApprovals: result.missingAtIssuer,
-      };
-    }
-    return report;
-  } finally {
-    db.close();
+  const books = readBooks(dbPath);
+  const accounts = books.accounts
+    .map((a) => ({ maskedPan: a.maskedPan, balanceFen: a.balanceFen, heldFen: a.heldFen }))
+    .sort((x, y) => byText(x.maskedPan, y.maskedPan));
+  const entries: LedgerEntry[] = books.entries.map(({ cardKey: _key, ...entry }) => entry).sort((x, y) => x.seq - y.seq);
+  const sessions = [...books.sessions].sort((x, y) => byText(x.terminalId, y.terminalId));
+  const terminals = sessions
+    .map((s) => ({
+      terminalId: s.terminalId,
+      batch: s.batch,
+      transactions: entries
+        .filter((e) => e.terminalId === s.terminalId)
+        .map((e) => ({
+          batch: e.batch,
+          stan: e.stan,
+          operation: e.operation,
+          effect: e.effect,
+          amountFen: e.amountFen,
+          maskedPan: e.maskedPan,
+          rrn: e.rrn,
+          state: e.reversed ? ('reversed' as const) : e.voided ? ('voided' as const) : ('standing' as const),
+        })),
+    }))
+    .filter((t) => t.transactions.length > 0);
+  const report: LedgerReport = { db: dbPath, accounts, terminals };
+  if (check) {
+    const approved = await journalApprovals(check.journal);
+    const ledger = new IssuerLedger();
+    ledger.importState({ accounts: [], entries: entries.map((entry) => ({ entry, pan: entry.maskedPan })) });
+    // Batches the host has settled are closed; the journal has let them go too.
+    const fromBatch = sessions.find((s) => s.terminalId === check.terminalId)?.batch;
+    const result = ledger.reconcileWithTerminal(check.terminalId, approved, fromBatch === undefined ? {} : { fromBatch });
+    report.check = {
+      terminalId: check.terminalId,
+      journal: check.journal,
+      approvals: approved.length,
+      oneSided: result.oneSided.map((e) => ({ batch: e.batch, stan: e.stan, amountFen: e.amountFen, maskedPan: e.maskedPan })),
+      lostApprovals: result.missingAtIssuer,
+    };
   }
+  return report;
 }
+
+/** Code-unit order, as the report always listed them. */
+const byText = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
 
 const yuan = (fen: number) => (fen / 100).toFixed(2);
 

@@ -11,8 +11,8 @@ const USAGE = `usage: npm run host-sim -- [--port 5000] [--host 127.0.0.1] [--ca
        [--fleet N] [--mac cup-ecb|x9.19] [--profile standard|strict-cup] [--fault-rate 0.1 --fault-kinds drop,garble,...]
        [--db <file>] [--idle-timeout-ms 60000] [--max-connections 256]
 Runs the acquirer + issuer simulator until Ctrl-C or SIGTERM; logs one JSON line per request.
---db keeps the issuer ledger and batches in SQLite across restarts (default: in memory; pos host-sim
-keeps var/host-sim/host.sqlite).
+--db keeps the issuer ledger and batches in a JSON file across restarts (default: in memory; pos host-sim
+keeps var/host-sim/host-books.json).
 Terminals: ${DEFAULT_TERMINALS.map((t) => t.terminalId).join(', ')} (merchant ${DEFAULT_TERMINALS[0]!.merchantId})
            plus 20000001.. on merchant 880210010210999 with --fleet N.
 Terminal master key (test only): ${TEST_TERMINAL_MASTER_KEY_HEX}`;

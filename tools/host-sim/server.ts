@@ -17,7 +17,7 @@ export interface HostSimulatorOptions extends HostCoreOptions {
   host?: string;
   faults?: FaultPlanConfig;
   logger?: Logger;
-  /** Keeps the issuer ledger and acquirer state in SQLite: loaded at start, saved after each request that can change them. */
+  /** Keeps the issuer ledger and acquirer state in a JSON file (host-store.ts): loaded at start, saved after each request that can change them. */
   store?: HostStore;
   /** What one client may cost the simulator; default DEFAULT_LIMITS. */
   limits?: ConnectionLimits;

@@ -114,7 +114,7 @@ export class SimulatedTerminal {
 
   /** The host simulator's issuer ledger and acquirer state (pos host-sim ledger reads it). */
   get hostDbPath(): string {
-    return `${this.o.varDir}/sim/host.sqlite`;
+    return `${this.o.varDir}/sim/host-books.json`;
   }
 
   get imagePath(): string {
@@ -133,7 +133,7 @@ export class SimulatedTerminal {
     const clock = this.o.clock;
     const batch = await journalBatch(this.imagePath);
     // The issuer's books outlive runs, as the journal does: no false lost approvals on the next day.
-    this.store = await HostStore.openIfAvailable(this.hostDbPath, (line) => process.stderr.write(`pos sim: ${line}\n`));
+    this.store = await HostStore.open(this.hostDbPath);
     this.host = await startHostSimulator({
       port: 0,
       now: () => clock.wallTime(),
