@@ -186,12 +186,12 @@ export class SimHost implements HostLink {
       case 'garble':
         result = this.deliverGarbled(request, response);
         break;
-      case 'wrong-mac': {
-        const spoiled = response.slice();
-        spoiled[spoiled.length - 1]! ^= 0xff;
-        result = this.deliver(request, spoiled);
+      case 'wrong-mac':
+        // What a failed MAC guards against: a response that did not come from the host as sent. It
+        // carries the outcome the issuer did not give, so a terminal that acts on it without its MAC
+        // records an approval the issuer never made, or a decline of a debit that stands.
+        result = this.deliver(request, this.tamperedResponse(handled.response, response));
         break;
-      }
       case 'other-stan':
         // Only a response to another STAN comes, properly MACed and with the opposite outcome: a
         // terminal that took it for its own would record the wrong outcome, which the ledger shows.
@@ -224,11 +224,25 @@ export class SimHost implements HostLink {
 
   /** The response with F11 + 1 and the opposite outcome, signed with the terminal's MAC key. */
   private foreignResponse(response: IsoMessage): Uint8Array {
-    const foreign: IsoMessage = { mti: response.mti, fields: { ...response.fields } };
+    const foreign = withOppositeOutcome(response);
     foreign.fields[11] = String((Number(getString(response, 11) ?? 0) + 1) % 1_000_000).padStart(6, '0');
-    foreign.fields[39] = getString(response, 39) === '00' ? '05' : '00';
     const macKey = response.fields[64] ? this.acquirer.macKey(getString(response, 41) ?? '') : undefined;
     return signResponse(foreign, macKey, this.security);
+  }
+
+  /**
+   * The response with the opposite outcome and a MAC that does not verify. A response without a
+   * MAC (sign-in) only has its last byte spoiled, as a line fault would.
+   */
+  private tamperedResponse(response: IsoMessage, body: Uint8Array): Uint8Array {
+    if (!response.fields[64]) {
+      const spoiled = body.slice();
+      spoiled[spoiled.length - 1]! ^= 0xff;
+      return spoiled;
+    }
+    const tampered = signResponse(withOppositeOutcome(response), this.acquirer.macKey(getString(response, 41) ?? ''), this.security);
+    tampered[tampered.length - 1]! ^= 0xff;
+    return tampered;
   }
 
   async close(): Promise<void> {}
@@ -273,6 +287,22 @@ export class SimHost implements HostLink {
 /** The response body in the envelope the acquirer answers with (TPDU source/destination swapped). */
 function frameBody(body: Uint8Array): Uint8Array {
   return frame(body, { tpdu: responseTpdu(DEFAULT_TPDU), header: DEFAULT_HEADER });
+}
+
+/**
+ * The same response with the other outcome: an approval becomes a 05 without an authorization code,
+ * anything else a 00 with one (an issuer's decline never carries one: DIALECT.md).
+ */
+function withOppositeOutcome(response: IsoMessage): IsoMessage {
+  const fields = { ...response.fields };
+  if (getString(response, 39) === '00') {
+    fields[39] = '05';
+    delete fields[38];
+  } else {
+    fields[39] = '00';
+    fields[38] = '000001';
+  }
+  return { mti: response.mti, fields };
 }
 
 /** Request fields a 0410 carries back (as the acquirer echoes them). */
