@@ -155,6 +155,7 @@ describe('the systemd unit', () => {
     expect(unit).toContain('SupplementaryGroups=gpio dialout');
     expect(unit).toContain('ExecStart=/usr/bin/node --max-semi-space-size=2 --max-old-space-size=24 --v8-pool-size=1 --optimize-for-size /opt/p/pos-terminal.mjs run --board /opt/p/raspi.json --quiet');
     expect(unit).toContain('Environment=MALLOC_ARENA_MAX=1');
+    expect(unit).toContain('Environment=MALLOC_TRIM_THRESHOLD_=131072');
   });
   it('is hardened: nothing writable but the state directory, exactly the config devices, a start limit', () => {
     for (const line of ['NoNewPrivileges=yes', 'ProtectSystem=strict', 'ReadWritePaths=/var/lib/pos-terminal', 'PrivateTmp=yes', 'ProtectHome=yes', 'DevicePolicy=closed', 'UMask=0077', 'StartLimitBurst=5', 'StartLimitIntervalSec=300']) {
