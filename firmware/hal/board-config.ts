@@ -1,13 +1,14 @@
 /**
  * Board configs (board-configs/*.json): which board runs the terminal and how each device is wired.
- * `validateBoardConfig` checks a parsed config against board-configs/schema.json, then the rules a
+ * `validateBoardConfig` checks a parsed config against board-configs/schema.json (with the validator
+ * tools/schema/board-config-validator.ts generates from it ahead of time), then the rules a
  * schema cannot say (keymap shape, a pin used twice, Hanzi on an HD44780, Firmata serial without
  * Firmata). Every error names the JSON path of the field and why.
  */
 import { readFileSync } from 'node:fs';
 import type { PosKey } from './pos-keys.js';
-import schemaJson from '../../board-configs/schema.json' with { type: 'json' };
-import { schemaChecker, type SchemaError } from './schema-check.js';
+import { validate as validateSchema } from './board-config-validator.generated.js';
+import { schemaErrors, type SchemaError } from './schema-check.js';
 
 /** A number on Firmata and virtual boards, a name (GPIO17, P1-11) on linux-gpio / raspi-io / linux-io. */
 export type PinId = number | string;
@@ -99,12 +100,8 @@ export type ConfigError = SchemaError;
 
 export type BoardConfigResult = { ok: true; config: BoardConfig } | { ok: false; errors: ConfigError[] };
 
-export const boardConfigSchema = schemaJson as Record<string, unknown>;
-
 export function validateBoardConfig(raw: unknown): BoardConfigResult {
-  // Compiled per call and then dropped: a config is read once per process, and ajv's compiled
-  // validator would otherwise stay resident for the terminal's whole life on a small board.
-  const errors = schemaChecker(boardConfigSchema)(raw);
+  const errors = schemaErrors(validateSchema, raw);
   if (errors.length > 0) return { ok: false, errors };
   const config = raw as BoardConfig;
   const ruleErrors = [...keymapErrors(config), ...pinConflicts(config), ...crossSectionErrors(config)];

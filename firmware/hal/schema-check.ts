@@ -1,10 +1,11 @@
 /**
- * Checks a parsed document against a JSON Schema (draft 2020-12) with ajv, the ecosystem's
- * validator, and turns ajv's errors into one line per field: the JSON path (`$.keypad.rows[2]`)
- * and why. `oneOf` sections are chosen by their `kind` (ajv's discriminator), so an error names the
+ * Turns a JSON Schema validator's errors (ajv's, draft 2020-12) into one line per field: the JSON
+ * path (`$.keypad.rows[2]`) and why. The validator is ajv's standalone code, generated ahead of time
+ * (tools/schema/board-config-validator.ts) with `verbose` (each error carries its value and parent
+ * schema) and `oneOf` sections chosen by their `kind` (ajv's discriminator), so an error names the
  * field inside the branch the document asked for instead of listing every branch's complaints.
  */
-import Ajv2020Module, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 
 /** One problem: the JSON path of the field (e.g. `$.keypad.rows[2]`) and why it is wrong. */
 export interface SchemaError {
@@ -12,30 +13,9 @@ export interface SchemaError {
   message: string;
 }
 
-type JsonSchema = Record<string, unknown>;
-
-// ajv ships CommonJS with `exports.default`; under Node's ESM loader the class sits on `.default`.
-const Ajv2020 = ((Ajv2020Module as unknown as { default?: typeof Ajv2020Module }).default ?? Ajv2020Module) as typeof Ajv2020Module;
-
-/** Compiles `schema` once; the returned checker is pure and cheap to call. */
-export function schemaChecker(schema: JsonSchema): (value: unknown) => SchemaError[] {
-  const ajv = new Ajv2020({ allErrors: true, verbose: true, discriminator: true, strict: true, allowUnionTypes: true });
-  const validate: ValidateFunction = ajv.compile(withKindDiscriminators(schema));
-  return (value) => (validate(value) ? [] : tidy((validate.errors ?? []).map(toSchemaError)));
-}
-
-/** Every `oneOf` whose branches each carry a `kind` const is told to pick its branch by `kind`. */
-function withKindDiscriminators(node: unknown): JsonSchema {
-  if (Array.isArray(node)) return node.map(withKindDiscriminators) as unknown as JsonSchema;
-  if (node === null || typeof node !== 'object') return node as JsonSchema;
-  const out: JsonSchema = {};
-  for (const [key, child] of Object.entries(node)) out[key] = withKindDiscriminators(child);
-  const branches = (node as { oneOf?: { properties?: { kind?: { const?: unknown } } }[] }).oneOf;
-  if (branches && branches.every((b) => typeof b.properties?.kind?.const === 'string')) {
-    out.type = 'object';
-    out.discriminator = { propertyName: 'kind' };
-  }
-  return out;
+/** The problems `validate` finds in `value`, tidied; none when it passes. */
+export function schemaErrors(validate: ValidateFunction, value: unknown): SchemaError[] {
+  return validate(value) ? [] : tidy((validate.errors ?? []).map(toSchemaError));
 }
 
 function toSchemaError(e: ErrorObject): SchemaError {

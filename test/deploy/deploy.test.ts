@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { buildBundle } from '../../tools/deploy/bundle.js';
 import { deploy, type DeployOptions, type RemoteResult } from '../../tools/deploy/deploy.js';
 import { renderSystemdUnit } from '../../tools/deploy/systemd-unit.js';
 
@@ -57,8 +58,18 @@ describe('pos deploy: the board config', () => {
       seen[name] = lines.find((l) => l.includes('IO plugin:')) ?? '';
     }
     expect(seen['raspi.json']).toMatch(/Linux GPIO character device \/dev\/gpiochip0 with edge events/);
-    expect(seen['uno-firmata.json']).toMatch(/johnny-five \+ firmata-io \+ serialport, all in the bundle/);
+    expect(seen['uno-firmata.json']).toMatch(/over \/dev\/ttyACM0: firmata-io \+ serialport, all in the bundle/);
   });
+});
+
+describe('the bundle', () => {
+  it("pos run loads neither the other commands' code nor what only other boards need (resident memory on a small board)", async () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'pos-bundle-'));
+    const { runModules } = await buildBundle(path.join(import.meta.dirname, '../..'), out);
+    expect(runModules).toContain('firmware/main.ts');
+    const needless = /^tools\/(sim-terminal|host-sim|journal-inspector|deploy)\/|^tools\/cli\/(sim|host-sim|journal|keys|ports|print-test|deploy)-command\.ts$|^firmware\/hal\/virtual\/|node_modules\/(johnny-five|ajv|pngjs)\//;
+    expect(runModules.filter((m) => needless.test(m))).toEqual([]);
+  }, 60_000);
 });
 
 describe('pos deploy: bundle and remote steps', () => {
@@ -75,6 +86,9 @@ describe('pos deploy: bundle and remote steps', () => {
     const files = fs.readdirSync(dryRun.bundleDir);
     expect(files).toEqual(expect.arrayContaining(['pos-terminal.mjs', 'cards.json', 'font', 'gb2312.tbl', 'prebuilds', 'raspi.json', 'pos-terminal.service']));
     expect(files).not.toContain('node_modules');
+    // The size budget: 1 MB of JavaScript.
+    const [, all] = /JavaScript (\d+) KiB \(pos run loads \d+ KiB/.exec(dryRun.lines.join('\n')) ?? [];
+    expect(Number(all)).toBeLessThanOrEqual(1024);
     for (const arch of ['linux-arm', 'linux-arm64', 'linux-x64']) {
       expect(fs.readdirSync(path.join(dryRun.bundleDir, 'prebuilds', arch)).some((f) => f.endsWith('.node'))).toBe(true);
     }
@@ -141,6 +155,7 @@ describe('the systemd unit', () => {
     expect(unit).toContain('SupplementaryGroups=gpio dialout');
     expect(unit).toContain('ExecStart=/usr/bin/node --max-semi-space-size=2 --max-old-space-size=24 --v8-pool-size=1 --optimize-for-size /opt/p/pos-terminal.mjs run --board /opt/p/raspi.json --quiet');
     expect(unit).toContain('Environment=MALLOC_ARENA_MAX=1');
+    expect(unit).toContain('Environment=MALLOC_TRIM_THRESHOLD_=131072');
   });
   it('is hardened: nothing writable but the state directory, exactly the config devices, a start limit', () => {
     for (const line of ['NoNewPrivileges=yes', 'ProtectSystem=strict', 'ReadWritePaths=/var/lib/pos-terminal', 'PrivateTmp=yes', 'ProtectHome=yes', 'DevicePolicy=closed', 'UMask=0077', 'StartLimitBurst=5', 'StartLimitIntervalSec=300']) {

@@ -2,7 +2,7 @@
  * npm run bench:engine: bundles tools/bench/engine-run.ts with esbuild for Node 18 and runs it on
  * plain `node`, as a deployed terminal runs its bundle — no TypeScript loader in the process — with
  * the host simulator in a process of its own over TCP, so sale_cpu_ms and rss_mb are the terminal's. Node runs with
- * the unit's flags (UNIT_NODE_FLAGS: heap capped, one V8 worker thread, optimize-for-size) and its environment (UNIT_ENVIRONMENT: one malloc arena), the settings for a
+ * the unit's flags (UNIT_NODE_FLAGS: heap capped, one V8 worker thread, optimize-for-size) and its environment (UNIT_ENVIRONMENT: one malloc arena, a fixed trim threshold), the settings for a
  * small board (`-- --default-heap` measures with Node's and glibc's defaults instead). `-- --node18`
  * runs the bundle on Debian's nodejs 18 (tools/node18/fetch-node18.sh, a cached copy; the system node
  * stays), as Raspberry Pi OS / Debian 12 boards run it. Prints its one line, with the node it ran on.
@@ -19,7 +19,7 @@ import { UNIT_ENVIRONMENT, UNIT_NODE_FLAGS } from '../deploy/systemd-unit.js';
  * As a small board runs it: V8's heap capped (the terminal's live heap is about 13 MB; uncapped, V8
  * lets garbage pile up to 30 MB and more before a full collection, for throughput), and glibc held
  * to one malloc arena (UNIT_ENVIRONMENT; by default it keeps one per core and the crypto churn of
- * MACs, PIN blocks and sealed PANs leaves them fragmented). A 1 MB young generation measured
+ * MACs, PIN blocks and sealed PANs leaves them fragmented) that it trims at a fixed threshold. A 1 MB young generation measured
  * about 5 ms of CPU per sale in scavenges; 2 MB halves that, and a 24 MB old space keeps RSS down.
  */
 const NODE_FLAGS = process.argv.includes('--default-heap') ? [] : [...UNIT_NODE_FLAGS];

@@ -1,6 +1,8 @@
-/** A `pos` subcommand: a one-paragraph help text and a runner that returns the exit code. */
+/**
+ * A `pos` subcommand: a one-paragraph help text and a runner that returns the exit code. Its
+ * one-line summary is in dispatch.ts, which loads a command's module only when it runs.
+ */
 export interface Command {
-  summary: string;
   usage: string;
   run(argv: string[]): Promise<number>;
 }

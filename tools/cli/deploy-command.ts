@@ -3,7 +3,6 @@ import { parseArgs } from 'node:util';
 import { UsageError, type Command } from './command.js';
 
 export const deployCommand: Command = {
-  summary: 'build the self-contained bundle and hardened systemd unit; install them on a board over ssh',
   usage: `pos deploy --board <config.json> (--target user@host | --target <folder> | --dry-run)
            [--tmk <file>] [--install-dir /opt/pos-terminal] [--state-dir /var/lib/pos-terminal] [--user pos]
 

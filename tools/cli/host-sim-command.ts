@@ -13,7 +13,6 @@ import { UsageError, type Command } from './command.js';
 export const DEFAULT_HOST_DB = 'var/host-sim/host-books.json';
 
 export const hostSimCommand: Command = {
-  summary: 'run the acquirer + issuer simulator on TCP (for pos run against a test host); ledger shows its books',
   usage: `pos host-sim [--port 5000] [--host 127.0.0.1] [--cards <cards.json>] [--seed 1] [--profile standard|strict-cup] [--db <file>|:memory:]
 pos host-sim ledger [--db <file>] [--journal <image>] [--terminal <id>] [--json]
 

@@ -9,7 +9,6 @@ import { verifyImage } from '../journal-inspector/verify.js';
 import { UsageError, type Command } from './command.js';
 
 export const journalCommand: Command = {
-  summary: 'inspect or verify a journal flash image (read-only)',
   usage: `pos journal inspect <image> [--json] [--key-file <path> | --key-hex <hex>]
 pos journal verify <image> [--json]
 

@@ -5,7 +5,6 @@ import { storeMasterKey } from '../../firmware/security/master-key-loading.js';
 import { UsageError, type Command } from './command.js';
 
 export const keysCommand: Command = {
-  summary: 'load the terminal master key (TMK) from the key ceremony',
   usage: `pos keys load-tmk <file|-> [--kcv <hex>] [--state-dir <dir>] [--owner <user>]
 
 Reads the TMK as hex (16, 32 or 48 digits; whitespace and # comment lines ignored) from <file>, or

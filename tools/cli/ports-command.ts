@@ -2,7 +2,6 @@ import { listSerialPorts } from '../../firmware/hal/board-loader.js';
 import { UsageError, type Command } from './command.js';
 
 export const portsCommand: Command = {
-  summary: 'list serial ports (to find a Firmata board, printer or reader)',
   usage: `pos ports
 
 Lists this computer's serial ports with their manufacturer, for board.port (Firmata) and the printer

@@ -11,7 +11,6 @@ import { UsageError, type Command } from './command.js';
 import { useTerminalTimeZone } from './terminal-time-zone.js';
 
 export const printTestCommand: Command = {
-  summary: 'print a test receipt on the board config\'s printer',
   usage: `pos print-test [--board <config.json>] [--port <path>] [--receipts <dir>]
 
 Prints a sample receipt (Chinese and English, a masked test card number, no real data) through the

@@ -13,7 +13,6 @@ import { SettlementProgressLogger } from './settlement-progress.js';
 const STOP_WAIT_MS = 75_000;
 
 export const runCommand: Command = {
-  summary: 'run the terminal on real hardware as the board config describes',
   usage: `pos run --board <config.json> [--port <path>] [--state-dir <dir>] [--master-key <file>]
         [--log-max-bytes <n>] [--quiet]
 

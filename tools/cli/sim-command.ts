@@ -19,7 +19,6 @@ import { SettlementProgressLogger } from './settlement-progress.js';
 import { useTerminalTimeZone } from './terminal-time-zone.js';
 
 export const simCommand: Command = {
-  summary: 'the simulated terminal in the console (same as npm start)',
   usage: `pos sim [--script <file>] [--lang zh|en] [--var <dir>] [--fresh] [--board <config.json>] [--host-latency <ms>]
 
 Runs the real terminal runtime on the virtual board with the host simulator in-process on loopback.

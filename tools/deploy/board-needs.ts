@@ -30,9 +30,9 @@ export function boardNeeds(config: BoardConfig): BoardNeeds {
     case 'firmata':
       devices.add(board.port);
       ioPlugin = {
-        packages: ['johnny-five', 'firmata-io', 'serialport'],
+        packages: [...(config.keypad.kind === 'j5-i2c' ? ['johnny-five'] : []), 'firmata-io', 'serialport'],
         inBundle: true,
-        note: `Firmata over ${board.port}: johnny-five + firmata-io + serialport, all in the bundle (serialport's addon prebuilt for linux-arm, linux-arm64, linux-x64)`,
+        note: `Firmata over ${board.port}: ${config.keypad.kind === 'j5-i2c' ? 'johnny-five (the I2C keypad) + ' : ''}firmata-io + serialport, all in the bundle (serialport's addon prebuilt for linux-arm, linux-arm64, linux-x64)`,
       };
       break;
     case 'linux-gpio':

@@ -1,12 +1,12 @@
-import { build, type Plugin } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
 
 /**
  * The bundle directory a board runs, complete: no npm and no compiler on the board.
- *   pos-terminal.mjs          the `pos` command (ESM, Node 18)
- *   chunk-*.mjs               code loaded on demand (johnny-five + firmata-io only for Firmata boards,
- *                             the deploy tool, ...)
+ *   pos-terminal.mjs          the `pos` command (ESM, Node 18): its dispatcher, each command in chunks
+ *   *-*.mjs                   code loaded on demand: each command, and per board config firmata-io,
+ *                             serialport, johnny-five (only for a j5-i2c keypad), the virtual board
  *   prebuilds/linux-*         serialport's native addon, N-API (any Node >= 18), from
  *                             @serialport/bindings-cpp's own prebuilds: arm (v6, v7), arm64, x64
  *   cards.json, font/...      assets the code reads beside itself (import.meta.url)
@@ -31,8 +31,10 @@ const EXTERNAL = ['tsx', 'esbuild', 'vitest', 'raspi-io'];
 export interface BundleReport {
   /** Bytes of JavaScript: the entry and every chunk. */
   javascriptBytes: number;
-  /** Bytes of the entry chunk alone: what every command loads. */
-  entryBytes: number;
+  /** Bytes of JavaScript `pos run` loads before its board's own drivers: the entry, the run command's chunk and what they import. */
+  runBytes: number;
+  /** The source files (relative to the project, node_modules/... for packages) in those chunks. */
+  runModules: string[];
   /** Every file in the directory with its size, relative paths. */
   files: { path: string; bytes: number }[];
 }
@@ -41,8 +43,9 @@ export interface BundleReport {
 export async function buildBundle(projectRoot: string, outDir: string): Promise<BundleReport> {
   fs.rmSync(outDir, { recursive: true, force: true });
   fs.mkdirSync(outDir, { recursive: true });
-  await build({
+  const { metafile } = await build({
     entryPoints: { 'pos-terminal': path.join(projectRoot, 'tools/cli/main.ts') },
+    absWorkingDir: projectRoot,
     outdir: outDir,
     outExtension: { '.js': '.mjs' },
     // Chunks sit beside the entry, so import.meta.url-relative assets resolve the same from any chunk.
@@ -73,7 +76,23 @@ export async function buildBundle(projectRoot: string, outDir: string): Promise<
   });
   for (const [from, to] of BUNDLE_ASSETS) copyInto(path.join(projectRoot, from), path.join(outDir, to));
   copyPrebuilds(projectRoot, outDir);
-  return report(outDir);
+  const run = staticallyLoaded(metafile, 'tools/cli/run-command.ts');
+  return { ...report(outDir), runBytes: run.bytes, runModules: run.modules };
+}
+
+/** The entry chunk, the chunk holding `module` and every chunk they import statically: their bytes and source files. */
+function staticallyLoaded(metafile: Metafile, module: string): { bytes: number; modules: string[] } {
+  const outputs = Object.entries(metafile.outputs);
+  const pending = outputs.filter(([, o]) => o.entryPoint === 'tools/cli/main.ts' || o.entryPoint === module).map(([file]) => file);
+  if (pending.length !== 2) throw new Error(`bundle: no chunk for the entry or for ${module}`);
+  const loaded = new Set<string>();
+  for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
+    if (loaded.has(file)) continue;
+    loaded.add(file);
+    for (const i of metafile.outputs[file]!.imports) if (i.kind === 'import-statement' && i.path in metafile.outputs) pending.push(i.path);
+  }
+  const chunks = [...loaded].map((file) => metafile.outputs[file]!);
+  return { bytes: chunks.reduce((sum, o) => sum + o.bytes, 0), modules: chunks.flatMap((o) => Object.keys(o.inputs)).sort() };
 }
 
 /**
@@ -113,7 +132,7 @@ function copyInto(from: string, to: string): void {
   fs.copyFileSync(from, to);
 }
 
-function report(outDir: string): BundleReport {
+function report(outDir: string): Omit<BundleReport, 'runBytes' | 'runModules'> {
   const files: { path: string; bytes: number }[] = [];
   const walk = (dir: string): void => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -127,7 +146,6 @@ function report(outDir: string): BundleReport {
   const js = files.filter((f) => f.path.endsWith('.mjs'));
   return {
     javascriptBytes: js.reduce((sum, f) => sum + f.bytes, 0),
-    entryBytes: files.find((f) => f.path === ENTRY_NAME)?.bytes ?? 0,
     files,
   };
 }

@@ -65,7 +65,7 @@ export async function deploy(o: DeployOptions): Promise<number> {
 
   progress(`bundling for Node 18 -> ${path.relative(o.projectRoot, bundleDir)}/`);
   const bundle = await buildBundle(o.projectRoot, bundleDir);
-  o.say(`      JavaScript ${kib(bundle.javascriptBytes)} (${ENTRY_NAME} ${kib(bundle.entryBytes)}), ${bundle.files.length} files; no npm needed on the board`);
+  o.say(`      JavaScript ${kib(bundle.javascriptBytes)} (pos run loads ${kib(bundle.runBytes)} before its board's drivers), ${bundle.files.length} files; no npm needed on the board`);
   fs.copyFileSync(o.boardConfigPath, path.join(bundleDir, boardName));
 
   const installDir = local ? path.resolve(o.target!) : o.installDir;

@@ -4,6 +4,7 @@
  */
 import { ReadlineParser } from '@serialport/parser-readline';
 import { SerialPort } from 'serialport';
+import { SERIAL_READ_POOL_BYTES } from '../../hal/serialport-module.js';
 import type { SwipeResult, SwipeSource } from './card-read.js';
 import { ReaderLineSession, type ReaderLineSessionOptions } from './reader-line-session.js';
 
@@ -22,7 +23,7 @@ export class SerialAsciiSwipeReader implements SwipeSource {
 
   /** Opens `path` (8N1, default 9600 baud, the usual reader setting). */
   static open(path: string, options: SerialAsciiReaderOptions & { baudRate?: number }): SerialAsciiSwipeReader {
-    return new SerialAsciiSwipeReader(new SerialPort({ path, baudRate: options.baudRate ?? 9600 }), options);
+    return new SerialAsciiSwipeReader(new SerialPort({ path, baudRate: options.baudRate ?? 9600, highWaterMark: SERIAL_READ_POOL_BYTES }), options);
   }
 
   constructor(

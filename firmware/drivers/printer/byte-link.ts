@@ -3,7 +3,7 @@
  * through Firmata serial sysex. Writes return once the bytes are handed over; pacing is the caller's job.
  */
 import type { IoPlugin, SerialPortId } from '../../hal/io-plugin.js';
-import { loadSerialPort } from '../../hal/serialport-module.js';
+import { loadSerialPort, SERIAL_READ_POOL_BYTES } from '../../hal/serialport-module.js';
 
 export interface ByteLink {
   write(bytes: Uint8Array): Promise<void>;
@@ -35,7 +35,7 @@ export function serialPortLink(port: SerialPortLike): ByteLink {
 /** Opens a host serial port (e.g. /dev/ttyUSB0) with serialport 12, loaded only when asked for. */
 export async function openSerialPortLink(path: string, baudRate: number): Promise<ByteLink & { close(): Promise<void> }> {
   const SerialPort = await loadSerialPort();
-  const port = new SerialPort({ path, baudRate, autoOpen: false });
+  const port = new SerialPort({ path, baudRate, autoOpen: false, highWaterMark: SERIAL_READ_POOL_BYTES });
   await new Promise<void>((resolve, reject) => port.open((error) => (error ? reject(error) : resolve())));
   return {
     ...serialPortLink(port),

@@ -8,7 +8,6 @@ import { firmataSerialLink, openSerialPortLink } from './byte-link.js';
 import { EscPosPrinter } from './escpos-printer.js';
 import { DEFAULT_HEAD_CONFIG } from './head-config.js';
 import type { ReceiptPrinter } from './print-job.js';
-import { VirtualHeadPrinter } from './virtual-head-printer.js';
 
 export interface OpenedPrinter {
   printer: ReceiptPrinter;
@@ -19,6 +18,8 @@ export async function openPrinter(section: PrinterSection, io: IoPlugin, clock: 
   const pin = (field: string, value: PinId) => resolvePin(io, value, `printer.pins.${field}`);
   switch (section.kind) {
     case 'virtual': {
+      // Imported only for it: pngjs (and Node's zlib and assert, which it loads) stay out of a real board's runtime.
+      const { VirtualHeadPrinter } = await import('./virtual-head-printer.js');
       const dir = pngDir ?? section.pngDir;
       return { printer: new VirtualHeadPrinter(dir === undefined ? {} : { pngDir: dir }), close: async () => undefined };
     }
