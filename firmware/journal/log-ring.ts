@@ -11,10 +11,19 @@ import { dataEnd, dataStart, encodeRetireMark, encodeSectorHeader, FLAG_PREVIOUS
  * 1. copy each live record whose only instance is in the tail to the head, verbatim (same sequence
  *    number, so replay order does not change and a duplicate is recognised), in one program call
  *    per sector they land in, and sync;
- * 2. program the tail's retire slot (mount ignores a retired sector), sync;
- * 3. erase the tail, sync.
+ * 2. program the tail's retire slot (mount ignores a retired sector);
+ * 3. erase the tail once that is synced.
  * A cut at any step leaves either the tail still in the log (the copies are duplicates) or the
  * tail out of the log with every live record already copied. See FORMAT.md.
+ *
+ * Syncs are where an order on flash matters, and nowhere else (each one is a flush of the device):
+ * - an operation on a sector waits for every earlier one on that sector (erase before header,
+ *   header before frames, retire mark before erase): see `unsynced`;
+ * - copies before the tail's retire mark, and a retire before the next collection (which decides
+ *   what to copy from where the retired sector's records no longer count);
+ * - the record before the call returns; the erase of a retired sector rides on that sync.
+ * So a sector change costs one sync more than an append (retire mark and the next header share
+ * it), not four.
  */
 /**
  * Free sectors a normal append leaves behind: one for GC to copy into, and one more because a cut
@@ -67,6 +76,8 @@ export class RingExhausted extends Error {
 
 export class LogRing {
   private readonly instances = new Map<number, number>();
+  /** Sectors programmed or erased since the last sync: the next operation on one of them syncs first. */
+  private readonly unsynced = new Set<number>();
   /** Records GC has copied forward since mount (the sweeps report it to show the copy path ran). */
   copiedRecords = 0;
   private readonly sectorSize: number;
@@ -113,9 +124,11 @@ export class LogRing {
       if (effect) sectors[frame.sector]!.entries.push({ seq: frame.seq, offset: frame.offset, length: frame.length, effect });
     }
     const ring = new LogRing(device, sectors, liveness, new Set(unverifiedErased));
-    // Only the newest sector is appended to, from where its erased tail starts.
+    // Only the newest sector is appended to, from where its erased tail starts; not when one of its
+    // header copies is damaged (a cut tore its header program): frames behind a damaged copy are
+    // what rot looks like, so the next append opens a fresh sector instead.
     const head = ring.head();
-    if (head) head.appendable = true;
+    if (head && !scan.sectors[head.index]!.headerCopyDamaged) head.appendable = true;
     return ring;
   }
 
@@ -124,7 +137,11 @@ export class LogRing {
     for (const orphan of this.sectors.filter((s) => s.orphan)) await this.collect(orphan);
     await this.makeRoom(frame.length);
     await this.write([{ frame, entry: { seq, offset: 0, length: frame.length, effect } }]);
-    await this.device.sync();
+    // A retired sector whose mark is durable is erased now, so that this sync covers the erase too.
+    for (const sector of this.sectors) {
+      if (sector.state === 'dirty' && !this.unsynced.has(sector.index)) await this.eraseSector(sector);
+    }
+    await this.sync();
   }
 
   freeSectors(): number {
@@ -199,7 +216,7 @@ export class LogRing {
         at += frame.length;
       }
       const start = head.index * this.sectorSize + head.end;
-      await this.device.program(start, bytes);
+      await this.program(head.index, [{ offset: start, bytes }]);
       at = marker?.length ?? 0;
       head.tornTail = false;
       head.tailUnits = 0;
@@ -232,8 +249,8 @@ export class LogRing {
     const seq = head ? head.seq + 1 : 1;
     if (head) head.appendable = false;
     const flags = head?.tornTail ? FLAG_PREVIOUS_ENDS_TORN : 0;
-    await this.device.program(next.index * this.sectorSize, encodeSectorHeader(seq, eraseCount, this.unit, flags));
-    await this.device.sync();
+    // Synced before the first frame goes in (`unsynced`): frames behind no header would read as an orphan.
+    await this.program(next.index, [{ offset: next.index * this.sectorSize, bytes: encodeSectorHeader(seq, eraseCount, this.unit, flags) }]);
     Object.assign(next, {
       state: 'active',
       seq,
@@ -248,8 +265,15 @@ export class LogRing {
     });
   }
 
-  /** Copies what `tail` must keep to the head, retires it, erases it (see the class comment). */
+  /**
+   * Copies what `tail` must keep to the head and retires it (see the class comment). The erase
+   * comes later, after the retire mark is synced: at the end of the append, or when the sector is
+   * opened again.
+   */
   private async collect(tail: RingSector): Promise<void> {
+    // What to copy is decided from which records still have another instance: a retire not yet
+    // synced may still come back after a cut, with records this collection would count on.
+    if (this.unsynced.size > 0) await this.sync();
     if (tail === this.head()) tail.appendable = false;
     const copies: { frame: Uint8Array; entry: LogEntry }[] = [];
     for (const entry of tail.entries) {
@@ -257,20 +281,26 @@ export class LogRing {
         copies.push({ frame: await this.device.read(entry.offset, entry.length), entry });
       }
     }
-    await this.write(copies);
-    this.copiedRecords += copies.length;
-    await this.device.sync();
+    if (copies.length > 0) {
+      await this.write(copies);
+      this.copiedRecords += copies.length;
+      await this.sync();
+    }
     // A retire slot spoiled by a torn mark or rot cannot be programmed again: use the other. With
     // both spoiled the erase goes ahead unmarked (FORMAT.md, "Bit rot", explains the one risk).
+    // The start and end marks need no order between them (either alone leaves the sector in the log).
     const slot = tail.retireSlotsErased.slice(0, 2).indexOf(true);
-    for (const n of [slot, 2]) {
-      if (n < 0 || !tail.retireSlotsErased[n]) continue;
-      await this.device.program(tail.index * this.sectorSize + retireSlotOffset(this.unit, n, this.sectorSize), encodeRetireMark(this.unit));
-    }
-    await this.device.sync();
+    const marks = [slot, 2]
+      .filter((n) => n >= 0 && tail.retireSlotsErased[n])
+      .map((n) => ({ offset: tail.index * this.sectorSize + retireSlotOffset(this.unit, n, this.sectorSize), bytes: encodeRetireMark(this.unit) }));
+    await this.program(tail.index, marks);
     for (const entry of tail.entries) this.countInstance(entry.seq, -1);
     Object.assign(tail, { state: 'dirty', entries: [], appendable: false, orphan: false });
-    await this.eraseSector(tail);
+    // No start slot left to mark: only the erase takes the sector out of the log, so it goes now.
+    if (slot < 0) {
+      await this.eraseSector(tail);
+      await this.sync();
+    }
   }
 
   /**
@@ -286,10 +316,28 @@ export class LogRing {
   }
 
   private async eraseSector(sector: RingSector): Promise<void> {
+    await this.barrier(sector.index);
     await this.device.erase(sector.index);
-    await this.device.sync();
+    this.unsynced.add(sector.index);
     sector.eraseCount = (sector.eraseCount ?? this.highestKnownEraseCount()) + 1;
     Object.assign(sector, { state: 'erased', end: 0, appendable: false, entries: [], tornTail: false, tailUnits: 0, retireSlotsErased: [true, true, true] });
+  }
+
+  /** Programs into `sector` once every earlier operation on it is durable (`writes` in no order among themselves). */
+  private async program(sector: number, writes: readonly { offset: number; bytes: Uint8Array }[]): Promise<void> {
+    if (writes.length === 0) return;
+    await this.barrier(sector);
+    for (const { offset, bytes } of writes) await this.device.program(offset, bytes);
+    this.unsynced.add(sector);
+  }
+
+  private async barrier(sector: number): Promise<void> {
+    if (this.unsynced.has(sector)) await this.sync();
+  }
+
+  private async sync(): Promise<void> {
+    await this.device.sync();
+    this.unsynced.clear();
   }
 
   private highestKnownEraseCount(): number {

@@ -5,8 +5,8 @@ import {
   dataEnd,
   dataStart,
   FLAG_PREVIOUS_ENDS_TORN,
-  FORMAT_VERSION,
   headerSlotBytes,
+  READABLE_VERSIONS,
   readHeaderCopy,
   readRetireSlot,
   retireSlotOffset,
@@ -48,6 +48,8 @@ export interface SectorScan {
   flags: number;
   /** Both header copies unreadable but intact frames inside: read for its records, then collected first. */
   orphan: boolean;
+  /** One header copy reads, the other does not (a header program torn by a cut, or rot). */
+  headerCopyDamaged: boolean;
 }
 
 export interface ScannedFrame {
@@ -98,18 +100,20 @@ export function scanImage(image: Uint8Array, geometry: FlashGeometry): ImageScan
       interiorUnits: 0,
       flags: 0,
       orphan: false,
+      headerCopyDamaged: false,
     };
     sectors.push(scan);
     for (const copy of copies) {
       if (copy.kind === 'foreign') {
-        throw new JournalError(`sector ${index} holds journal format version ${copy.version}; this code reads version ${FORMAT_VERSION} and will not touch it`);
+        throw new JournalError(`sector ${index} holds journal format version ${copy.version}; this code reads versions ${READABLE_VERSIONS.join(' and ')} and will not touch it`);
       }
     }
     const header = copies[0].kind === 'valid' ? copies[0] : copies[1].kind === 'valid' ? copies[1] : undefined;
     if (!header) {
       const blank = copies[0].kind === 'blank' && copies[1].kind === 'blank';
-      // Blank headers beside a retire mark: an erase torn after it cleared the headers.
-      if (blank && (scan.retired || retire[2] === 'retired')) {
+      // A blank first copy beside a retire mark: an erase torn after it cleared the headers, or
+      // while it was clearing copy B (which then reads damaged, not blank).
+      if (copies[0].kind === 'blank' && (scan.retired || retire[2] === 'retired')) {
         scan.retired = true;
         continue;
       }
@@ -144,6 +148,7 @@ export function scanImage(image: Uint8Array, geometry: FlashGeometry): ImageScan
     const found = scanFrames(image, index, base, sectorSize, programUnit, scan);
     frames.push(...found);
     const [a, b] = copies;
+    scan.headerCopyDamaged = a.kind !== 'valid' || b.kind !== 'valid';
     if (a.kind === 'valid' && b.kind === 'valid' && (a.seq !== b.seq || a.eraseCount !== b.eraseCount)) {
       findings.push(`sector ${index}: its two header copies disagree (sequence ${a.seq} and ${b.seq}); copy A is used`);
     } else if (found.length > 0 && (a.kind !== 'valid' || b.kind !== 'valid')) {

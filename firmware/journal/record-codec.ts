@@ -42,6 +42,7 @@ export type JournalRecord =
 
 type RecordKind = JournalRecord['kind'];
 
+/** Kind bytes; 'begin' has two: 1 is the format 2 layout (read only), BEGIN_CODE the one written. */
 const KIND_CODES: readonly RecordKind[] = [
   'counter',
   'begin',
@@ -54,7 +55,10 @@ const KIND_CODES: readonly RecordKind[] = [
   'outcome-unknown',
   'printed',
   'settle',
+  'begin',
 ];
+const BEGIN_FORMAT_2_CODE = 1;
+const BEGIN_CODE = 11;
 export const COUNTER_NAMES: readonly CounterName[] = ['stan', 'voucher', 'batch'];
 export const FINANCIAL_TYPES: readonly FinancialType[] = [
   'sale',
@@ -74,7 +78,7 @@ export function encodeRecord(record: JournalRecord): Uint8Array {
   while (body.length > 0 && body[body.length - 1] === null) body.pop();
   const encoded = cbor.encode(body);
   const payload = new Uint8Array(1 + encoded.length);
-  payload[0] = KIND_CODES.indexOf(record.kind);
+  payload[0] = record.kind === 'begin' ? BEGIN_CODE : KIND_CODES.indexOf(record.kind);
   payload.set(encoded, 1);
   return payload;
 }
@@ -110,6 +114,14 @@ function encodeBody(r: JournalRecord): unknown[] {
   }
 }
 
+/**
+ * Format 3 begin (kind 11, FORMAT_3_BEGIN). Against format 2 (kind 1) it leaves out what the
+ * engine's transactions repeat, so that a sale's begin takes 96 bytes of 16-byte units instead of
+ * 112 (any STAN, batch below 65536, amount below 42.9 million yuan): the voucher number when it is
+ * the STAN (null), F60 as an integer when it is all digits with no leading zero, and the request's
+ * own amount and STAN (almost always the transaction's) moved to the end, where "the same" is a
+ * trailing null and is dropped.
+ */
 function encodeBegin(tx: StoredNewTransaction): unknown[] {
   const q = tx.request;
   const o = tx.original;
@@ -119,29 +131,27 @@ function encodeBegin(tx: StoredNewTransaction): unknown[] {
   return [
     tx.stan,
     FINANCIAL_TYPES.indexOf(tx.type),
-    tx.voucherNo,
+    tx.voucherNo === tx.stan ? null : tx.voucherNo,
     tx.batchNo,
     tx.amountFen,
     tx.operator,
     tx.reversible ? 1 : 0,
     digits(q.mti, 4),
     digits(q.processingCode, 6),
-    // The request usually repeats the transaction's amount and STAN: null says "the same".
-    q.amountFen === tx.amountFen ? null : q.amountFen,
-    q.stan === tx.stan ? null : q.stan,
     digits(q.localTime, 6),
     digits(q.localDate, 4),
     digits(q.entryMode, 3),
     digits(q.conditionCode, 2),
-    q.field60,
+    /^[1-9]\d{0,14}$/.test(q.field60) ? Number(q.field60) : q.field60,
     Buffer.from(q.sealedPan),
     digits(q.expiry, 4),
     q.authCode === undefined ? null : digits(q.authCode, 6),
     q.originalRrn ?? null,
     q.field61 ?? null,
     original,
-    // Appended after the original reference so that older records (no element 22) read as swipes.
     tx.entryMode === 'fallback' ? 1 : null,
+    q.amountFen === tx.amountFen ? null : q.amountFen,
+    q.stan === tx.stan ? null : q.stan,
   ];
 }
 
@@ -159,7 +169,7 @@ export function decodeRecord(payload: Uint8Array): JournalRecord {
     case 'counter':
       return { kind, counter: f.pick(0, COUNTER_NAMES), value: f.int(1) };
     case 'begin':
-      return { kind, tx: decodeBegin(f) };
+      return { kind, tx: decodeBegin(f, payload[0] === BEGIN_FORMAT_2_CODE ? FORMAT_2_BEGIN : FORMAT_3_BEGIN) };
     case 'approve': {
       const approval = { authCode: f.digits(1, 6), rrn: f.str(2), hostDate: f.digits(3, 4), hostTime: f.digits(4, 6) };
       const voidsStan = f.optional(5, () => f.int(5));
@@ -181,41 +191,58 @@ export function decodeRecord(payload: Uint8Array): JournalRecord {
   }
 }
 
-function decodeBegin(f: Fields): StoredNewTransaction {
+/**
+ * Where a begin record's fields sit. Both layouts start STAN, type, voucher, batch, amount,
+ * operator, reversible, MTI, F3, and run from F12 on in the same order (F12, F13, F22, F25, F60,
+ * sealed PAN, expiry, auth code, original RRN, F61, original reference, entry mode); format 3 keeps
+ * the request's amount and STAN at the end and may leave out the voucher and write F60 as a number.
+ */
+interface BeginLayout {
+  requestAmount: number;
+  requestStan: number;
+  localTime: number;
+  /** Format 3: voucher null = the STAN, F60 an integer when all digits. */
+  compact: boolean;
+}
+const FORMAT_2_BEGIN: BeginLayout = { requestAmount: 9, requestStan: 10, localTime: 11, compact: false };
+const FORMAT_3_BEGIN: BeginLayout = { requestAmount: 21, requestStan: 22, localTime: 9, compact: true };
+
+function decodeBegin(f: Fields, layout: BeginLayout): StoredNewTransaction {
   const stan = f.int(0);
   const amountFen = f.int(4);
+  const n = layout.localTime;
   const request: StoredRequest = {
     mti: f.digits(7, 4),
     processingCode: f.digits(8, 6),
-    amountFen: f.optional(9, () => f.int(9)) ?? amountFen,
-    stan: f.optional(10, () => f.int(10)) ?? stan,
-    localTime: f.digits(11, 6),
-    localDate: f.digits(12, 4),
-    entryMode: f.digits(13, 3),
-    conditionCode: f.digits(14, 2),
-    field60: f.str(15),
-    sealedPan: f.bytes(16),
-    expiry: f.digits(17, 4),
+    amountFen: f.optional(layout.requestAmount, () => f.int(layout.requestAmount)) ?? amountFen,
+    stan: f.optional(layout.requestStan, () => f.int(layout.requestStan)) ?? stan,
+    localTime: f.digits(n, 6),
+    localDate: f.digits(n + 1, 4),
+    entryMode: f.digits(n + 2, 3),
+    conditionCode: f.digits(n + 3, 2),
+    field60: layout.compact ? f.decimal(n + 4) : f.str(n + 4),
+    sealedPan: f.bytes(n + 5),
+    expiry: f.digits(n + 6, 4),
   };
-  const authCode = f.optional(18, () => f.digits(18, 6));
-  const originalRrn = f.optional(19, () => f.str(19));
-  const field61 = f.optional(20, () => f.str(20));
+  const authCode = f.optional(n + 7, () => f.digits(n + 7, 6));
+  const originalRrn = f.optional(n + 8, () => f.str(n + 8));
+  const field61 = f.optional(n + 9, () => f.str(n + 9));
   if (authCode !== undefined) request.authCode = authCode;
   if (originalRrn !== undefined) request.originalRrn = originalRrn;
   if (field61 !== undefined) request.field61 = field61;
   const tx: StoredNewTransaction = {
     type: f.pick(1, FINANCIAL_TYPES),
     stan,
-    voucherNo: f.int(2),
+    voucherNo: layout.compact ? (f.optional(2, () => f.int(2)) ?? stan) : f.int(2),
     batchNo: f.int(3),
     amountFen,
     operator: f.str(5),
     reversible: f.int(6) === 1,
     request,
   };
-  const original = f.optional(21, () => decodeOriginal(new Fields(f.array(21), 'original reference')));
+  const original = f.optional(n + 10, () => decodeOriginal(new Fields(f.array(n + 10), 'original reference')));
   if (original !== undefined) tx.original = original;
-  if (f.optional(22, () => f.int(22)) === 1) tx.entryMode = 'fallback';
+  if (f.optional(n + 11, () => f.int(n + 11)) === 1) tx.entryMode = 'fallback';
   return tx;
 }
 
@@ -269,6 +296,11 @@ class Fields {
     const v = this.values[index];
     if (typeof v === 'string') return v;
     return typeof v === 'number' && Number.isSafeInteger(v) ? String(v).padStart(length, '0') : this.bad(index, 'digits');
+  }
+  /** A digit string written as a positive integer (no leading zero), or the string itself. */
+  decimal(index: number): string {
+    const v = this.values[index];
+    return typeof v === 'number' && Number.isSafeInteger(v) && v > 0 ? String(v) : this.str(index);
   }
   bytes(index: number): Uint8Array {
     const v = this.values[index];

@@ -11,7 +11,13 @@ import { roundUp } from './frame.js';
  * bits read 0, so one flipped bit neither retires a sector nor un-retires one (FORMAT.md, "Bit rot").
  */
 export const SECTOR_MAGIC = 0x4a50;
-export const FORMAT_VERSION = 2;
+/** The version new sectors are written with. */
+export const FORMAT_VERSION = 3;
+/**
+ * Versions mount reads. Version 2 differs only in its begin records (kind 1, every field spelled
+ * out), which version 3 code still decodes (FORMAT.md, "Versions").
+ */
+export const READABLE_VERSIONS: readonly number[] = [2, FORMAT_VERSION];
 const HEADER_BYTES = 16;
 const SLOTS = 4;
 /** Header flag (cleared bit = set): the sector before this one (seq - 1) ends in a torn write. */
@@ -74,7 +80,7 @@ export function readHeaderCopy(bytes: Uint8Array, offset: number): HeaderCopyRea
     return { kind: 'damaged' };
   }
   const version = bytes[offset + 2]!;
-  if (version !== FORMAT_VERSION) return { kind: 'foreign', version };
+  if (!READABLE_VERSIONS.includes(version)) return { kind: 'foreign', version };
   return { kind: 'valid', seq: view.getUint32(4, true), eraseCount: view.getUint32(8, true), flags: ~bytes[offset + 3]! & 0xff };
 }
 

@@ -1,14 +1,32 @@
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FileImageFlash, IMAGE_HEADER_BYTES } from '../../firmware/drivers/flash/file-image.js';
 import { FlashRuleViolation } from '../../firmware/drivers/flash/flash-device.js';
+
+/** The image's writes and syncs as they reach node:fs (the real calls still run). */
+const fsCalls = vi.hoisted(() => [] as Array<{ call: 'write' | 'fdatasync'; fd: number; position?: number; length?: number }>);
+vi.mock('node:fs', async (importOriginal) => {
+  const real = await importOriginal<typeof import('node:fs')>();
+  return {
+    ...real,
+    writeSync: (fd: number, buffer: Uint8Array, offset: number, length: number, position: number) => {
+      fsCalls.push({ call: 'write', fd, position, length });
+      return real.writeSync(fd, buffer, offset, length, position);
+    },
+    fdatasyncSync: (fd: number) => {
+      fsCalls.push({ call: 'fdatasync', fd });
+      real.fdatasyncSync(fd);
+    },
+  };
+});
 
 const geometry = { size: 4 * 1024, sectorSize: 1024, programUnit: 16 };
 let dir: string;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'flash-image-'));
+  fsCalls.length = 0;
 });
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -26,13 +44,24 @@ describe('file image flash', () => {
     expect((await stat(path)).mode & 0o777).toBe(0o600);
   });
 
-  it('keeps programs and erases across a reopen, each synced before it returns', async () => {
+  it('keeps programs and erases across a reopen; a sync is one fdatasync after them, none when nothing was written', async () => {
     const path = join(dir, 'journal.img');
     const flash = await FileImageFlash.open({ path, ...geometry });
+    const fd = (flash as unknown as { handle: { fd: number } }).handle.fd;
+    await flash.sync();
+    expect(fsCalls).toEqual([]);
     await flash.program(1024, new Uint8Array(16).fill(0x12));
     await flash.program(0, new Uint8Array(32).fill(0));
     await flash.erase(0);
-    expect(flash.counters()).toMatchObject({ programs: 2, erases: 1, bytesProgrammed: 48, syncs: 3, eraseCountPerSector: [1, 0, 0, 0] });
+    await flash.sync();
+    await flash.sync();
+    expect(fsCalls).toEqual([
+      { call: 'write', fd, position: IMAGE_HEADER_BYTES + 1024, length: 16 },
+      { call: 'write', fd, position: IMAGE_HEADER_BYTES, length: 32 },
+      { call: 'write', fd, position: IMAGE_HEADER_BYTES, length: 1024 },
+      { call: 'fdatasync', fd },
+    ]);
+    expect(flash.counters()).toMatchObject({ programs: 2, erases: 1, bytesProgrammed: 48, syncs: 1, eraseCountPerSector: [1, 0, 0, 0] });
     await flash.close();
     const again = await FileImageFlash.open({ path, ...geometry });
     expect(await again.read(1024, 2)).toEqual(new Uint8Array([0x12, 0x12]));

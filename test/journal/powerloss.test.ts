@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runJournalSweep, runRandomCuts } from '../../tools/powerloss/journal-sweep-run.js';
-import { generatedDay } from '../../tools/powerloss/journal-workload.js';
+import { engineSales, generatedDay } from '../../tools/powerloss/journal-workload.js';
 
 /**
  * The bounded power-loss sweep run by `npm test`: the same trading day as `npm run powerloss:journal`,
@@ -16,6 +16,23 @@ describe('journal power-loss (bounded sweep)', () => {
     expect(result.transitions).toBeGreaterThanOrEqual(200);
     expect(result.erases).toBeGreaterThan(2 * 8);
     expect(result.cuts).toBeGreaterThan(400);
+  });
+
+  it('1 KiB sectors, every operation cut: a sector change (retire mark and header share a sync) never reads as damage', async () => {
+    // Sectors change every few sales here. Without the sync between a sector's header and its first
+    // frame, a cut could land the frame alone: an orphan, reported as damage.
+    const result = await runJournalSweep({ geometry: { size: 8 * 1024, sectorSize: 1024, programUnit: 16 }, transactions: 100, seed: 3, continueSteps: 12 });
+    expect(result.violations).toEqual([]);
+    expect(result.erases).toBeGreaterThan(8);
+  });
+
+  it("engine-shaped sales (the STAN is the voucher number), every operation cut: no STAN or voucher number is handed out twice", async () => {
+    // Format 3's begin records leave out a voucher number equal to the STAN; the oracle checks that
+    // every mount moves both counters past every number a transaction still holds or was handed out.
+    const steps = engineSales(90);
+    const result = await runJournalSweep({ geometry: { size: 8 * 1024, sectorSize: 1024, programUnit: 16 }, transactions: 0, seed: 4, steps, continueSteps: 8 });
+    expect(result.violations).toEqual([]);
+    expect(result.erases).toBeGreaterThan(8);
   });
 
   it('a generated day (reversals owed across settlements, settle when full) survives every 7th cut with GC copying (seed 2)', async () => {

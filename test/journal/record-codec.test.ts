@@ -3,6 +3,7 @@ import { frameBytes, MAX_PAYLOAD_BYTES } from '../../firmware/journal/frame.js';
 import { decodeRecord, encodeRecord, type JournalRecord } from '../../firmware/journal/record-codec.js';
 import { JournalError } from '../../firmware/journal/journal.js';
 import { createPanCipher } from '../../firmware/security/pan-at-rest.js';
+import { journalSale } from '../../tools/powerloss/journal-sale.js';
 import { APPROVAL, TEST_KEY, sale, seededIvs } from './sample-transactions.js';
 
 const cipher = createPanCipher(TEST_KEY, seededIvs());
@@ -18,6 +19,10 @@ describe('journal records', () => {
       { kind: 'counter', counter: 'stan', value: 999999 },
       stored(sale(7, { type: 'void', original: { voucherNo: 3, batchNo: 1, rrn: '000012345678', authCode: 'A1B2', date: '0102' } })),
       stored({ ...sale(8), request: { ...sale(8).request, mti: '200', authCode: '001234', originalRrn: '123', field61: '000001000003' } }),
+      // Format 3 leaves out what usually repeats: each case here repeats nothing.
+      stored(sale(9, { voucherNo: 10, amountFen: 70000, request: { ...sale(9).request, amountFen: 69999, stan: 11, field60: '0012345' } })),
+      stored({ ...sale(12), entryMode: 'fallback', request: { ...sale(12).request, field60: '1'.repeat(16) } }),
+      stored({ ...sale(13), request: { ...sale(13).request, field60: '0' } }),
       { kind: 'approve', stan: 5, approval: { ...APPROVAL, authCode: '000042', hostTime: '000001' }, voidsStan: 3 },
       { kind: 'approve', stan: 5, approval: { authCode: 'AB12 ', rrn: '', hostDate: '0101', hostTime: '235959' } },
       { kind: 'declined', stan: 5, responseCode: 'A0' },
@@ -29,8 +34,11 @@ describe('journal records', () => {
     for (const record of records) expect(decodeRecord(encodeRecord(record))).toEqual(record);
   });
 
-  it('a sale takes 112 + 48 + 16 bytes of 16-byte units', () => {
-    expect(frameBytes(encodeRecord(stored()).length, 16)).toBe(112);
+  it('a sale takes 96 + 48 + 16 bytes of 16-byte units, at any STAN, with a batch below 65536 and under 42.9 million yuan', () => {
+    expect(frameBytes(encodeRecord(stored()).length, 16)).toBe(96);
+    const large = journalSale(999999, 65535, 4_294_967_295);
+    large.request.localTime = '235959';
+    expect(frameBytes(encodeRecord(stored(large)).length, 16)).toBe(96);
     expect(frameBytes(encodeRecord({ kind: 'approve', stan: 123456, approval: APPROVAL }).length, 16)).toBe(48);
     expect(frameBytes(encodeRecord({ kind: 'printed', stan: 123456 }).length, 16)).toBe(16);
   });
@@ -62,6 +70,21 @@ describe('journal records', () => {
     expect(encodeRecord({ kind: 'reversal-tried', stan: 999999, tries: 255 }).length).toBeLessThanOrEqual(12);
     expect(encodeRecord({ kind: 'reversal-failed', stan: 999999 }).length).toBeLessThanOrEqual(7);
     expect(encodeRecord({ kind: 'settle', batchNo: 999999, nextBatch: 999999 }).length).toBeLessThanOrEqual(12);
+  });
+
+  it('reads a format 2 begin record (kind 1: every field spelled out)', () => {
+    // Written by format 2 (commit 6790a10) for journalSale(1234, 7, 10034), PAN sealed under 0x42 * 32.
+    const payload = Buffer.from(
+      '01921904d2001904d2071927326230310118c800f6f61a00018c9a19046216006b3232303030303037303030582732871d0090c0409ee7e4' +
+        '5a502f78cf2bac867b659692341fdc89f76e78ad41514e38541c3930d7190b60',
+      'hex',
+    );
+    const record = decodeRecord(payload);
+    if (record.kind !== 'begin') throw new Error(`decoded a ${record.kind} record`);
+    const { sealedPan, ...request } = record.tx.request;
+    const { pan, ...expected } = journalSale(1234, 7, 10034).request;
+    expect({ ...record.tx, request }).toEqual({ ...journalSale(1234, 7, 10034), request: expected });
+    expect(createPanCipher(new Uint8Array(32).fill(0x42)).open(sealedPan)).toBe(pan);
   });
 
   it('a well-framed record of an unknown kind or the wrong shape is a JournalError', () => {

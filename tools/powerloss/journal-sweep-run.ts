@@ -17,7 +17,8 @@ const isFull = (journal: FlashJournal): boolean => journal.capacity().transactio
  * - the mounted view equals the oracle before the interrupted call or after it, nothing else: every
  *   record whose commit returned is present and intact, the interrupted one is absent or whole,
  *   nothing deleted comes back, no owed reversal is lost, counters never go back (so a value
- *   already handed out is never handed out again);
+ *   already handed out is never handed out again), and the mount reports no damage (a cut is not
+ *   damage: a finding would stop the terminal for a supervisor);
  * - the journal then takes the rest of the day (the interrupted step again if it did not land) and
  *   ends equal to the oracle, on the live instance and after one more mount.
  */
@@ -146,6 +147,8 @@ export async function runJournalSweep(options: SweepOptions): Promise<SweepResul
     } catch (error) {
       return `mount after the cut failed: ${String(error)}`;
     }
+    const findings = journal.health().findings;
+    if (findings.length > 0) return `a cut reads as damage: ${findings.join('; ')}`;
     const seen = canonical(journal.view());
     let next: number;
     // An interrupted takeCounter never returned its value: when the mount's move hides whether its
@@ -246,6 +249,8 @@ export async function runRandomCuts(options: RandomCutOptions): Promise<SweepRes
     nextCut = device.operationCount + random.int(1, 2 * meanGap);
     device.reboot();
     journal = await mount();
+    const findings = journal.health().findings;
+    if (findings.length > 0) violations.push(`cut ${cuts} at op ${device.operationCount} during step ${i} (${call.method}) reads as damage: ${findings.join('; ')} (seed ${options.seed})`);
     const seen = canonical(journal.view());
     // As in the sweep: when the mount's move hides whether an interrupted take landed, it did not.
     const notLanded = adoptMount(seen, model);

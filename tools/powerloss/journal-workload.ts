@@ -10,7 +10,8 @@ import type { JournalCall, ModelState } from './journal-model.js';
 export type WorkloadStep =
   | { do: 'take'; counter: CounterName }
   | { do: 'raise-batch'; value: number }
-  | { do: 'begin'; tx: number; type: FinancialType; amountFen: number; voidOf?: number }
+  /** `voucherIsStan`: the engine's shape, no voucher take (the STAN is the voucher number). */
+  | { do: 'begin'; tx: number; type: FinancialType; amountFen: number; voidOf?: number; voucherIsStan?: boolean }
   | { do: 'approve' | 'acked' | 'failed' | 'unknown' | 'printed'; tx: number }
   | { do: 'declined'; tx: number; code: string }
   | { do: 'require'; tx: number; reason: ReversalReason }
@@ -59,6 +60,20 @@ export function tradingDay(transactions: number, seed: number): WorkloadStep[] {
       approvedSales = [];
       sinceSettle = 0;
     }
+  }
+  return steps;
+}
+
+/**
+ * Sales as the engine makes them (online.ts): take a STAN, begin with it as the voucher number too,
+ * approve, print; a settlement when the journal is full. What format 3's begin records leave out.
+ */
+export function engineSales(sales: number): WorkloadStep[] {
+  const steps: WorkloadStep[] = [{ do: 'raise-batch', value: 1 }];
+  for (let tx = 0; tx < sales; tx++) {
+    steps.push({ do: 'settle-if-full' }, { do: 'take', counter: 'stan' });
+    steps.push({ do: 'begin', tx, type: 'sale', amountFen: 100 * (tx + 1), voucherIsStan: true });
+    steps.push({ do: 'approve', tx }, { do: 'printed', tx });
   }
   return steps;
 }
@@ -187,7 +202,7 @@ function newTransaction(step: Extract<WorkloadStep, { do: 'begin' }>, state: Mod
   const tx: NewTransaction = {
     type: step.type,
     stan,
-    voucherNo: state.issued.voucher,
+    voucherNo: step.voucherIsStan ? stan : state.issued.voucher,
     batchNo: state.counters.batch,
     amountFen: step.amountFen,
     operator: '01',

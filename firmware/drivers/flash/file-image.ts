@@ -1,4 +1,4 @@
-import { constants, write } from 'node:fs';
+import { constants, fdatasyncSync, writeSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { writeFileDurably } from '../../hal/durable-file.js';
 import { crc32 } from './crc32.js';
@@ -9,9 +9,10 @@ import { checkGeometry, checkProgramRange, checkReadRange, checkSector, sectorCo
  * A flash device in a preallocated file: a 512-byte header, then the image. The header holds
  * magic "POSFLASH", version, geometry and a CRC. The file is created (all erased) on first use; an
  * existing file whose geometry differs from the configuration is refused, never reformatted.
- * `program` and `erase` return only once their data is synced: the file is opened O_DSYNC, so each
- * write completes with fdatasync semantics (POSIX synchronized I/O data integrity) in one syscall and
- * one thread-pool hop instead of two; a resolved call survives a power cut.
+ * `program` and `erase` write to the file (the page cache is the device's volatile stage: a cut may
+ * lose or tear any write not yet synced, in any order, which is what the journal is swept against);
+ * `sync` makes them durable with one fdatasync, and costs nothing when nothing was written since
+ * the last one. The writes are made on the calling thread (see `sync`).
  * NOR rules are enforced as on the chip, against an in-memory copy of the image that also serves reads.
  */
 export interface FileImageOptions {
@@ -32,12 +33,12 @@ export class FlashImageError extends Error {
 
 export const IMAGE_HEADER_BYTES = 512;
 const MAGIC = 'POSFLASH';
-/** Every write returns only when its data is on the medium (fdatasync semantics). */
-const DURABLE_READ_WRITE = constants.O_RDWR | constants.O_DSYNC;
 const IMAGE_VERSION = 1;
 
 export class FileImageFlash implements FlashDevice {
   private readonly stats: FlashCounters;
+  /** Something was written since the last fdatasync. */
+  private dirty = false;
 
   private constructor(
     readonly geometry: FlashGeometry,
@@ -63,11 +64,11 @@ export class FileImageFlash implements FlashDevice {
     const readOnly = options.readOnly ?? false;
     let handle: FileHandle;
     try {
-      handle = await open(options.path, readOnly ? constants.O_RDONLY : DURABLE_READ_WRITE);
+      handle = await open(options.path, readOnly ? constants.O_RDONLY : constants.O_RDWR);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || readOnly) throw error;
       await createImage(options.path, geometry);
-      handle = await open(options.path, DURABLE_READ_WRITE);
+      handle = await open(options.path, constants.O_RDWR);
     }
     try {
       const image = await readImage(handle, options.path, geometry);
@@ -111,7 +112,7 @@ export class FileImageFlash implements FlashDevice {
     }
     const landed = new Uint8Array(data.length);
     for (let i = 0; i < data.length; i++) landed[i] = data[i]! & this.image[offset + i]!;
-    await this.writeDurably(landed, offset);
+    this.write(landed, offset);
     this.image.set(landed, offset);
     this.programmedUnits.fill(1, offset / unit, (offset + data.length) / unit);
     this.stats.programs++;
@@ -122,7 +123,7 @@ export class FileImageFlash implements FlashDevice {
     this.assertWritable();
     checkSector(this.geometry, sector);
     const start = sector * this.geometry.sectorSize;
-    await this.writeDurably(new Uint8Array(this.geometry.sectorSize).fill(0xff), start);
+    this.write(new Uint8Array(this.geometry.sectorSize).fill(0xff), start);
     this.image.fill(0xff, start, start + this.geometry.sectorSize);
     const unit = this.geometry.programUnit;
     this.programmedUnits.fill(0, start / unit, (start + this.geometry.sectorSize) / unit);
@@ -130,8 +131,18 @@ export class FileImageFlash implements FlashDevice {
     this.stats.eraseCountPerSector[sector]!++;
   }
 
-  /** Every program and erase is already synced when it resolves; nothing is left to flush. */
-  async sync(): Promise<void> {}
+  /**
+   * One fdatasync, made on the calling thread. A commit cannot go on until it returns anyway (R1:
+   * nothing is sent before its record is durable), and the thread-pool form costs a round trip per
+   * call (a worker wake-up, an eventfd write, an event-loop wake-up) that under load doubled a
+   * commit's time. Waiting in-thread is what SQLite does as well; the kernel buffers input meanwhile.
+   */
+  async sync(): Promise<void> {
+    if (!this.dirty) return;
+    fdatasyncSync(this.handle.fd);
+    this.dirty = false;
+    this.stats.syncs++;
+  }
 
   counters(): FlashCounters {
     return { ...this.stats, eraseCountPerSector: [...this.stats.eraseCountPerSector] };
@@ -141,16 +152,11 @@ export class FileImageFlash implements FlashDevice {
     await this.handle.close();
   }
 
-  /**
-   * One O_DSYNC write: resolves when the bytes are durable (counted as a sync). The callback form of
-   * fs.write on the handle's descriptor: a commit waits on this, and it costs less than FileHandle.write.
-   */
-  private async writeDurably(bytes: Uint8Array, offset: number): Promise<void> {
-    const written = await new Promise<number>((resolve, reject) => {
-      write(this.handle.fd, bytes, 0, bytes.length, IMAGE_HEADER_BYTES + offset, (error, count) => (error ? reject(error) : resolve(count)));
-    });
+  /** Into the page cache (durable at the next sync), from the calling thread like `sync`. */
+  private write(bytes: Uint8Array, offset: number): void {
+    const written = writeSync(this.handle.fd, bytes, 0, bytes.length, IMAGE_HEADER_BYTES + offset);
+    this.dirty = true;
     if (written !== bytes.length) throw new FlashImageError(`short write to ${this.path}: ${written} of ${bytes.length} bytes`);
-    this.stats.syncs++;
   }
 
   private assertWritable(): void {
