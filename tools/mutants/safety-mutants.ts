@@ -34,26 +34,31 @@ export const SAFETY_MUTANTS: SafetyMutant[] = [
     edits: [
       {
         file: 'firmware/journal/log-ring.ts',
-        search: '    await this.write([{ frame, entry: { seq, offset: 0, length: frame.length, effect } }]);\n    await this.device.sync();',
-        replace: '    await this.write([{ frame, entry: { seq, offset: 0, length: frame.length, effect } }]);',
+        search: '    }\n    await this.sync();\n  }\n\n  freeSectors(): number {',
+        replace: '    }\n  }\n\n  freeSectors(): number {',
       },
     ],
   },
   {
     id: 'gc-erases-before-copies-synced',
-    what: 'GC erases the old sector before its copies are synced',
+    what: 'GC erases the old sector before its copies are synced (retires it, which drops it from the log, with the copies still unsynced)',
     harness: 'journal-sweep',
-    edits: [{ file: 'firmware/journal/log-ring.ts', search: '    this.copiedRecords += copies.length;\n    await this.device.sync();\n', replace: '    this.copiedRecords += copies.length;\n' }],
+    edits: [{ file: 'firmware/journal/log-ring.ts', search: '      this.copiedRecords += copies.length;\n      await this.sync();\n', replace: '      this.copiedRecords += copies.length;\n' }],
   },
   {
     id: 'gc-retires-before-sync',
-    what: 'GC retires the old sector before syncing',
+    what: 'GC retires the old sector before syncing (the erase does not wait for the retire mark to be durable)',
     harness: 'journal-sweep',
     edits: [
       {
         file: 'firmware/journal/log-ring.ts',
-        search: '      await this.device.program(tail.index * this.sectorSize + retireSlotOffset(this.unit, n, this.sectorSize), encodeRetireMark(this.unit));\n    }\n    await this.device.sync();\n',
-        replace: '      await this.device.program(tail.index * this.sectorSize + retireSlotOffset(this.unit, n, this.sectorSize), encodeRetireMark(this.unit));\n    }\n',
+        search: "      if (sector.state === 'dirty' && !this.unsynced.has(sector.index)) await this.eraseSector(sector);",
+        replace: "      if (sector.state === 'dirty') await this.eraseSector(sector);",
+      },
+      {
+        file: 'firmware/journal/log-ring.ts',
+        search: '    await this.barrier(sector.index);\n    await this.device.erase(sector.index);',
+        replace: '    await this.device.erase(sector.index);',
       },
     ],
   },
