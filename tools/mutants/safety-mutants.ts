@@ -34,8 +34,8 @@ export const SAFETY_MUTANTS: SafetyMutant[] = [
     edits: [
       {
         file: 'firmware/journal/log-ring.ts',
-        search: '    await this.write([{ frame, entry: { seq, offset: 0, length: frame.length, effect } }]);\n    await this.device.sync();',
-        replace: '    await this.write([{ frame, entry: { seq, offset: 0, length: frame.length, effect } }]);',
+        search: "      if (sector.state === 'dirty' && !this.unsynced.has(sector.index)) await this.eraseSector(sector);\n    }\n    await this.sync();\n",
+        replace: "      if (sector.state === 'dirty' && !this.unsynced.has(sector.index)) await this.eraseSector(sector);\n    }\n",
       },
     ],
   },
@@ -43,17 +43,22 @@ export const SAFETY_MUTANTS: SafetyMutant[] = [
     id: 'gc-erases-before-copies-synced',
     what: 'GC erases the old sector before its copies are synced',
     harness: 'journal-sweep',
-    edits: [{ file: 'firmware/journal/log-ring.ts', search: '    this.copiedRecords += copies.length;\n    await this.device.sync();\n', replace: '    this.copiedRecords += copies.length;\n' }],
+    edits: [{ file: 'firmware/journal/log-ring.ts', search: '      this.copiedRecords += copies.length;\n      await this.sync();\n', replace: '      this.copiedRecords += copies.length;\n' }],
   },
   {
     id: 'gc-retires-before-sync',
-    what: 'GC retires the old sector before syncing',
+    what: 'GC erases the old sector before its retire mark is synced',
     harness: 'journal-sweep',
     edits: [
       {
         file: 'firmware/journal/log-ring.ts',
-        search: '      await this.device.program(tail.index * this.sectorSize + retireSlotOffset(this.unit, n, this.sectorSize), encodeRetireMark(this.unit));\n    }\n    await this.device.sync();\n',
-        replace: '      await this.device.program(tail.index * this.sectorSize + retireSlotOffset(this.unit, n, this.sectorSize), encodeRetireMark(this.unit));\n    }\n',
+        search: "      if (sector.state === 'dirty' && !this.unsynced.has(sector.index)) await this.eraseSector(sector);",
+        replace: "      if (sector.state === 'dirty') await this.eraseSector(sector);",
+      },
+      {
+        file: 'firmware/journal/log-ring.ts',
+        search: '    await this.barrier(sector.index);\n    await this.device.erase(sector.index);\n',
+        replace: '    await this.device.erase(sector.index);\n',
       },
     ],
   },
