@@ -78,6 +78,30 @@ export function cardFromTracks(tracks: TrackTexts, direction: SwipeDirection): S
 }
 
 /**
+ * Which of several track 2 readings that each passed every check (a track 2 refused as ambiguous,
+ * track-candidates.ts) track 1 confirms. `track1` holds the track 1 that passed its own checks, or
+ * the readings of a track 1 refused as ambiguous (which then must all agree on PAN, expiry and
+ * service code: they differed only in what no check covers). Track 1 is read from its own flux, so
+ * its fields are independent evidence. A reading is one account of every bit, so a track 2 reading
+ * whose fields track 1 contradicts is wrong as a whole, discretionary data included; when exactly
+ * one reading has track 1's three fields it is the one left. When several have them (they differ
+ * only where track 1 cannot speak) or none does, none is confirmed.
+ */
+export function track2ConfirmedByTrack1(readings: readonly string[], track1: readonly string[]): number | undefined {
+  const parsed = track1.map(parseTrack1);
+  const fields = parsed[0];
+  if (fields === undefined || 'ok' in fields) return undefined;
+  for (const other of parsed) {
+    if ('ok' in other || other.pan !== fields.pan || other.expiry !== fields.expiry || other.serviceCode !== fields.serviceCode) return undefined;
+  }
+  const agreeing = readings.flatMap((text, index) => {
+    const reading = parseTrack2(text);
+    return !('ok' in reading) && reading.pan === fields.pan && reading.expiry === fields.expiry && reading.serviceCode === fields.serviceCode ? [index] : [];
+  });
+  return agreeing.length === 1 ? agreeing[0] : undefined;
+}
+
+/**
  * The checks cardFromTracks applies to one track on its own (format, expiry month, Luhn on the
  * PAN): what a candidate reading of that track must pass before it is believed (track-candidates.ts).
  * Track 3 has no format this terminal relies on.

@@ -8,8 +8,8 @@
  * and the cheaper reading into each state survives. A transition near the 3/4 point is thus
  * settled by the ones after it, since the wrong reading puts them half a cell off its grid.
  *
- * Where the grid comes from is the caller's: a phase-locked grid that follows the swipe as it
- * goes, or a grid fitted afterwards to the whole read (see f2f-decoder.ts).
+ * Where the grid comes from is the caller's: f2f-decoder.ts fits it to the whole read first
+ * (f2f-phase-smoother.ts).
  */
 
 /** A bit-cell grid: where a reading expects the next transition, and the reading after it. */

@@ -1,5 +1,7 @@
-import { searchCells, type CellChoices, type CellGrid, type CellSearch } from './f2f-cell-search.js';
-import { fitCellPhase, type CellPhase } from './f2f-phase-fit.js';
+import { beamSearchLabels, type GridStart } from './f2f-beam-search.js';
+import { searchCells, type CellChoices, type CellGrid, type CellSearch, type CellSearchFault } from './f2f-cell-search.js';
+import { smoothCellPhase, type CellPhase } from './f2f-phase-smoother.js';
+import type { PlaceModel } from './f2f-place-model.js';
 
 /**
  * F2F (Aiken biphase) decoding from flux-transition times. Every bit cell starts with a transition;
@@ -15,15 +17,16 @@ import { fitCellPhase, type CellPhase } from './f2f-phase-fit.js';
  *
  * - The bit period and the grid's phase are learnt from the clocking zeros (a straight-line fit
  *   through a run of similar intervals).
- * - First search (f2f-cell-search.ts): each transition is either the next cell boundary or the
- *   mid-cell transition of a 1, and both readings are kept (a two-state Viterbi search). Each
- *   reading keeps its own grid, corrected after every transition by a second-order loop (phase
- *   and period), so a +/-50% change of speed within the swipe is followed. Its gains are high so
- *   that it never loses the track; the jitter that lets through is for the next step.
- * - Fitted searches: with every transition given a place by the first search, a local curve of
- *   place against time through the neighbours on both sides (f2f-phase-fit.ts) says where each
- *   transition lies on the grid, free of the loop's lag and most of its noise. The same search
- *   then runs against that grid, twice (the second fit starts from fewer misplaced transitions).
+ * - First search (f2f-beam-search.ts): each transition is either the next cell boundary or the
+ *   mid-cell transition of a 1; every reading carries its own motion filter (place, speed and its
+ *   rate of change: f2f-place-model.ts), so a card that speeds up or brakes by half within the
+ *   swipe is followed without lag, and readings that are briefly behind survive until the
+ *   following transitions decide.
+ * - Fitted searches: with every transition given a place by the first search, the motion filtered
+ *   forwards and backwards through those places (f2f-phase-smoother.ts) says where each
+ *   transition lies on the grid, from its neighbours on both sides. A two-state search
+ *   (f2f-cell-search.ts) then reads the transitions against that grid, twice (the second fit
+ *   starts from fewer misplaced transitions).
  * - A mid-cell transition must be followed by the boundary half a cell later, and a transition
  *   far from every place the grid allows is a timing fault: the read stops there and the track
  *   decoder's parity and LRC checks refuse whatever came out.
@@ -40,17 +43,11 @@ export interface F2fOptions {
    * half a cell off fits neither reading).
    */
   acceptance?: number;
-  /** The same for the first, loop-locked search (default 0.7: its grid carries lag and noise). */
-  lockAcceptance?: number;
-  /** Share of a transition's deviation that corrects the locked grid's phase (default 0.35). */
-  phaseGain?: number;
   /**
-   * Share of a transition's deviation that corrects the locked grid's bit period (default 0.12):
-   * high enough to follow the speed changing by half within a few dozen cells.
+   * How freely the card's acceleration may change (the motion model's jerk density at the starting
+   * speed, default 1e-5). Larger follows harder changes of speed and lets more jitter through.
    */
-  smoothing?: number;
-  /** Transitions on each side of one that the fitted grid uses (default 24: about 16 cells). */
-  fitNeighbours?: number;
+  motionNoise?: number;
 }
 
 export interface F2fLabels {
@@ -90,11 +87,28 @@ const DEFAULTS = {
   syncIntervals: 8,
   syncTolerance: 0.45,
   acceptance: 0.45,
-  lockAcceptance: 0.7,
-  phaseGain: 0.35,
-  smoothing: 0.12,
-  fitNeighbours: 24,
+  motionNoise: 1e-5,
 };
+
+/** Variance of uniform +/-20% jitter, cells^2: what the motion filters expect of a transition. */
+const JITTER_VARIANCE = 0.0133;
+
+/**
+ * The first search drops a reading whose transition lies farther than this from where it expects
+ * one (cells): its filter's own prediction error comes on top of the jitter. About the +/-60% of a
+ * reference bit length that speed-tracking decoders accept (hardware.md). 0.45 would also stop at a
+ * half-cell slip of an otherwise steady grid, but read track 2 in 973 instead of 994 of 1,000
+ * bench swipes on the first read: the right reading strays that far after the hardest changes of speed.
+ */
+const BEAM_GATE = 0.6;
+/**
+ * Readings costing more than the best by this survive no longer (log-likelihood units: a reading
+ * that has taken one transition half a cell off pays about 19). On 1,000 bench swipes the first
+ * read alone read track 2 in 933 with 8, 994 with 20, 994 with 30.
+ */
+const BEAM_SPREAD = 20;
+/** Most readings kept per transition: on 500 bench swipes 3.8 on average, 12 at the 99th percentile, 29 at most. */
+const BEAM_WIDTH = 32;
 
 /**
  * Two readings of a cell whose costs (sums of squared deviations, cells^2) differ by less than
@@ -102,19 +116,17 @@ const DEFAULTS = {
  */
 const CLOSE_CALL = 0.05;
 
-/** Searches against a fitted grid after the locked one; a third changed nothing measurable. */
+/**
+ * Searches against a fitted grid. After the first search one, two and three read the first read
+ * of 1,000 bench swipes alike (994); two are kept so that labels joined from two reads
+ * (f2f-splice.ts), rougher than the first search's, are fitted again from the first fit's reading.
+ */
 const FITTED_SEARCHES = 2;
 
-interface LockedPlace {
-  /** Ideal time of the reading's last cell boundary, microseconds. */
-  boundaryUs: number;
-  periodUs: number;
-}
-
 export function decodeF2F(edgeTimesUs: ArrayLike<number>, options: F2fOptions = {}): F2fDecode {
-  const { syncIntervals, syncTolerance, acceptance, lockAcceptance, phaseGain, smoothing, fitNeighbours } = { ...DEFAULTS, ...options };
-  if (!(syncIntervals >= 2 && acceptance > 0 && lockAcceptance > 0 && phaseGain > 0 && phaseGain <= 1 && smoothing > 0 && smoothing <= 1 && fitNeighbours >= 2)) {
-    throw new RangeError('F2F options: syncIntervals >= 2, acceptances > 0, 0 < phaseGain <= 1, 0 < smoothing <= 1, fitNeighbours >= 2');
+  const { syncIntervals, syncTolerance, acceptance, motionNoise, model } = settingsOf(options);
+  if (!(syncIntervals >= 2 && acceptance > 0 && motionNoise > 0)) {
+    throw new RangeError('F2F options: syncIntervals >= 2, acceptance > 0, motionNoise > 0');
   }
   const edges = edgeTimesUs;
   for (let i = 1; i < edges.length; i++) {
@@ -124,37 +136,16 @@ export function decodeF2F(edgeTimesUs: ArrayLike<number>, options: F2fOptions = 
   const sync = findClockingZeros(edges, syncIntervals, syncTolerance);
   if (sync === undefined) return { bits: new Uint8Array(0), closeCalls: 0, synced: false };
 
-  // First search: a grid locked to the transitions as they come.
-  const locked: CellGrid<LockedPlace> = {
-    deviation: (place, edge, cells) => (edges[edge]! - place.boundaryUs) / place.periodUs - cells,
-    advance: (place, _edge, cells, deviation) => ({
-      boundaryUs: place.boundaryUs + ((cells === 1 ? 1 : 0) + phaseGain * deviation) * place.periodUs,
-      periodUs: place.periodUs * (1 + smoothing * deviation),
-    }),
-  };
-  const first = searchCells(locked, { boundaryUs: sync.startUs, periodUs: sync.periodUs }, sync.startEdge, edges.length, lockAcceptance);
-
-  // Then against the grid fitted to the whole read.
-  const { reading: second, phase } = fittedSearches(edges, sync.startEdge, first.midCell, first.lastEdge + 1, sync.periodUs, acceptance, fitNeighbours);
-  const fault = second.fault ?? first.fault;
-  const read = {
-    bits: second.bits,
-    closeCalls: second.closeCalls,
-    synced: true,
-    choices: second.choices,
-    boundaries: second.boundaries,
-    labels: { startEdge: sync.startEdge, midCell: second.midCell },
-  };
-  if (!fault) return read;
-  return {
-    ...read,
-    fault: {
-      atBit: fault.atBit,
-      atEdge: fault.atEdge,
-      intervalUs: edges[fault.unplacedEdge]! - edges[fault.atEdge]!,
-      referenceUs: phase.periodUs[Math.min(fault.atEdge, first.lastEdge) - sync.startEdge]!,
-    },
-  };
+  const first = beamSearchLabels(edges, sync, { model, gate: BEAM_GATE, spread: BEAM_SPREAD, width: BEAM_WIDTH });
+  const firstEnd = sync.startEdge + first.midCell.length;
+  const fitted = fittedSearches(edges, sync.startEdge, first.midCell, firstEnd, sync.periodUs, acceptance, model);
+  if (!fitted.reading.fault && firstEnd < edges.length) {
+    // The first search could place no reading on transition `firstEnd`: the bit begun at the last
+    // boundary before it could not be read.
+    const atEdge = lastBoundary(fitted.reading.midCell, sync.startEdge);
+    fitted.reading.fault = { atBit: fitted.reading.bits.length, atEdge, unplacedEdge: firstEnd };
+  }
+  return decodeOf(edges, sync.startEdge, fitted);
 }
 
 /**
@@ -162,13 +153,29 @@ export function decodeF2F(edgeTimesUs: ArrayLike<number>, options: F2fOptions = 
  * good ends of a forward and a reversed read); `labels.startEdge` must be a cell boundary.
  */
 export function decodeF2FFromLabels(edgeTimesUs: ArrayLike<number>, labels: F2fLabels, options: F2fOptions = {}): F2fDecode {
-  const { acceptance, fitNeighbours } = { ...DEFAULTS, ...options };
+  const { acceptance, model } = settingsOf(options);
   const { startEdge, midCell } = labels;
-  const endEdge = startEdge + midCell.length;
-  let cells = 0;
-  for (let i = 1; i < midCell.length; i++) cells += midCell[i] === 0 && midCell[i - 1] === 0 ? 1 : 0.5;
-  const roughPeriodUs = (edgeTimesUs[endEdge - 1]! - edgeTimesUs[startEdge]!) / Math.max(1, cells);
-  const { reading } = fittedSearches(edgeTimesUs, startEdge, midCell, endEdge, roughPeriodUs, acceptance, fitNeighbours);
+  const fitted = fittedSearches(edgeTimesUs, startEdge, midCell, startEdge + midCell.length, roughPeriodOf(edgeTimesUs, labels), acceptance, model);
+  return decodeOf(edgeTimesUs, startEdge, fitted);
+}
+
+/**
+ * How far the places that `labels` give its transitions lie from where their neighbours put them
+ * (cells^2, summed): what a reading costs against a grid fitted to itself, so that readings with
+ * different labels are judged each on its own grid (track-candidates.ts).
+ */
+export function labelsFitCost(edgeTimesUs: ArrayLike<number>, labels: F2fLabels, options: F2fOptions = {}): number {
+  const { model } = settingsOf(options);
+  return smoothCellPhase(edgeTimesUs, labels.startEdge, labels.midCell, roughPeriodOf(edgeTimesUs, labels), model).cost;
+}
+
+function settingsOf(options: F2fOptions): Required<F2fOptions> & { model: PlaceModel } {
+  const settings = { ...DEFAULTS, ...options };
+  return { ...settings, model: { jerk: settings.motionNoise, jitter: JITTER_VARIANCE } };
+}
+
+/** The final search of a read, as the read's result; a fault's reference is the fitted local period. */
+function decodeOf(edges: ArrayLike<number>, startEdge: number, { reading, phase }: { reading: CellSearch; phase: CellPhase }): F2fDecode {
   const read: F2fDecode = {
     bits: reading.bits,
     closeCalls: reading.closeCalls,
@@ -177,10 +184,24 @@ export function decodeF2FFromLabels(edgeTimesUs: ArrayLike<number>, labels: F2fL
     boundaries: reading.boundaries,
     labels: { startEdge, midCell: reading.midCell },
   };
-  if (reading.fault) {
-    read.fault = { atBit: reading.fault.atBit, atEdge: reading.fault.atEdge, intervalUs: edgeTimesUs[reading.fault.unplacedEdge]! - edgeTimesUs[reading.fault.atEdge]!, referenceUs: roughPeriodUs };
+  const fault = reading.fault;
+  if (fault) {
+    read.fault = {
+      atBit: fault.atBit,
+      atEdge: fault.atEdge,
+      intervalUs: edges[fault.unplacedEdge]! - edges[fault.atEdge]!,
+      referenceUs: phase.periodUs[fault.atEdge - startEdge]!,
+    };
   }
   return read;
+}
+
+/** Mean bit period over the labelled transitions. */
+function roughPeriodOf(edgeTimesUs: ArrayLike<number>, labels: F2fLabels): number {
+  const { startEdge, midCell } = labels;
+  let cells = 0;
+  for (let i = 1; i < midCell.length; i++) cells += midCell[i] === 0 && midCell[i - 1] === 0 ? 1 : 0.5;
+  return (edgeTimesUs[startEdge + midCell.length - 1]! - edgeTimesUs[startEdge]!) / Math.max(1, cells);
 }
 
 /** Fit the grid to a reading's places, search against it, and again from that search's reading. */
@@ -191,20 +212,31 @@ function fittedSearches(
   endEdge: number,
   roughPeriodUs: number,
   acceptance: number,
-  fitNeighbours: number,
+  model: PlaceModel,
 ): { reading: CellSearch; phase: CellPhase } {
   let reading: CellSearch | undefined;
-  let phase = fitCellPhase(edges, startEdge, midCell, fitNeighbours, roughPeriodUs);
+  let phase: CellPhase | undefined;
+  let fault: CellSearchFault | undefined;
   for (let pass = 0; pass < FITTED_SEARCHES; pass++) {
-    if (reading) phase = fitCellPhase(edges, startEdge, reading.midCell, fitNeighbours, roughPeriodUs);
+    phase = smoothCellPhase(edges, startEdge, reading ? reading.midCell : midCell, roughPeriodUs, model);
     const cells = phase.cells;
     const fitted: CellGrid<number> = {
       deviation: (boundaryCell, edge, half) => cells[edge - startEdge]! - boundaryCell - half,
       advance: (boundaryCell, _edge, half) => (half === 1 ? boundaryCell + 1 : boundaryCell),
     };
-    reading = searchCells(fitted, 0, startEdge, endEdge, acceptance, CLOSE_CALL);
+    // A later pass reads only as far as the one before it placed transitions, so it keeps that
+    // pass's fault unless it meets one of its own first.
+    reading = searchCells(fitted, 0, startEdge, Math.min(endEdge, startEdge + cells.length), acceptance, CLOSE_CALL);
+    fault = reading.fault ?? fault;
   }
-  return { reading: reading!, phase };
+  return { reading: fault ? { ...reading!, fault } : reading!, phase: phase! };
+}
+
+/** The last transition the labels take as a cell boundary (where the next bit would begin). */
+function lastBoundary(midCell: Uint8Array, startEdge: number): number {
+  let i = midCell.length - 1;
+  while (i > 0 && midCell[i] === 1) i--;
+  return startEdge + i;
 }
 
 /**
@@ -212,11 +244,7 @@ function fittedSearches(
  * zeros. A least-squares line through its transitions gives the period and the grid's phase at
  * the run's first transition, both far steadier than any single interval.
  */
-function findClockingZeros(
-  edges: ArrayLike<number>,
-  count: number,
-  tolerance: number,
-): { startEdge: number; startUs: number; periodUs: number } | undefined {
+function findClockingZeros(edges: ArrayLike<number>, count: number, tolerance: number): GridStart | undefined {
   for (let start = 0; start + count < edges.length; start++) {
     const mean = (edges[start + count]! - edges[start]!) / count;
     let steady = true;

@@ -2,7 +2,7 @@
  * Joining the good parts of a forward and a reversed read of one track. A read goes wrong where
  * the card speeds up or brakes so hard, within a few dozen cells, that its grid takes the new
  * cells for cells of the old length (zeros read as 1s at twice the period, or a stretch read half
- * a cell off), and the fitted grid (f2f-phase-fit.ts), built on those places, keeps the mistake.
+ * a cell off), and the fitted grid (f2f-phase-smoother.ts), built on those places, keeps the mistake.
  * A read from the other end meets that stretch with its grid already matched to the speed there,
  * but may go wrong somewhere else. Both reads label the same transitions (boundary or mid-cell),
  * so where they agree both are very likely right, and each stretch where they disagree is wrong in

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cardFromTracks } from '../../../firmware/drivers/magstripe/card-from-tracks.js';
+import { cardFromTracks, track2ConfirmedByTrack1 } from '../../../firmware/drivers/magstripe/card-from-tracks.js';
 import { isLuhnValid, luhnCheckDigit } from '../../../firmware/drivers/magstripe/luhn.js';
 
 const TRACK1 = 'B4352378366824999^TEST/CARD^05102011000088200882000000';
@@ -94,3 +94,26 @@ describe('card from track texts', () => {
     expect(cardFromTracks({ track1: 'B4352378366824999^TEST/CARD', track2: TRACK2 }, 'forward')).toMatchObject({ reason: 'bad-format', detail: expect.stringContaining('track 1: fields') });
   });
 });
+
+describe('an ambiguous track 2 settled by track 1', () => {
+  // Two readings of one track 2 that both pass every check: expiry 0510 read as 0310 together with
+  // the last discretionary 2 read as 4 (bits 1 and 2 swapped in each, LSB first: 1010 -> 1100 and
+  // 0100 -> 0010, so parity and the LRC hold).
+  const misread = '4352378366824999=031020110000884';
+  const readings = [misread, TRACK2];
+
+  it('takes the one reading whose PAN, expiry and service code track 1 has', () => {
+    expect(track2ConfirmedByTrack1(readings, [TRACK1])).toBe(1);
+    // The readings of a track 1 refused for its name alone settle it too, when they agree on the fields.
+    expect(track2ConfirmedByTrack1(readings, [TRACK1, 'B4352378366824999^TEST/CARE^05102011000088200882000000'])).toBe(1);
+  });
+
+  it('settles nothing when track 1 backs both readings, neither, or its own readings disagree on the fields', () => {
+    // Both readings with track 1's fields: they differ only in discretionary data.
+    expect(track2ConfirmedByTrack1([TRACK2, '4352378366824999=051020110000884'], [TRACK1])).toBeUndefined();
+    expect(track2ConfirmedByTrack1(readings, ['B4352378366824999^TEST/CARD^07102011000088200882000000'])).toBeUndefined();
+    expect(track2ConfirmedByTrack1(readings, [TRACK1, 'B4352378366824999^TEST/CARD^03102011000088200882000000'])).toBeUndefined();
+    expect(track2ConfirmedByTrack1(readings, [])).toBeUndefined();
+  });
+});
+

@@ -53,10 +53,11 @@ describe('F2F decoding of independently encoded swipes', () => {
     expect(readRate(101, 60, 0.1, 0.5)).toEqual({ decoded: 60, wrong: 0 });
   });
 
-  it('at +/-20% jitter and +/-50% drift reads most swipes and never a wrong card (below the 99.5% target: see bench:magstripe)', () => {
+  it('at +/-20% jitter and +/-50% drift reads nearly every swipe and never a wrong card (bench:magstripe measures the rate)', () => {
     const { decoded, wrong } = readRate(202, 100, 0.2, 0.5);
     expect(wrong).toBe(0);
-    expect(decoded).toBeGreaterThanOrEqual(70);
+    // 99 of these 100; the phase-locked loop before read 98.
+    expect(decoded).toBeGreaterThanOrEqual(97);
   });
 
   it('a corrupted swipe is refused, never accepted as another card', () => {

@@ -51,23 +51,23 @@ describe('F2F decoder', () => {
     }
   });
 
-  it('with the wide loop, follows a jitter-free swipe that accelerates from 13 to 150 cm/s or brakes from 150 to 13', () => {
+  it('follows a jitter-free swipe that accelerates from 13 to 150 cm/s or brakes from 150 to 13, with the default model', () => {
     for (const profile of [[13, 150], [150, 13], [20, 150, 13]]) {
-      const decoded = decodeF2F(f2fEdgeTimes(bits, { bitsPerInch: 75, startInches: 0, speed: speed(profile) }), { smoothing: 0.3 });
+      const decoded = decodeF2F(f2fEdgeTimes(bits, { bitsPerInch: 75, startInches: 0, speed: speed(profile) }));
       expect(decoded.fault).toBeUndefined();
       expect([...decoded.bits]).toEqual([...bits]);
     }
   });
 
-  it('the swipe decoder falls back to the wide loop for a card that speeds up 7x within half its length', () => {
+  it('reads a card that speeds up 7x within half its length in one read (the loop before needed a wider fallback loop)', () => {
     const edges = f2fEdgeTimes(bits, { bitsPerInch: 75, startInches: 0, speed: speed([20, 150, 13]) });
-    expect([...decodeF2F(edges).bits]).not.toEqual([...bits]);
+    expect([...decodeF2F(edges).bits]).toEqual([...bits]);
     expect(decodeSwipeEdges({ 2: edges })).toMatchObject({ ok: true, pan: '4352378366824999', direction: 'forward' });
   });
 
-  it('without updating the reference the same accelerating swipe fails', () => {
+  it('with a motion model that cannot change its acceleration, the same accelerating swipe fails', () => {
     const edges = f2fEdgeTimes(bits, { bitsPerInch: 75, startInches: 0, speed: speed([13, 150]) });
-    const frozen = decodeF2F(edges, { smoothing: 1e-9 });
+    const frozen = decodeF2F(edges, { motionNoise: 1e-12 });
     expect(frozen.fault).toBeDefined();
   });
 
@@ -82,7 +82,7 @@ describe('F2F decoder', () => {
     expect(decoded.bits.length).toBe(decoded.fault!.atBit);
   });
 
-  it('a half cell followed by whole ones (the grid slips half a cell) inside the data is never read as the card', () => {
+  it('a half cell followed by whole ones (the grid slips half a cell) inside the data is never read as another card', () => {
     const clean = Float64Array.from(f2fEdgeTimes(bits, { bitsPerInch: 75, startInches: 0, speed: speed([50]) }));
     const cell = clean[1]! - clean[0]!;
     // Data transitions that end a whole cell (a 0), so the slipped one still follows its predecessor.
@@ -94,7 +94,12 @@ describe('F2F decoder', () => {
     for (const at of slips) {
       // Transition `at` and all after it come half a cell early: one half cell, then whole ones.
       const slipped = Float64Array.from(clean, (t, i) => (i >= at ? t - cell / 2 : t));
-      expect(decodeSwipeEdges({ 2: slipped }), `slip at ${at}`).toMatchObject({ ok: false });
+      const result = decodeSwipeEdges({ 2: slipped });
+      // The motion filter may take the jump for a sudden change of phase (its first search keeps
+      // readings up to 0.6 cell off, for hard changes of speed); every later transition then sits
+      // on its grid and the bits are the card's own. What it must never do is read other bits
+      // that pass the checks.
+      if (result.ok) expect(result, `slip at ${at}`).toMatchObject({ track2: TRACK2, pan: '4352378366824999' });
     }
   });
 
@@ -125,9 +130,9 @@ describe('F2F decoder', () => {
 
   it('refuses edge times that do not increase and impossible options', () => {
     expect(() => decodeF2F([0, 10, 10, 20])).toThrow(/edge times must increase \(edge 2\)/);
-    expect(() => decodeF2F([0, 10], { smoothing: 0 })).toThrow(RangeError);
-    expect(() => decodeF2F([0, 10], { lockAcceptance: 0 })).toThrow(RangeError);
-    expect(() => decodeF2F([0, 10], { fitNeighbours: 1 })).toThrow(RangeError);
+    expect(() => decodeF2F([0, 10], { motionNoise: 0 })).toThrow(RangeError);
+    expect(() => decodeF2F([0, 10], { acceptance: 0 })).toThrow(RangeError);
+    expect(() => decodeF2F([0, 10], { syncIntervals: 1 })).toThrow(RangeError);
   });
 });
 

@@ -4,6 +4,7 @@ import { decodeSwipeBits, decodeSwipeEdges } from '../../../firmware/drivers/mag
 import type { SyntheticCard } from '../../../firmware/drivers/magstripe/synthetic-card.js';
 import { randomCard, trackTextsOf } from '../../../firmware/drivers/magstripe/synthetic-card.js';
 import { syntheticSwipeBits, syntheticSwipeEdges } from '../../../firmware/drivers/magstripe/synthetic-swipe.js';
+import { iso7811SwipeEdges } from '../../../tools/bench/iso7811-swipe.js';
 
 const CARD: SyntheticCard = {
   pan: '4352378366824999',
@@ -93,5 +94,20 @@ describe('swipe decoder (F2F edges)', () => {
     let t = 0;
     const edges = chaos.map((d, i) => (t += i % 2 === 0 ? d : d * 3));
     expect(decodeSwipeEdges({ 2: edges })).toMatchObject({ ok: false, reason: 'timing', detail: expect.stringContaining('clocking zeros') });
+  });
+});
+
+describe('swipe decoder: an ambiguous track 2 and track 1', () => {
+  it('takes the track 2 reading whose PAN, expiry and service code track 1 confirms', () => {
+    // Seed 256: on its own this track 2 is refused, two readings passing every check; track 1,
+    // read from its own flux, has the fields of one of them only.
+    const random = new SeededRandom(256);
+    const card = randomCard(random);
+    const texts = trackTextsOf(card);
+    const direction = random.chance(0.5) ? 'forward' : 'backward';
+    const startCmPerS = 13 + random.next() * 137;
+    const edges = iso7811SwipeEdges({ 1: texts.track1, 2: texts.track2 }, { direction, startCmPerS, drift: 0.5, jitter: 0.2, random });
+    expect(decodeSwipeEdges({ 2: edges[2]! })).toMatchObject({ ok: false, detail: expect.stringContaining('two different readings') });
+    expect(decodeSwipeEdges(edges)).toMatchObject({ ok: true, track2: texts.track2, pan: card.pan, direction });
   });
 });
