@@ -93,7 +93,7 @@ describe('host simulator ledger in a books file', () => {
     await first.fx.close();
     fx = undefined;
     const saved = readFileSync(db, 'utf8');
-    writeFileSync(`${db}.tmp`, saved.slice(0, saved.length / 2));
+    writeFileSync(`${db}.new`, saved.slice(0, saved.length / 2));
 
     const second = await withStore(db, 20);
     expect(second.fx.sim.ledger.balanceFen(CARD.pan)).toBe(balance);

@@ -1,7 +1,7 @@
 /**
  * Where the host simulator keeps its issuer ledger and acquirer state between runs: one JSON file.
  * After every request that can move money or batches (not sign-ins, not echoes) the whole state is
- * written to a temporary file beside it, synced, and renamed over it, so a restart — or a kill at
+ * written with writeFileDurably (temporary file, sync, rename, folder sync), so a restart — or a kill at
  * any moment — continues from the last answered request, as a real issuer's books would. The books
  * of a simulated day are small (kilobytes), so rewriting them whole is cheap, and plain files need
  * no native module: the deployed bundle's `pos sim` keeps its books too.
@@ -11,8 +11,9 @@
  * loaded).
  */
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { writeFileDurably } from '../../firmware/hal/durable-file.js';
 import { maskPan } from '../../firmware/security/pan-mask.js';
 import type { StoredSession } from './acquirer.js';
 import type { HostCore } from './host-core.js';
@@ -50,26 +51,10 @@ export function readBooks(path: string): StoredBooks {
   return books as StoredBooks;
 }
 
-/** Writes the file whole: temporary file, sync, rename, sync the folder. */
-function writeBooks(path: string, books: StoredBooks): void {
-  const temporary = `${path}.tmp`;
-  const fd = openSync(temporary, 'w', 0o600);
-  try {
-    writeSync(fd, JSON.stringify(books));
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temporary, path);
-  const folder = openSync(dirname(path), 'r');
-  try {
-    fsyncSync(folder);
-  } finally {
-    closeSync(folder);
-  }
-}
-
 export class HostStore {
+  /** Saves run one after another: requests from several terminals may finish close together. */
+  private saving: Promise<unknown> = Promise.resolve();
+
   private constructor(private readonly path: string) {}
 
   static async open(path: string): Promise<HostStore> {
@@ -111,12 +96,12 @@ export class HostStore {
     return true;
   }
 
-  /** Writes the whole state; the file holds either the previous state or this one, never a mix. */
-  save(core: HostCore): void {
+  /** Writes the whole state as it is now; the file holds either the previous state or this one, never a mix. */
+  save(core: HostCore): Promise<void> {
     const ledger = core.ledger.exportState();
     const records = core.issuer.exportRecords();
     const indexOf = new Map(records.map((r, i) => [r, i]));
-    writeBooks(this.path, {
+    const books: StoredBooks = {
       format: FORMAT,
       accounts: ledger.accounts.map((a) => ({ cardKey: cardKey(a.pan), maskedPan: maskPan(a.pan), balanceFen: a.balanceFen, heldFen: a.heldFen })),
       entries: ledger.entries.map(({ entry, pan }) => ({ ...entry, cardKey: cardKey(pan) })),
@@ -126,7 +111,11 @@ export class HostStore {
         return { cardKey: cardKey(pan), maskedPan: maskPan(pan), body: { ...rest, entrySeqs: entries.map((e) => e.seq), ...(originalId !== undefined ? { originalId } : {}) } };
       }),
       sessions: core.acquirer.exportSessions(),
-    });
+    };
+    const bytes = Buffer.from(JSON.stringify(books));
+    const saved = this.saving.catch(() => undefined).then(() => writeFileDurably(this.path, bytes));
+    this.saving = saved;
+    return saved.then(() => undefined);
   }
 
   /** Nothing is held open between saves; kept so callers end a run the same way. */

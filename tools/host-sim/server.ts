@@ -164,7 +164,7 @@ export async function startHostSimulator(options: HostSimulatorOptions = {}): Pr
       return;
     }
     // Sign-ins and echoes move no money; anything else is on disk before its answer leaves.
-    if (options.store && base.mti !== '0800' && base.mti !== '0820') options.store.save(core);
+    if (options.store && base.mti !== '0800' && base.mti !== '0820') await options.store.save(core);
     if (!handled.response || !handled.responseBody) {
       badRequest(socket, handled.note ?? 'cannot be answered');
       return;
