@@ -1,5 +1,5 @@
 /**
- * npm run mutate [-- <target>...] — Stryker, one folder at a time (targets.mjs), one test runner,
+ * npm run mutate [-- <target>... [--force] [--survivors]] — Stryker, one folder at a time (targets.mjs), one test runner,
  * incremental: a rerun tests only the mutants whose source or covering tests changed.
  * On a TTY Stryker's progress bar shows; in a pipe only one summary line per folder is printed:
  *   mutate: target=<name> files=<glob> killed=<N> survived=<N> timeout=<N> no_coverage=<N> score=<pct> goal=<pct> ok|below
@@ -26,12 +26,14 @@ interface MutationReport {
 const names = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
 const targets = names.length > 0 ? names : Object.keys(MUTATION_TARGETS);
 const listSurvivors = process.argv.includes('--survivors');
+// --force: ignore the incremental file and test every mutant again (after a config change).
+const strykerFlags = process.argv.includes('--force') ? ['--force'] : [];
 let belowGoal = 0;
 
 for (const name of targets) {
   const target = mutationTarget(name);
   const started = Date.now();
-  const run = spawnSync('npx', ['stryker', 'run', 'tools/mutate/stryker.config.mjs'], {
+  const run = spawnSync('npx', ['stryker', 'run', 'tools/mutate/stryker.config.mjs', ...strykerFlags], {
     stdio: process.stdout.isTTY ? 'inherit' : ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, MUTATE_TARGET: name },
   });
