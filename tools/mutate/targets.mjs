@@ -8,12 +8,28 @@
 export const MUTATION_TARGETS = {
   security: {
     mutate: ['firmware/security/**/*.ts'],
-    tests: ['test/security/**/*.test.ts', 'test/journal/pan-at-rest.test.ts'],
+    tests: [
+      'test/security/**/*.test.ts',
+      'test/journal/pan-at-rest.test.ts',
+      'test/cli/keys-command.test.ts',
+      'test/engine/cup-dialect.test.ts',
+      'test/host-sim/strict-cup.test.ts',
+      'test/host-sim/transactions.test.ts',
+      'test/drivers/printer/receipt-layout.test.ts',
+    ],
     goal: 80,
   },
   iso8583: {
     mutate: ['firmware/iso8583/**/*.ts'],
-    tests: ['test/iso8583/**/*.test.ts'],
+    tests: [
+      'test/iso8583/**/*.test.ts',
+      'test/engine/cup-dialect.test.ts',
+      'test/host-sim/**/*.test.ts',
+      'test/host/tcp-host-link.test.ts',
+      'test/security/mac.test.ts',
+      'test/security/refusals.test.ts',
+      'test/security/security-service.test.ts',
+    ],
     goal: 80,
   },
   online: {
@@ -28,7 +44,15 @@ export const MUTATION_TARGETS = {
   },
   journal: {
     mutate: ['firmware/journal/**/*.ts'],
-    tests: ['test/journal/**/*.test.ts', '!test/journal/powerloss.test.ts', '!test/journal/wear.test.ts'],
+    tests: [
+      'test/journal/**/*.test.ts',
+      'test/engine/journal-damage.test.ts',
+      'test/engine/journal-mirror.test.ts',
+      'test/drivers/lcd/lcd-cold-boots-eeprom-journal.test.ts',
+      'test/sim/oracle.test.ts',
+      '!test/journal/powerloss.test.ts',
+      '!test/journal/wear.test.ts',
+    ],
     goal: 90,
   },
 };
