@@ -26,6 +26,9 @@ export const MUTATION_TARGETS = {
       'test/engine/cup-dialect.test.ts',
       'test/host-sim/**/*.test.ts',
       'test/host/tcp-host-link.test.ts',
+      // Socket back-pressure (12 s) and CLI spawns: no codec logic a mutant could change there.
+      '!test/host-sim/connection-limits.test.ts',
+      '!test/host-sim/cli.test.ts',
       'test/security/mac.test.ts',
       'test/security/refusals.test.ts',
       'test/security/security-service.test.ts',

@@ -16,5 +16,6 @@ const exclude = target.tests.filter((glob: string) => glob.startsWith('!')).map(
 export default defineConfig({
   ...projectConfig,
   root: fileURLToPath(new URL('../..', import.meta.url)),
-  test: { ...projectConfig.test, include, exclude: [...exclude, '**/node_modules/**'] },
+  // POS_MUTATION_RUN: long property loops run a tenth of their iterations (test/mutation-budget.ts).
+  test: { ...projectConfig.test, include, exclude: [...exclude, '**/node_modules/**'], env: { POS_MUTATION_RUN: '1' } },
 });
