@@ -1,15 +1,17 @@
 /**
- * npm run mutate [-- <target>... [--force] [--survivors]] — Stryker, one folder at a time (targets.mjs), one test runner,
- * incremental: a rerun tests only the mutants whose source or covering tests changed.
- * On a TTY Stryker's progress bar shows; in a pipe only one summary line per folder is printed:
- *   mutate: target=<name> files=<glob> killed=<N> survived=<N> timeout=<N> no_coverage=<N> score=<pct> goal=<pct> ok|below
+ * npm run mutate [-- <folder|folder:shard>... [--force] [--survivors]] — Stryker, one folder (or
+ * one shard of a big folder) at a time (targets.mjs), one test runner, incremental: a rerun tests
+ * only the mutants whose source or covering tests changed. `--force` ignores the incremental file.
+ * On a TTY Stryker's progress bar shows; in a pipe only summary lines are printed, one per run and
+ * one per folder (adding up its shards' latest reports; `partial` names shards never run):
+ *   mutate: target=<name> killed=<N> timeout=<N> survived=<N> no_coverage=<N> compile_errors=<N> equivalent=<N> score=<pct> score_without_equivalents=<pct> goal=<pct> ok|below
  * Survivors that are equivalent mutants are listed with a reason in tools/mutate/equivalent-mutants.md;
  * they are subtracted from the denominator of `score_without_equivalents`.
- * Exit status is 1 if any folder is below its goal after its equivalent mutants are set aside.
+ * Exit status is 1 if any folder asked for is below its goal after its equivalent mutants are set aside.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { MUTATION_TARGETS, mutationTarget } from './targets.mjs';
+import { existsSync, readFileSync } from 'node:fs';
+import { MUTATION_TARGETS, mutationTarget, runFileName, runsOf } from './targets.mjs';
 import { equivalentMutantIds } from './equivalent-mutants.js';
 
 interface MutantResult {
@@ -22,53 +24,82 @@ interface MutantResult {
 interface MutationReport {
   files: Record<string, { mutants: MutantResult[] }>;
 }
+interface Tally {
+  count: Map<string, number>;
+  equivalentSurvivors: number;
+}
 
 const names = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
-const targets = names.length > 0 ? names : Object.keys(MUTATION_TARGETS);
+const requested = names.length > 0 ? names : Object.keys(MUTATION_TARGETS);
 const listSurvivors = process.argv.includes('--survivors');
-// --force: ignore the incremental file and test every mutant again (after a config change).
 const strykerFlags = process.argv.includes('--force') ? ['--force'] : [];
+const equivalent = equivalentMutantIds();
 let belowGoal = 0;
 
-for (const name of targets) {
-  const target = mutationTarget(name);
-  const started = Date.now();
-  const run = spawnSync('npx', ['stryker', 'run', 'tools/mutate/stryker.config.mjs', ...strykerFlags], {
-    stdio: process.stdout.isTTY ? 'inherit' : ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, MUTATE_TARGET: name },
-  });
-  if (run.status !== 0) {
-    console.error(`mutate: target=${name} stryker exited with ${run.status ?? run.signal}`);
-    process.exit(2);
+for (const name of requested) {
+  const folder = name.split(':')[0]!;
+  const runs = name.includes(':') ? [name] : runsOf(folder);
+  const folderStarted = Date.now();
+  for (const run of runs) {
+    mutationTarget(run); // an unknown name fails here, before Stryker starts
+    const started = Date.now();
+    const stryker = spawnSync('npx', ['stryker', 'run', 'tools/mutate/stryker.config.mjs', ...strykerFlags], {
+      stdio: process.stdout.isTTY ? 'inherit' : ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, MUTATE_TARGET: run },
+    });
+    if (stryker.status !== 0) {
+      console.error(`mutate: target=${run} stryker exited with ${stryker.status ?? stryker.signal}`);
+      process.exit(2);
+    }
+    const tally = tallyReports([run], listSurvivors);
+    if (runs.length > 1) console.log(summary(run, tally, mutationTarget(run).goal, `seconds=${Math.round((Date.now() - started) / 1000)}`));
   }
-  const report = JSON.parse(readFileSync(`var/mutation/${name}.json`, 'utf8')) as MutationReport;
-  const count = new Map<string, number>();
-  const equivalent = equivalentMutantIds();
-  let equivalentSurvivors = 0;
-  for (const [file, { mutants }] of Object.entries(report.files)) {
-    for (const mutant of mutants) {
-      count.set(mutant.status, (count.get(mutant.status) ?? 0) + 1);
-      if (mutant.status !== 'Survived' && mutant.status !== 'NoCoverage') continue;
-      const key = mutantKey(file, mutant);
-      if (equivalent.has(key)) equivalentSurvivors++;
-      else if (listSurvivors) console.log(`survivor: ${key}`);
+  // The folder's line: every shard's latest report, run now or before.
+  const shards = runsOf(folder);
+  const missing = shards.filter((run) => !existsSync(reportPath(run)));
+  const goal = MUTATION_TARGETS[folder]!.goal;
+  const tally = tallyReports(shards.filter((run) => !missing.includes(run)), false);
+  const seconds = `seconds=${Math.round((Date.now() - folderStarted) / 1000)}`;
+  const line = summary(folder, tally, goal, missing.length > 0 ? `partial missing=${missing.join(',')} ${seconds}` : seconds);
+  if (missing.length > 0 || line.includes(' below')) belowGoal++;
+  console.log(line);
+}
+process.exit(belowGoal > 0 ? 1 : 0);
+
+function reportPath(run: string): string {
+  return `var/mutation/${runFileName(run)}.json`;
+}
+
+function tallyReports(runs: string[], printSurvivors: boolean): Tally {
+  const tally: Tally = { count: new Map(), equivalentSurvivors: 0 };
+  for (const run of runs) {
+    const report = JSON.parse(readFileSync(reportPath(run), 'utf8')) as MutationReport;
+    for (const [file, { mutants }] of Object.entries(report.files)) {
+      for (const mutant of mutants) {
+        tally.count.set(mutant.status, (tally.count.get(mutant.status) ?? 0) + 1);
+        if (mutant.status !== 'Survived' && mutant.status !== 'NoCoverage') continue;
+        const key = mutantKey(file, mutant);
+        if (equivalent.has(key)) tally.equivalentSurvivors++;
+        else if (printSurvivors) console.log(`survivor: ${key}`);
+      }
     }
   }
+  return tally;
+}
+
+function summary(name: string, { count, equivalentSurvivors }: Tally, goal: number, extra: string): string {
   const n = (status: string): number => count.get(status) ?? 0;
   const detected = n('Killed') + n('Timeout');
   const valid = detected + n('Survived') + n('NoCoverage');
   const score = valid === 0 ? 100 : (100 * detected) / valid;
-  const scoreWithoutEquivalents = valid - equivalentSurvivors === 0 ? 100 : (100 * detected) / (valid - equivalentSurvivors);
-  const ok = scoreWithoutEquivalents >= target.goal;
-  if (!ok) belowGoal++;
-  console.log(
-    `mutate: target=${name} files=${target.mutate.join(',')} killed=${n('Killed')} timeout=${n('Timeout')} ` +
-      `survived=${n('Survived')} no_coverage=${n('NoCoverage')} compile_errors=${n('CompileError')} ` +
-      `equivalent=${equivalentSurvivors} score=${score.toFixed(2)} score_without_equivalents=${scoreWithoutEquivalents.toFixed(2)} ` +
-      `goal=${target.goal} ${ok ? 'ok' : 'below'} seconds=${Math.round((Date.now() - started) / 1000)}`,
+  const withoutEquivalents = valid - equivalentSurvivors === 0 ? 100 : (100 * detected) / (valid - equivalentSurvivors);
+  return (
+    `mutate: target=${name} killed=${n('Killed')} timeout=${n('Timeout')} survived=${n('Survived')} no_coverage=${n('NoCoverage')} ` +
+    `compile_errors=${n('CompileError')} equivalent=${equivalentSurvivors} score=${score.toFixed(2)} ` +
+    `score_without_equivalents=${withoutEquivalents.toFixed(2)} goal=${goal} ${withoutEquivalents >= goal ? 'ok' : 'below'}` +
+    (extra ? ` ${extra}` : '')
   );
 }
-process.exit(belowGoal > 0 ? 1 : 0);
 
 /** A survivor's stable name: file, line:column, mutator and replacement (ids change between runs). */
 function mutantKey(file: string, mutant: MutantResult): string {

@@ -1,13 +1,14 @@
 // @ts-check
 /**
  * Stryker for one folder at a time (MUTATE_TARGET, see targets.mjs), sized for a shared 2-core
- * machine: one test runner, vitest's related-test selection, and an incremental file per folder
+ * machine: one test runner, per-test coverage (each mutant runs only the tests that reach it), and an incremental file per run
  * so a rerun only tests mutants whose code or tests changed. Run it through `npm run mutate`.
  */
-import { mutationTarget } from './targets.mjs';
+import { mutationTarget, runFileName } from './targets.mjs';
 
 const name = process.env.MUTATE_TARGET ?? '';
 const target = mutationTarget(name);
+const file = runFileName(name);
 const onTty = process.stdout.isTTY === true;
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
@@ -22,11 +23,11 @@ export default {
   coverageAnalysis: 'perTest',
   concurrency: 1,
   incremental: true,
-  incrementalFile: `tools/mutate/incremental/${name}.json`,
+  incrementalFile: `tools/mutate/incremental/${file}.json`,
   reporters: onTty ? ['progress', 'json'] : ['json'],
-  jsonReporter: { fileName: `var/mutation/${name}.json` },
+  jsonReporter: { fileName: `var/mutation/${file}.json` },
   // One sandbox folder per target: cleanTempDir removes the whole folder, and targets may run side by side.
-  tempDirName: `var/stryker-tmp-${name}`,
+  tempDirName: `var/stryker-tmp-${file}`,
   cleanTempDir: 'always',
   ignorePatterns: ['var', 'dist', 'coverage', '*.img', 'tools/mutate/incremental'],
   timeoutMS: 10_000,

@@ -1,5 +1,8 @@
 /**
  * What `npm run mutate` mutates, folder by folder, and which tests may kill each folder's mutants.
+ * A big folder is split into shards (`journal:ring`), each a Stryker run of its own with its own
+ * incremental file and report, so a run cut short on the 2-core machine keeps the shards it finished;
+ * the folder's score adds up its shards' reports.
  * A folder's tests are the suites written for it plus the suites that drive it from above; the
  * power-loss sweeps and HIL suites are left out because they would make every mutant cost minutes
  * on the shared 2-core machine (they are covered by `npm run mutants:safety` instead).
@@ -42,11 +45,21 @@ export const MUTATION_TARGETS = {
   },
   flows: {
     mutate: ['firmware/app/flows/**/*.ts', '!firmware/app/flows/online.ts'],
+    shards: {
+      cashier: ['cashier-input', 'financial-flows', 'primitives', 'printing', 'reprint-browse'].map((f) => `firmware/app/flows/${f}.ts`),
+      admin: ['admin', 'settlement', 'sign-in', 'terminal', 'journal-damage-gate'].map((f) => `firmware/app/flows/${f}.ts`),
+    },
     tests: ['test/engine/**/*.test.ts'],
     goal: 80,
   },
   journal: {
     mutate: ['firmware/journal/**/*.ts'],
+    shards: {
+      ring: ['log-ring', 'sector-header', 'frame'].map((f) => `firmware/journal/${f}.ts`),
+      mount: ['log-scan', 'mount-read', 'replay', 'open-journal'].map((f) => `firmware/journal/${f}.ts`),
+      state: ['journal-state', 'journal', 'flash-journal', 'capacity', 'journal-call'].map((f) => `firmware/journal/${f}.ts`),
+      records: ['record-codec', 'transaction-check'].map((f) => `firmware/journal/${f}.ts`),
+    },
     tests: [
       'test/journal/**/*.test.ts',
       'test/engine/journal-damage.test.ts',
@@ -63,10 +76,30 @@ export const MUTATION_TARGETS = {
   },
 };
 
+/** The Stryker runs a folder takes: its shards (`folder:shard`), or the folder itself. */
+export function runsOf(folder) {
+  const target = MUTATION_TARGETS[folder];
+  if (target === undefined) throw unknown(folder);
+  return target.shards ? Object.keys(target.shards).map((shard) => `${folder}:${shard}`) : [folder];
+}
+
+/** One Stryker run: a folder, or one shard of it (`journal:ring`) with the folder's tests and goal. */
 export function mutationTarget(name) {
-  const target = MUTATION_TARGETS[name];
-  if (target === undefined) {
-    throw new RangeError(`unknown mutation target "${name}"; one of: ${Object.keys(MUTATION_TARGETS).join(', ')}`);
-  }
-  return target;
+  const [folder = '', shard] = name.split(':');
+  const target = MUTATION_TARGETS[folder];
+  if (target === undefined) throw unknown(name);
+  if (shard === undefined) return target;
+  const files = target.shards?.[shard];
+  if (files === undefined) throw unknown(name);
+  return { ...target, mutate: files, shards: undefined };
+}
+
+/** A run's name in file names (incremental file, report, sandbox): `journal:ring` -> `journal-ring`. */
+export function runFileName(name) {
+  return name.replace(':', '-');
+}
+
+function unknown(name) {
+  const names = Object.entries(MUTATION_TARGETS).flatMap(([folder, t]) => [folder, ...Object.keys(t.shards ?? {}).map((s) => `${folder}:${s}`)]);
+  return new RangeError(`unknown mutation target "${name}"; one of: ${names.join(', ')}`);
 }
