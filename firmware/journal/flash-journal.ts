@@ -62,9 +62,9 @@ export class FlashJournal implements Journal {
     return { findings: [...this.mountHealth.findings], countersAdvanced: { ...this.mountHealth.countersAdvanced } };
   }
 
-  /** Records GC copied forward since mount. */
-  gcCopies(): number {
-    return this.ring.copiedRecords;
+  /** Records GC copied forward since mount (of one kind only, when given). */
+  gcCopies(kind?: JournalRecord['kind']): number {
+    return kind === undefined ? this.ring.copiedRecords : (this.ring.copiedByKind[kind] ?? 0);
   }
 
   find(stan: number): JournalTransaction | undefined {

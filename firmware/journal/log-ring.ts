@@ -80,6 +80,8 @@ export class LogRing {
   private readonly unsynced = new Set<number>();
   /** Records GC has copied forward since mount (the sweeps report it to show the copy path ran). */
   copiedRecords = 0;
+  /** The same, by record kind (the journal sweep requires 'printed' copies on the days meant to make them). */
+  readonly copiedByKind: Partial<Record<RecordEffect['kind'], number>> = {};
   private readonly sectorSize: number;
   /** Where the record area ends: the last slot of a sector is the end retire mark. */
   private readonly recordsEnd: number;
@@ -283,6 +285,7 @@ export class LogRing {
     }
     if (copies.length > 0) {
       await this.write(copies);
+      for (const { entry } of copies) this.copiedByKind[entry.effect.kind] = (this.copiedByKind[entry.effect.kind] ?? 0) + 1;
       this.copiedRecords += copies.length;
       await this.sync();
     }

@@ -22,4 +22,15 @@ describe('GC copies past settle records', () => {
       expect(result.cuts).toBeGreaterThanOrEqual(CUTS / 2);
     });
   }
+
+  it("echo tests between sales wrap the ring over the batch's approved sales: GC carries their printed records, and mounts keep them", async () => {
+    // Each echo test takes a STAN (a counter record, garbage capacity() does not count), so the
+    // ring laps before the journal is full. A 'printed' record GC failed to carry would read as
+    // unprinted at the next mount, and a mount after a cut would differ from the oracle.
+    const seed = 20261130;
+    const steps = generatedDay({ seed, transactions: 40, maxOwedTransactions: 200, maxEchoTests: 100 });
+    const result = await runRandomCuts({ geometry: { size: 16 * 1024, sectorSize: 2048, programUnit: 16 }, transactions: 0, seed, cuts: 100, steps });
+    expect(result.violations).toEqual([]);
+    expect(result.gcPrintedCopies).toBeGreaterThan(0);
+  });
 });

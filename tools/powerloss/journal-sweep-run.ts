@@ -48,6 +48,8 @@ export interface SweepResult {
   erases: number;
   /** Records GC copied forward in the reference run (shows GC's copy path ran). */
   gcCopies: number;
+  /** Of those, 'printed' records (an approved sale's, carried before its batch was settled). */
+  gcPrintedCopies: number;
 }
 
 interface Checkpoint {
@@ -76,6 +78,7 @@ export async function runJournalSweep(options: SweepOptions): Promise<SweepResul
   let model = emptyModel();
   let transitions = 0;
   let gcCopies = 0;
+  let gcPrintedCopies = 0;
   for (const [index, step] of steps.entries()) {
     const image = index % (options.imageEvery ?? 1) === 0 ? reference.snapshot() : undefined;
     const opsBefore = reference.operationCount;
@@ -92,9 +95,10 @@ export async function runJournalSweep(options: SweepOptions): Promise<SweepResul
     } catch (error) {
       // The oracle's day is one the journal must accept: a refusal here is the journal's bug.
       violations.push(`reference: step ${index} (${call.method}) failed with ${String(error)} (seed ${options.seed})`);
-      return { transitions, ops: reference.operationCount, cuts: 0, erases: reference.counters().erases, gcCopies, violations };
+      return { transitions, ops: reference.operationCount, cuts: 0, erases: reference.counters().erases, gcCopies, gcPrintedCopies, violations };
     }
     gcCopies += journal.gcCopies();
+    gcPrintedCopies += journal.gcCopies('printed');
     model = applyCall(model, call, workloadTx(step));
     transitions++;
   }
@@ -112,7 +116,7 @@ export async function runJournalSweep(options: SweepOptions): Promise<SweepResul
       if (problem) violations.push(`cut at op ${k} (${mode}, step ${stepIndex} ${steps[stepIndex]!.do}, seed ${options.seed}): ${problem}`);
     }
   }
-  return { transitions, ops: totalOps, cuts, violations, erases: reference.counters().erases, gcCopies };
+  return { transitions, ops: totalOps, cuts, violations, erases: reference.counters().erases, gcCopies, gcPrintedCopies };
 
   /** Puts the device in the reference's state before `stepIndex`: the nearest image, then the calls since. */
   async function rebuild(device: SimulatedNorFlash, stepIndex: number): Promise<void> {
@@ -220,6 +224,7 @@ export async function runRandomCuts(options: RandomCutOptions): Promise<SweepRes
   let cuts = 0;
   let transitions = 0;
   let gcCopies = 0;
+  let gcPrintedCopies = 0;
   const meanGap = Math.max(1, Math.floor((steps.length * 1.1) / options.cuts));
   let nextCut = random.int(1, 2 * meanGap);
   for (let i = 0; i < steps.length && violations.length === 0; i++) {
@@ -233,8 +238,10 @@ export async function runRandomCuts(options: RandomCutOptions): Promise<SweepRes
     }
     try {
       const copiesBefore = journal.gcCopies();
+      const printedBefore = journal.gcCopies('printed');
       await invokeJournal(journal, call);
       gcCopies += journal.gcCopies() - copiesBefore;
+      gcPrintedCopies += journal.gcCopies('printed') - printedBefore;
       device.disarmCut();
       model = after;
       transitions++;
@@ -264,7 +271,7 @@ export async function runRandomCuts(options: RandomCutOptions): Promise<SweepRes
   if (violations.length === 0 && !adoptMount(canonical((await mount()).view()), model)) {
     violations.push(`final mount differs from the oracle (seed ${options.seed})`);
   }
-  return { transitions, ops: device.operationCount, cuts, violations, erases: device.counters().erases, gcCopies };
+  return { transitions, ops: device.operationCount, cuts, violations, erases: device.counters().erases, gcCopies, gcPrintedCopies };
 }
 
 function workloadTx(step: WorkloadStep): number | undefined {
@@ -278,6 +285,12 @@ function seededIvs(seed: number): (n: number) => Uint8Array {
 
 function describeDifference(seen: string, before: ModelState, after: ModelState): string {
   const parsed = JSON.parse(seen) as { counters: unknown; transactions: { stan: number }[] };
+  // Same STANs but a field changed (a lost 'printed' record shows only here).
+  const changed = parsed.transactions.filter((t) => {
+    const old = before.transactions.find((b) => b.stan === t.stan);
+    return old !== undefined && canonical(old) !== canonical(t) && canonical(after.transactions.find((a) => a.stan === t.stan)) !== canonical(t);
+  });
   return `counters ${JSON.stringify(parsed.counters)} (before ${JSON.stringify(before.counters)}, after ${JSON.stringify(after.counters)}, taken ${JSON.stringify(after.issued)}); ` +
-    `stans ${parsed.transactions.map((t) => t.stan).join(',')} (before ${before.transactions.map((t) => t.stan).join(',')})`;
+    `stans ${parsed.transactions.map((t) => t.stan).join(',')} (before ${before.transactions.map((t) => t.stan).join(',')})` +
+    (changed.length > 0 ? `; fields differ at stans ${changed.map((t) => t.stan).join(',')}` : '');
 }

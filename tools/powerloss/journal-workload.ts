@@ -90,6 +90,13 @@ export interface GeneratedDayOptions {
   owedChance?: number;
   /** Chance, after each transaction, of a settlement before the journal is full (default: 0-1%). */
   earlySettleChance?: number;
+  /**
+   * Most network-management exchanges (echo tests, sign-in, sign-off) after each transaction, 0..this
+   * many (default 0). Each takes a STAN: a counter record that is garbage once the next take lands,
+   * and that capacity() does not count. Enough of them between settlements wrap the ring over the
+   * batch's own live records, so GC carries approved sales' 'printed' records (FORMAT.md, "Capacity").
+   */
+  maxEchoTests?: number;
 }
 
 /**
@@ -137,6 +144,9 @@ export function generatedDay(options: GeneratedDayOptions): WorkloadStep[] {
     }
     for (const o of owed) if (o.dueAfter <= tx) steps.push(o.fails ? { do: 'failed', tx: o.tx } : { do: 'acked', tx: o.tx });
     owed = owed.filter((o) => o.dueAfter > tx);
+    // Drawn only when asked for, so the days without echo tests keep their seeds' shapes.
+    const echoTests = options.maxEchoTests ? random.int(0, options.maxEchoTests) : 0;
+    for (let i = 0; i < echoTests; i++) steps.push({ do: 'take', counter: 'stan' });
     if (random.chance(earlySettle)) {
       steps.push({ do: 'settle' });
       approvedSales = [];
