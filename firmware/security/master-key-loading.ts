@@ -7,13 +7,18 @@
  */
 import { chownSync, closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { checkValue } from './key-exchange.js';
+import { ecbEncrypt } from './block-cipher.js';
 import { parseMasterKey } from './master-key.js';
 import { SecurityError } from './security-error.js';
 
+/** E(key, zero block) in hex: ceremonies print 4 to 16 of its leading digits as the check value. */
+function zeroBlockHex(key: Uint8Array): string {
+  return Buffer.from(ecbEncrypt('tdes', key, new Uint8Array(8))).toString('hex').toUpperCase();
+}
+
 /** The check value as key ceremonies print it: the first 3 bytes of E(key, zero block), 6 hex digits. */
 export function keyCheckValue(key: Uint8Array): string {
-  return Buffer.from(checkValue(key).subarray(0, 3)).toString('hex').toUpperCase();
+  return zeroBlockHex(key).slice(0, 6);
 }
 
 /** DES weak keys (parity bits cleared): each is its own inverse, so encryption under it undoes itself. */
@@ -52,8 +57,8 @@ export function storeMasterKey(text: string, source: string, o: { stateDir: stri
     if (o.expectedCheckValue !== undefined) {
       const expected = o.expectedCheckValue.replace(/\s+/g, '').toUpperCase();
       if (!/^[0-9A-F]{4,16}$/.test(expected)) throw new SecurityError('bad-key-file', `--kcv ${o.expectedCheckValue}: give the check value as hex, e.g. 8CA64D`);
-      const full = Buffer.from(checkValue(key)).toString('hex').toUpperCase();
-      if (!full.startsWith(expected)) throw new SecurityError('key-check-failed', `refused: the key's check value is ${kcv}, the ceremony says ${expected}; re-enter the key`);
+      // All 8 bytes, not the sign-in check value's 4: a ceremony may print up to 16 digits.
+      if (!zeroBlockHex(key).startsWith(expected)) throw new SecurityError('key-check-failed', `refused: the key's check value is ${kcv}, the ceremony says ${expected}; re-enter the key`);
     }
     const file = path.join(o.stateDir, 'master.key');
     writePrivateFile(file, `# terminal master key, KCV ${kcv}\n${Buffer.from(key).toString('hex').toUpperCase()}\n`, o.owner);

@@ -70,6 +70,7 @@ describe('WorkingKeys', () => {
     working.applySignIn(bytes(VECTORS.keyExchange.f62Double), TMK);
     expect(JSON.stringify({ working })).toBe('{"working":{"signedIn":true}}');
     expect(inspect(working)).not.toMatch(/pik|mak|Uint8Array/i);
+    expect(inspect(working)).toBe("WorkingKeys { family: 'tdes', signedIn: true }");
     const mak = working.require().mak;
     working.clear();
     expect(working.signedIn).toBe(false);

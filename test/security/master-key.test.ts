@@ -14,6 +14,24 @@ describe('master key file', () => {
     expect(hex(await loadMasterKey(path))).toBe('11223344556677889900AABBCCDDEEFF');
   });
 
+  it('ignores indented comment lines and CRLF line ends', () => {
+    expect(hex(parseMasterKey('  # ceremony of 2026-11-30\r\n\t# custodian A\r\n1122334455667788\r\n', 'tmk.hex'))).toBe('1122334455667788');
+  });
+
+  it('refuses text with a non-hex character at the start, not only at the end', () => {
+    expect(() => parseMasterKey('G122334455667788990011223344556F', 'tmk.hex')).toThrow(
+      expect.objectContaining({ message: 'master key file tmk.hex: not hex (only 0-9, A-F, whitespace and # comment lines allowed)' }),
+    );
+  });
+
+  it('the mode refusal is the whole message, not wrapped as a read error', async () => {
+    const path = join(dir, 'group.hex');
+    writeFileSync(path, '11223344556677889900AABBCCDDEEFF\n');
+    chmodSync(path, 0o660);
+    const error = (await loadMasterKey(path).catch((e: unknown) => e)) as Error;
+    expect(error.message).toBe(`master key file ${path} is mode 0660: group or others can get at it; chmod 600 ${path} (and consider the key exposed: load a new one)`);
+  });
+
   it('refuses a key file group or others can read, as device.key is refused (issue 10)', async () => {
     const path = join(dir, 'loose.hex');
     writeFileSync(path, '11223344556677889900AABBCCDDEEFF\n');

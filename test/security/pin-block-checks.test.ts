@@ -22,6 +22,7 @@ describe('PIN block checks (ISO 9564 format 0): bad input is refused with a clea
     ['a 3-digit PIN', '03123FFFFFFFFFFF'],
     ['a 13-digit PIN (length nibble D)', '0D1234567890123F'],
     ['a PIN digit that is not a digit', '04123AFFFFFFFFFF'],
+    ['a PIN that starts with a non-digit', '04A234FFFFFFFFFF'],
     ['fill that is not F', '041234FFFFFFFF0F'],
   ])('refuses %s', (_name, field) => {
     expect(() => decryptPinBlock(encryptedField(field), PAN, PIK)).toThrow(/not a format-0 PIN block/);
@@ -42,5 +43,10 @@ describe('PIN block checks (ISO 9564 format 0): bad input is refused with a clea
 
   it.each([['123'], ['1234567890123'], ['12a4'], ['x1234'], ['1234x']])('refuses the PIN %s', (pin) => {
     expect(() => clearPinBlock(pin, PAN)).toThrow(/PIN must be 4 to 12 digits/);
+  });
+
+  it('refuses a PIN or PAN that is a number, not a string of digits (e.g. from JSON), with the same errors', () => {
+    expect(() => clearPinBlock(1234 as never, PAN)).toThrow(expect.objectContaining({ kind: 'bad-pin', message: 'PIN must be 4 to 12 digits' }));
+    expect(() => clearPinBlock('1234', 6222021234567890 as never)).toThrow(expect.objectContaining({ kind: 'bad-pan', message: 'PAN must be 13 to 19 digits' }));
   });
 });

@@ -27,6 +27,14 @@ describe('MAC checks', () => {
     expect(verifyMac(body.subarray(0, 17), { mak: MAK }, 'cup-ecb')).toBe(false);
   });
 
+  it('is false for a body too short for MTI, bitmap and F64 even when its last 8 bytes are a right MAC with the F64 bit under them', () => {
+    // 9 bytes + their MAC "A7FA8B0B": byte 9 is the MAC's 'A' (0x41), so the "bitmap" has bit 64 set.
+    const short = withMacAppended(Uint8Array.from([0x08, 0x00, 0x00, 0x20, 0, 0, 0, 0, 0x03]));
+    expect(short).toHaveLength(17);
+    expect(short[9]! & 0x01).toBe(1);
+    expect(verifyMac(short, { mak: MAK }, 'cup-ecb')).toBe(false);
+  });
+
   it('is false for a body whose bitmap has no F64, or a secondary bitmap, even when the last 8 bytes are the right MAC', () => {
     const noF64 = withMacAppended(Uint8Array.from([0x08, 0x00, 0x00, 0x20, 0, 0, 0, 0, 0, 0, 0x12, 0x34, 0x56]));
     expect(verifyMac(noF64, { mak: MAK }, 'cup-ecb')).toBe(false);
@@ -65,7 +73,9 @@ describe('key exchange refusals', () => {
     ['a double-length MAK', { pik: new Uint8Array(16), mak: new Uint8Array(16) }, 'tdes', /DES working keys/],
     ['a TDK with single DES', { pik: new Uint8Array(8), mak: new Uint8Array(8), tdk: new Uint8Array(16) }, 'tdes', /DES working keys/],
     ['an 8-byte TDK', { pik: new Uint8Array(16), mak: new Uint8Array(8), tdk: new Uint8Array(8) }, 'tdes', /DES working keys/],
-    ['a PIK that is not bytes', { pik: '0123456789ABCDEF', mak: new Uint8Array(8) }, 'tdes', /PIK must be bytes/],
+    ['a PIK that is not bytes', { pik: '0123456789ABCDEF', mak: new Uint8Array(8) }, 'tdes', /^PIK must be bytes$/],
+    ['a MAK that is not bytes', { pik: new Uint8Array(16), mak: '01234567' }, 'tdes', /^MAK must be bytes$/],
+    ['a TDK that is not bytes', { pik: new Uint8Array(16), mak: new Uint8Array(8), tdk: '0123456789ABCDEF' }, 'tdes', /^TDK must be bytes$/],
   ] as const)('will not build F62 from %s', (_name, keys, family, message) => {
     const tmk = family === 'sm4' ? bytes(K.sm4Tmk) : TMK;
     expect(() => buildKeyExchangeField(tmk, keys as never, family)).toThrow(message);

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { decryptTrack, encryptTrack } from '../../firmware/security/track-encryption.js';
+import { bytes } from './vectors.js';
+
+/**
+ * Key mode 004 track encryption (DIALECT.md): the 8 bytes of the packed track that end one byte
+ * before its last byte (the TDB) are encrypted under the TDK, everything else stays as it was.
+ * The expected ciphertexts are published vectors, so the TDBs below are chosen to be their plaintexts:
+ * - ANSI X9.24 test key 0123456789ABCDEFFEDCBA9876543210: 3DES of the zero block is
+ *   08D7B4FB629D0885 (its first 3 bytes, 08D7B4, are the KCV printed for this key everywhere).
+ * - FIPS 81 appendix B (ECB example): single DES, key 0123456789ABCDEF, "Now is t"
+ *   (4E6F772069732074) encrypts to 3FA40E8A984D4815.
+ * Nibble D is written '=' in the result, as F35/F36 carry the separator.
+ */
+const X924_KEY = bytes('0123456789ABCDEFFEDCBA9876543210');
+const FIPS81_KEY = bytes('0123456789ABCDEF');
+const ZERO_TDB = '0000000000000000';
+const ZERO_TDB_ENCRYPTED = '08=7B4FB629=0885'; // 08D7B4FB629D0885 with D as '='
+
+/** What a refused track throws: a SecurityError with exactly this message (which never holds track data). */
+const refused = (message: string) => expect.objectContaining({ name: 'SecurityError', kind: 'bad-data', message });
+
+describe('track encryption under the TDK (key mode 004)', () => {
+  it('odd-length track 2 (37 digits): encrypts the 16 digits before the last one, PAN, separator and last digit stay clear', () => {
+    const track = `6222021234567890123D${ZERO_TDB}5`;
+    const encrypted = encryptTrack(track, X924_KEY);
+    expect(encrypted).toBe(`6222021234567890123=${ZERO_TDB_ENCRYPTED}5`);
+    expect(encrypted).toHaveLength(37);
+    expect(decryptTrack(encrypted, X924_KEY)).toBe(`6222021234567890123=${ZERO_TDB}5`);
+  });
+
+  it('even-length track: the last two digits (the last byte) stay clear', () => {
+    expect(encryptTrack(`1234567D${ZERO_TDB}99`, X924_KEY)).toBe(`1234567=${ZERO_TDB_ENCRYPTED}99`);
+    expect(decryptTrack(`1234567=${ZERO_TDB_ENCRYPTED}99`, X924_KEY)).toBe(`1234567=${ZERO_TDB}99`);
+  });
+
+  it('a single-length TDK is single DES, and hex letters in the TDB pack as nibbles (FIPS 81 vector)', () => {
+    expect(encryptTrack('994E6F77206973207412', FIPS81_KEY)).toBe('993FA40E8A984=481512');
+    expect(decryptTrack('993FA40E8A984D481512', FIPS81_KEY)).toBe('994E6F77206973207412');
+  });
+
+  it('encrypting then decrypting gives the track back, with D written as =', () => {
+    const track = '6222021234567890123D25121010000012345';
+    const encrypted = encryptTrack(track, X924_KEY);
+    expect(encrypted).not.toBe(track.replace('D', '='));
+    expect(encrypted.slice(0, 20)).toBe('6222021234567890123=');
+    expect(decryptTrack(encrypted, X924_KEY)).toBe(track.replace('D', '='));
+  });
+
+  it('takes the shortest tracks that hold a TDB and one byte more (17 and 18 digits), refuses 16 and 15 digits', () => {
+    expect(encryptTrack(`${ZERO_TDB}7`, X924_KEY)).toBe(`${ZERO_TDB_ENCRYPTED}7`);
+    expect(encryptTrack(`${ZERO_TDB}78`, X924_KEY)).toBe(`${ZERO_TDB_ENCRYPTED}78`);
+    for (const digits of [16, 15]) {
+      expect(() => encryptTrack('1'.repeat(digits), X924_KEY)).toThrow(refused(`track of ${digits} digits is too short to encrypt`));
+    }
+    expect(() => decryptTrack('', X924_KEY)).toThrow(refused('track of 0 digits is too short to encrypt'));
+  });
+
+  it.each([
+    ['a lowercase separator d', '6222021234567890123d25121010000012345'],
+    ['the start sentinel ;', ';6222021234567890123=2512101000001234'],
+    ['the end sentinel ?', '6222021234567890123=2512101000001234?'],
+    ['a letter past F', '6222021234567890123=251210100000123G'],
+  ])('refuses %s without echoing the track', (_name, track) => {
+    expect(() => encryptTrack(track, X924_KEY)).toThrow(refused('track data holds a character that is not a track nibble'));
+  });
+});
