@@ -72,16 +72,12 @@ export class JournalState {
   }
 
   private fold(record: JournalRecord, seq: number, frameBytes: number): RecordEffect {
-    const touched = (entry: TransactionEntry | undefined): RecordEffect => ({
-      kind: record.kind,
-      transactionIds: entry ? [entry.id] : [],
-    });
     switch (record.kind) {
       case 'counter':
         this.counters[record.counter] = record.value;
         this.counterWriters[record.counter] = seq;
         this.counterWriterBytes[record.counter] = frameBytes;
-        return touched(undefined);
+        return effectOf(record.kind, undefined);
       case 'begin': {
         const previous = this.findByStan(record.tx.stan);
         if (previous) this.transactions.delete(previous.id);
@@ -92,15 +88,15 @@ export class JournalState {
         };
         this.transactions.set(seq, entry);
         this.byStan.set(record.tx.stan, seq);
-        return touched(entry);
+        return effectOf(record.kind, entry);
       }
       case 'approve': {
         const entry = this.findByStan(record.stan);
-        if (!entry) return touched(undefined);
+        if (!entry) return effectOf(record.kind, undefined);
         entry.tx.status = 'approved';
         entry.tx.approval = { ...record.approval };
         delete entry.tx.reversalReason;
-        const effect = touched(entry);
+        const effect = effectOf(record.kind, entry);
         const original = record.voidsStan === undefined ? undefined : this.findByStan(record.voidsStan);
         if (original) {
           original.tx.voidedBy = entry.tx.voucherNo;
@@ -150,7 +146,7 @@ export class JournalState {
         this.counterWriters.batch = seq;
         this.counterWriterBytes.batch = frameBytes;
         this.lastSettle = { seq, batchNo: record.batchNo };
-        return touched(undefined);
+        return effectOf(record.kind, undefined);
     }
   }
 
@@ -204,13 +200,18 @@ export class JournalState {
   private update(stan: number, kind: JournalRecord['kind'], change: (tx: StoredTransaction) => void): RecordEffect {
     const entry = this.findByStan(stan);
     if (entry) change(entry.tx);
-    return { kind, transactionIds: entry ? [entry.id] : [] };
+    return effectOf(kind, entry);
   }
 
   private remove(entry: TransactionEntry): void {
     this.transactions.delete(entry.id);
     if (this.byStan.get(entry.tx.stan) === entry.id) this.byStan.delete(entry.tx.stan);
   }
+}
+
+/** A module function, not a closure per record: the bundle names every named closure as it is made (keepNames). */
+function effectOf(kind: JournalRecord['kind'], entry: TransactionEntry | undefined): RecordEffect {
+  return { kind, transactionIds: entry ? [entry.id] : [] };
 }
 
 const COUNTER_KEYS: readonly CounterName[] = ['stan', 'voucher', 'batch'];

@@ -136,7 +136,7 @@ export class LogRing {
 
   /** Appends one frame durably (programmed, then synced), collecting garbage first when needed. */
   async append(frame: Uint8Array, seq: number, effect: RecordEffect): Promise<void> {
-    for (const orphan of this.sectors.filter((s) => s.orphan)) await this.collect(orphan);
+    for (const sector of this.sectors) if (sector.orphan) await this.collect(sector);
     await this.makeRoom(frame.length);
     await this.write([{ frame, entry: { seq, offset: 0, length: frame.length, effect } }]);
     // A retired sector whose mark is durable is erased now, so that this sync covers the erase too.
@@ -147,7 +147,9 @@ export class LogRing {
   }
 
   freeSectors(): number {
-    return this.sectors.filter((s) => s.state !== 'active').length;
+    let free = 0;
+    for (const s of this.sectors) if (s.state !== 'active') free++;
+    return free;
   }
 
   private head(): RingSector | undefined {
@@ -207,23 +209,14 @@ export class LogRing {
         batch.push(frames[next]!);
         length += frames[next++]!.frame.length;
       }
-      const bytes = new Uint8Array(length);
-      let at = 0;
-      if (marker) {
-        bytes.set(marker);
-        at = marker.length;
-      }
-      for (const { frame } of batch) {
-        bytes.set(frame, at);
-        at += frame.length;
-      }
+      const bytes = !marker && batch.length === 1 ? batch[0]!.frame : concat(marker, batch, length);
       const start = head.index * this.sectorSize + head.end;
       await this.program(head.index, [{ offset: start, bytes }]);
-      at = marker?.length ?? 0;
+      let at = marker?.length ?? 0;
       head.tornTail = false;
       head.tailUnits = 0;
       for (const { frame, entry } of batch) {
-        head.entries.push({ ...entry, offset: start + at });
+        head.entries.push({ seq: entry.seq, offset: start + at, length: entry.length, effect: entry.effect });
         this.countInstance(entry.seq, 1);
         at += frame.length;
       }
@@ -352,4 +345,19 @@ export class LogRing {
     if (n > 0) this.instances.set(seq, n);
     else this.instances.delete(seq);
   }
+}
+
+/** A sector's worth of frames for one program call: the skip marker (if any), then the frames back to back. */
+function concat(marker: Uint8Array | undefined, frames: readonly { frame: Uint8Array }[], length: number): Uint8Array {
+  const bytes = new Uint8Array(length);
+  let at = 0;
+  if (marker) {
+    bytes.set(marker);
+    at = marker.length;
+  }
+  for (const { frame } of frames) {
+    bytes.set(frame, at);
+    at += frame.length;
+  }
+  return bytes;
 }

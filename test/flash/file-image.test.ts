@@ -1,3 +1,4 @@
+import { constants, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,6 +68,32 @@ describe('file image flash', () => {
     expect(await again.read(1024, 2)).toEqual(new Uint8Array([0x12, 0x12]));
     expect(await again.read(0, 2)).toEqual(new Uint8Array([0xff, 0xff]));
     await expect(again.program(1024, new Uint8Array(16))).rejects.toBeInstanceOf(FlashRuleViolation);
+    await again.close();
+  });
+
+  it('a sync after a single program or erase is one write through an O_DSYNC descriptor, no fdatasync', async () => {
+    const path = join(dir, 'journal.img');
+    const flash = await FileImageFlash.open({ path, ...geometry });
+    const dsyncFd = (flash as unknown as { syncedHandle: { fd: number } }).syncedHandle.fd;
+    // The descriptor's own flags: without O_DSYNC that write would be in the page cache only.
+    const flags = Number.parseInt(/flags:\s*([0-7]+)/.exec(readFileSync(`/proc/self/fdinfo/${dsyncFd}`, 'ascii'))![1]!, 8);
+    expect(flags & constants.O_DSYNC).toBe(constants.O_DSYNC);
+    await flash.program(2048, new Uint8Array(32).fill(0x34));
+    expect(fsCalls).toEqual([]);
+    await flash.sync();
+    await flash.erase(3);
+    await flash.sync();
+    expect(fsCalls).toEqual([
+      { call: 'write', fd: dsyncFd, position: IMAGE_HEADER_BYTES + 2048, length: 32 },
+      { call: 'write', fd: dsyncFd, position: IMAGE_HEADER_BYTES + 3072, length: 1024 },
+    ]);
+    expect(flash.counters()).toMatchObject({ programs: 1, erases: 1, syncs: 2 });
+    // A program never synced still reaches the file at close, as it did when every program was written at once.
+    await flash.program(0, new Uint8Array(16).fill(0x56));
+    await flash.close();
+    const again = await FileImageFlash.open({ path, ...geometry });
+    expect(await again.read(2048, 2)).toEqual(new Uint8Array([0x34, 0x34]));
+    expect(await again.read(0, 2)).toEqual(new Uint8Array([0x56, 0x56]));
     await again.close();
   });
 

@@ -4,8 +4,8 @@
  * NOR semantics (`needsErase: true`): erase sets a sector to `erasedValue` (0xFF); program only
  * clears bits; a program unit is programmed at most once per erase. EEPROM/FRAM (`needsErase:
  * false`): byte writes, no erase (erase() writes the erased value so callers need not care).
- * Operations complete asynchronously; `program` and `erase` are durable when their promise
- * resolves on backends that sync per operation (file image); `sync` makes everything before it durable.
+ * Operations complete asynchronously; `program` and `erase` may sit in a volatile stage until
+ * `sync`, which makes everything before it durable (journal/FORMAT.md, "Flash assumptions").
  */
 export interface FlashGeometry {
   /** Total bytes. */
