@@ -1,8 +1,7 @@
 import { mkdtempSync, readFileSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { DeviceKeyError, loadDeviceKey } from '../../firmware/security/device-key.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 
 /**
  * First boot makes device.key; later boots only read it. `stat` is wrapped so one test can play
@@ -10,7 +9,10 @@ import { DeviceKeyError, loadDeviceKey } from '../../firmware/security/device-ke
  */
 const race = vi.hoisted(() => ({ keyFileOfOtherProcess: undefined as string | undefined }));
 
-vi.mock('node:fs/promises', async (importOriginal) => {
+// doMock and a dynamic import, not a hoisted vi.mock: the mocks must end with this file even where
+// test files share one module graph (the Stryker run sets isolate: false).
+vi.resetModules();
+vi.doMock('node:fs/promises', async (importOriginal) => {
   const fs = await importOriginal<typeof import('node:fs/promises')>();
   return {
     ...fs,
@@ -24,6 +26,16 @@ vi.mock('node:fs/promises', async (importOriginal) => {
       return result;
     },
   };
+});
+
+let DeviceKeyError: typeof import('../../firmware/security/device-key.js').DeviceKeyError;
+let loadDeviceKey: typeof import('../../firmware/security/device-key.js').loadDeviceKey;
+beforeAll(async () => {
+  ({ DeviceKeyError, loadDeviceKey } = await import('../../firmware/security/device-key.js'));
+});
+afterAll(() => {
+  vi.doUnmock('node:fs/promises');
+  vi.resetModules();
 });
 
 const OTHER_HEX = 'cd'.repeat(32);

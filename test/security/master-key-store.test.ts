@@ -1,8 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { storeMasterKey } from '../../firmware/security/master-key-loading.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 
 /**
  * How `pos keys load-tmk` puts the key on the board: a power cut must leave either the old
@@ -13,7 +12,10 @@ import { storeMasterKey } from '../../firmware/security/master-key-loading.js';
 const fsLog = vi.hoisted(() => [] as string[]);
 const parsedKeys = vi.hoisted(() => [] as Uint8Array[]);
 
-vi.mock('node:fs', async (importOriginal) => {
+// doMock and a dynamic import, not a hoisted vi.mock: the mocks must end with this file even where
+// test files share one module graph (the Stryker run sets isolate: false).
+vi.resetModules();
+vi.doMock('node:fs', async (importOriginal) => {
   const fs = await importOriginal<typeof import('node:fs')>();
   const names = new Map<number, string>();
   const name = (fd: number) => names.get(fd) ?? `fd ${fd}`;
@@ -49,7 +51,7 @@ vi.mock('node:fs', async (importOriginal) => {
   };
 });
 
-vi.mock('../../firmware/security/master-key.js', async (importOriginal) => {
+vi.doMock('../../firmware/security/master-key.js', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../firmware/security/master-key.js')>();
   return {
     ...real,
@@ -59,6 +61,16 @@ vi.mock('../../firmware/security/master-key.js', async (importOriginal) => {
       return key;
     },
   };
+});
+
+let storeMasterKey: typeof import('../../firmware/security/master-key-loading.js').storeMasterKey;
+beforeAll(async () => {
+  ({ storeMasterKey } = await import('../../firmware/security/master-key-loading.js'));
+});
+afterAll(() => {
+  vi.doUnmock('node:fs');
+  vi.doUnmock('../../firmware/security/master-key.js');
+  vi.resetModules();
 });
 
 const KEY = '0123456789ABCDEFFEDCBA9876543210';
