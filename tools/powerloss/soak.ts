@@ -1,5 +1,6 @@
 /**
- * npm run soak -- --seed <S> --transactions <N>: random trading days with host faults of every kind
+ * npm run soak -- --seed <S> --transactions <N>: random trading days (with the idle terminal's echo
+ * tests and shift changes between customers, on a small journal GC must copy in) with host faults of every kind
  * (the simulator's, a request lost before the issuer, every answer a 0400 can get) on about a third
  * of the requests and random power cuts (flash operations, message boundaries, print jobs, and again
  * during recovery), each day checked against the issuer's ledger. A failing day prints its seed and
