@@ -14,7 +14,7 @@ import { SeededRandom } from '../../../firmware/hal/seeded-random.js';
 import type { CashierAction } from './cashier.js';
 import type { DayEvent, DayOptions, PowerCutPlan } from './day-run.js';
 import { emptyTotals, runAndTally, type RunTotals } from './run-totals.js';
-import { MESSAGE_BOUNDARIES, SIM_FAULT_KINDS, type SimFault } from './sim-host.js';
+import { MESSAGE_BOUNDARIES, REVERSAL_ANSWERS, SIM_FAULT_KINDS, type SimFault } from './sim-host.js';
 
 const PAYING = [0, 1, 2, 3, 4, 10, 11];
 const DECLINING = [5, 6, 7, 8, 9];
@@ -73,9 +73,12 @@ function randomAction(rng: SeededRandom, used: Set<number>, sales: number[], pre
   return { do: 'paper-out', afterLines: rng.int(0, 40) };
 }
 
-function randomFaults(rng: SeededRandom): (SimFault | null)[] {
-  return Array.from({ length: 8 }, () => (rng.chance(FAULT_RATE) ? rng.pick(SIM_FAULT_KINDS) : null));
+function randomFaults(rng: SeededRandom, kinds: readonly SimFault[] = SIM_FAULT_KINDS): (SimFault | null)[] {
+  return Array.from({ length: 8 }, () => (rng.chance(FAULT_RATE) ? rng.pick(kinds) : null));
 }
+
+/** An echo test sends one 0820 and never a 0400, so a 0400's answer would be a fault that never happens. */
+const ECHO_FAULT_KINDS = SIM_FAULT_KINDS.filter((k) => !(REVERSAL_ANSWERS as readonly string[]).includes(k));
 
 function cutPlan(rng: SeededRandom, maxOp: number): PowerCutPlan {
   const roll = rng.next();
@@ -112,7 +115,7 @@ export const IDLE_HABITS: IdleHabits = { maxEchoTests: 50, shiftChange: 0.03 };
 function idleEvents(rng: SeededRandom, habits: IdleHabits): DayEvent[] {
   const events: DayEvent[] = [];
   const echoTests = rng.int(0, habits.maxEchoTests);
-  for (let i = 0; i < echoTests; i++) events.push(withRandomCut(rng, { action: { do: 'echo' }, faults: randomFaults(rng) }));
+  for (let i = 0; i < echoTests; i++) events.push(withRandomCut(rng, { action: { do: 'echo' }, faults: randomFaults(rng, ECHO_FAULT_KINDS) }));
   if (rng.chance(habits.shiftChange)) {
     for (const action of [{ do: 'sign-off' }, { do: 'sign-in' }] as const) events.push(withRandomCut(rng, { action, faults: randomFaults(rng) }));
   }
