@@ -12,8 +12,8 @@ describe('soak (bounded): random days with host faults and power cuts', () => {
     expect(result.transactions).toBe(400);
     expect(result.faults / result.requests).toBeGreaterThanOrEqual(0.2);
     for (const kind of SIM_FAULT_KINDS) expect(result.faultsByKind[kind], kind).toBeGreaterThan(0);
-    // Every floor but GC copies: this terminal's journal never needs GC to copy (see the report).
-    expect(missedFloors(result, 400).filter((m) => !m.startsWith('gc_copies'))).toEqual([]);
+    // Every floor, GC copies too: the idle terminal's echo tests wrap the ring over the open batch.
+    expect(missedFloors(result, 400)).toEqual([]);
     expect(result.cuts).toBeGreaterThan(3);
     expect({ oneSided: result.oneSided, lostApprovals: result.lostApprovals, wrongReversals: result.wrongReversals, stanReuse: result.stanReuse, manualUnlisted: result.manualUnlisted, receiptsWithoutDebit: result.receiptsWithoutDebit, errors: result.errors, approvalsWithoutReceipt: result.approvalsWithoutReceipt, settlementMismatches: result.settlementMismatches, unnecessaryManual: result.unnecessaryManual })
       .toEqual({ oneSided: 0, lostApprovals: 0, wrongReversals: 0, stanReuse: 0, manualUnlisted: 0, receiptsWithoutDebit: 0, errors: 0, approvalsWithoutReceipt: 0, settlementMismatches: 0, unnecessaryManual: 0 });
