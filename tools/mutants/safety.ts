@@ -22,12 +22,9 @@ interface Harness {
   summary: RegExp;
 }
 
-/**
- * Bounded runs: enough to catch each class, short enough for 2 cores. The soak's GC-copy floor is
- * left out here: this terminal's journal never needs GC to copy (see README), so it fails unmutated.
- */
+/** Bounded runs: enough to catch each class, short enough for 2 cores. */
 const HARNESSES: Record<HarnessName, Harness> = {
-  soak: { script: 'tools/powerloss/soak.ts', args: ['--seed', '3', '--transactions', '400', '--no-shrink', '--without-floor', 'gc_copies'], summary: /^soak: seed=/m },
+  soak: { script: 'tools/powerloss/soak.ts', args: ['--seed', '3', '--transactions', '400', '--no-shrink'], summary: /^soak: seed=/m },
   powerloss: { script: 'tools/powerloss/trading-day.ts', args: ['--stride', '23', '--zones', '8', '--no-shrink'], summary: /^powerloss: cuts=/m },
   'kill-sample': { script: 'tools/powerloss/kill-sample.ts', args: ['--kills', '12', '--seed', '5'], summary: /^kill-sample: kills=/m },
   'journal-sweep': { script: 'tools/powerloss/journal-sweep.ts', args: ['--transactions', '60', '--sales', '3000'], summary: /^journal-powerloss: ops=/m },

@@ -13,6 +13,10 @@ import type { SimTerminal } from './sim-terminal.js';
 
 export type CashierAction =
   | { do: 'sign-in' }
+  /** 签退 from the admin menu (9, 2): a shift ends; the next operator signs in afresh. */
+  | { do: 'sign-off' }
+  /** 回响测试 from the admin menu (9, 3): the 0820 an idle terminal sends to keep its link checked. */
+  | { do: 'echo' }
   | { do: 'sale'; amountFen: number; card: number }
   | { do: 'balance'; card: number }
   /** 撤销 of the approved sale of this amount (the cashier reads the voucher no. off its receipt). */
@@ -98,6 +102,12 @@ export class Cashier {
         await this.type('01', 'ENTER');
         await this.expect(/PASSWORD/);
         await this.type('0000', 'ENTER');
+        return;
+      case 'sign-off':
+        await this.admin('2');
+        return;
+      case 'echo':
+        await this.admin('3');
         return;
       case 'sale':
         await this.menu('1', /AMOUNT/);
@@ -207,6 +217,14 @@ export class Cashier {
     await this.expect(/READY/);
     await this.press(key);
     await this.expect(then);
+  }
+
+  /** An admin menu item (menu 9): open with or without an operator signed in. */
+  private async admin(item: PosKey): Promise<void> {
+    await this.expect(IDLE);
+    await this.press('9');
+    await this.expect(/3ECHO/);
+    await this.press(item);
   }
 
   private async swipeAndConfirm(card: number, withPin: boolean): Promise<void> {
