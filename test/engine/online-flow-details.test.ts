@@ -19,21 +19,6 @@ async function signedIn(display?: { cols: number; rows: number; chinese: boolean
   return d;
 }
 
-/** 3 退货 up to the card confirmation: the 0220 goes out on that ENTER. */
-async function refundKeys(d: EngineDriver, amountFen: number): Promise<void> {
-  await d.keys('3');
-  await d.type('123456');
-  await d.keys('ENTER');
-  await d.type('000000000001');
-  await d.keys('ENTER');
-  await d.type('1122');
-  await d.keys('ENTER');
-  await d.type(String(amountFen));
-  await d.keys('ENTER');
-  await d.swipe();
-  await d.keys('ENTER');
-}
-
 const stanOf = (d: EngineDriver) => Number(d.sent.at(-1)!.fields[11]);
 const events = (d: EngineDriver, name: string) => d.logs.filter((l) => l.event === name);
 const lost = { ok: false, kind: 'timeout', requestSent: true, detail: 'no response' } as const;
@@ -51,7 +36,7 @@ async function owedReversal(d: EngineDriver, amountFen: number): Promise<number>
 
 /** A refund the host declined while the journal could not record it: still 'pending' on flash. */
 async function interruptedRefund(d: EngineDriver): Promise<number> {
-  await refundKeys(d, 4000);
+  await d.refundKeys(4000);
   const stan = stanOf(d);
   d.journal.failNext('declined');
   await d.reply({ 39: '51' });
@@ -203,6 +188,9 @@ describe('online flow: the sale itself', () => {
     await d.keys('1');
     expect(d.screen).toBe('SALE\nSETTLE FIRST\n\n');
     expect(events(d, 'journal.full')).toEqual([{ event: 'journal.full', fields: { transactionsLeft: 0 } }]);
+    // Back to the idle screen, not on to the amount.
+    await d.advance(10_000);
+    expect(d.screen).toContain('OPER 01 READY');
     expect(d.sent.filter((m) => m.mti === '0200')).toEqual([]);
   });
 
@@ -303,8 +291,14 @@ describe('online flow: the sale itself', () => {
 });
 
 describe('online flow: reversal owed at once', () => {
-  it('logged with its reason; the cashier sees the cause, then the outcome', async () => {
+  it('logged with its reason; the cashier sees the cause, then the outcome of this reversal', async () => {
     const d = await signedIn();
+    // An approved sale first: the outcome shown must be this transaction's, not the batch's first.
+    await d.saleKeys(5000);
+    await d.reply({ 39: '00', 37: '111111111111', 38: '111111' });
+    await d.print();
+    await d.keys('ENTER');
+    await d.print();
     await d.saleKeys(8800);
     const stan = stanOf(d);
     await d.host(lost);
@@ -328,12 +322,21 @@ describe('online flow: reversal owed at once', () => {
     await d.saleKeys(700);
     expect(d.waiting).toMatchObject({ op: 'host', request: { mti: '0400', fields: { 11: String(stan).padStart(6, '0'), 39: '98' } } });
   });
+
+  it('a malformed response: reversed with 06, the cashier sees BAD RESPONSE', async () => {
+    const d = await signedIn();
+    await d.saleKeys(8800);
+    await d.host({ ok: false, kind: 'malformed', requestSent: true, detail: 'bad bitmap' });
+    expect(d.waiting).toMatchObject({ op: 'host', request: { mti: '0400', fields: { 39: '06' } } });
+    await d.reply({ 39: '00' });
+    expect(d.screen).toBe('SALE\nBAD RESPONSE\nREVERSAL DONE\n');
+  });
 });
 
 describe('online flow: refunds are never reversed', () => {
   it('a lost refund response: cause and RESULT UNKNOWN while the slip prints and after', async () => {
     const d = await signedIn();
-    await refundKeys(d, 4000);
+    await d.refundKeys(4000);
     const stan = stanOf(d);
     // What the glass holds while the flash records the unknown outcome.
     const duringWrite: string[] = [];
@@ -352,7 +355,7 @@ describe('online flow: refunds are never reversed', () => {
 
   it('an approved refund the journal cannot record is unknown, not reversed: slip printed, STORAGE ERROR', async () => {
     const d = await signedIn();
-    await refundKeys(d, 4000);
+    await d.refundKeys(4000);
     const stan = stanOf(d);
     d.journal.failNext('approve');
     await d.reply({ 39: '00', 37: '000000000002', 38: '222222' });
