@@ -180,4 +180,19 @@ export class EngineDriver {
     await this.type(pin);
     await this.keys('ENTER');
   }
+
+  /** From the idle screen: 3, supervisor, original ref. no. and date, amount, swipe; the 0220 goes out on the card's ENTER. */
+  async refundKeys(amountFen: number, original = { rrn: '000000000001', mmdd: '1122' }): Promise<void> {
+    await this.keys('3');
+    await this.type('123456');
+    await this.keys('ENTER');
+    await this.type(original.rrn);
+    await this.keys('ENTER');
+    await this.type(original.mmdd);
+    await this.keys('ENTER');
+    await this.type(String(amountFen));
+    await this.keys('ENTER');
+    await this.swipe();
+    await this.keys('ENTER');
+  }
 }
