@@ -52,7 +52,7 @@ for (const name of requested) {
       process.exit(2);
     }
     const tally = tallyReports([run], listSurvivors);
-    if (runs.length > 1) console.log(summary(run, tally, mutationTarget(run).goal, `seconds=${Math.round((Date.now() - started) / 1000)}`));
+    if (run !== folder) console.log(summary(run, tally, mutationTarget(run).goal, `seconds=${Math.round((Date.now() - started) / 1000)}`));
   }
   // The folder's line: every shard's latest report, run now or before.
   const shards = runsOf(folder);
