@@ -64,7 +64,11 @@ export class FlashJournal implements Journal {
 
   /** Records GC copied forward since mount (of one kind only, when given). */
   gcCopies(kind?: JournalRecord['kind']): number {
-    return kind === undefined ? this.ring.copiedRecords : (this.ring.copiedByKind[kind] ?? 0);
+    const byKind = this.ring.copiedByKind;
+    if (kind !== undefined) return byKind[kind] ?? 0;
+    let total = 0;
+    for (const count of Object.values(byKind)) total += count;
+    return total;
   }
 
   find(stan: number): JournalTransaction | undefined {

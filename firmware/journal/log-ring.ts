@@ -78,9 +78,10 @@ export class LogRing {
   private readonly instances = new Map<number, number>();
   /** Sectors programmed or erased since the last sync: the next operation on one of them syncs first. */
   private readonly unsynced = new Set<number>();
-  /** Records GC has copied forward since mount (the sweeps report it to show the copy path ran). */
-  copiedRecords = 0;
-  /** The same, by record kind (the journal sweep requires 'printed' copies on the days meant to make them). */
+  /**
+   * Records GC has copied forward since mount, by kind (the sweeps report them to show the copy
+   * path ran; the journal sweep requires 'printed' copies on the days meant to make them).
+   */
   readonly copiedByKind: Partial<Record<RecordEffect['kind'], number>> = {};
   private readonly sectorSize: number;
   /** Where the record area ends: the last slot of a sector is the end retire mark. */
@@ -279,7 +280,6 @@ export class LogRing {
     if (copies.length > 0) {
       await this.write(copies);
       for (const { entry } of copies) this.copiedByKind[entry.effect.kind] = (this.copiedByKind[entry.effect.kind] ?? 0) + 1;
-      this.copiedRecords += copies.length;
       await this.sync();
     }
     // A retire slot spoiled by a torn mark or rot cannot be programmed again: use the other. With

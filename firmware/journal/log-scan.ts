@@ -151,7 +151,7 @@ export function scanImage(image: Uint8Array, geometry: FlashGeometry): ImageScan
     scan.headerCopyDamaged = a.kind !== 'valid' || b.kind !== 'valid';
     if (a.kind === 'valid' && b.kind === 'valid' && (a.seq !== b.seq || a.eraseCount !== b.eraseCount)) {
       findings.push(`sector ${index}: its two header copies disagree (sequence ${a.seq} and ${b.seq}); copy A is used`);
-    } else if (found.length > 0 && (a.kind !== 'valid' || b.kind !== 'valid')) {
+    } else if (found.length > 0 && scan.headerCopyDamaged) {
       // Both copies land in one program call before any frame, so a frame behind a bad copy means rot.
       findings.push(`sector ${index}: header copy ${a.kind === 'valid' ? 'B' : 'A'} is damaged (the other copy holds)`);
     }

@@ -43,7 +43,7 @@ export const SAFETY_MUTANTS: SafetyMutant[] = [
     id: 'gc-erases-before-copies-synced',
     what: 'GC erases the old sector before its copies are synced (retires it, which drops it from the log, with the copies still unsynced)',
     harness: 'journal-sweep',
-    edits: [{ file: 'firmware/journal/log-ring.ts', search: '      this.copiedRecords += copies.length;\n      await this.sync();\n', replace: '      this.copiedRecords += copies.length;\n' }],
+    edits: [{ file: 'firmware/journal/log-ring.ts', search: '(this.copiedByKind[entry.effect.kind] ?? 0) + 1;\n      await this.sync();\n', replace: '(this.copiedByKind[entry.effect.kind] ?? 0) + 1;\n' }],
   },
   {
     id: 'gc-retires-before-sync',
