@@ -52,7 +52,7 @@ for (const name of requested) {
       process.exit(2);
     }
     const tally = tallyReports([run], listSurvivors);
-    if (run !== folder) console.log(summary(run, tally, mutationTarget(run).goal, `seconds=${Math.round((Date.now() - started) / 1000)}`));
+    if (run !== folder) console.log(summary(run, tally, mutationTarget(run).goal, `seconds=${Math.round((Date.now() - started) / 1000)}`).line);
   }
   // The folder's line: every shard's latest report, run now or before.
   const shards = runsOf(folder);
@@ -60,8 +60,8 @@ for (const name of requested) {
   const goal = MUTATION_TARGETS[folder]!.goal;
   const tally = tallyReports(shards.filter((run) => !missing.includes(run)), false);
   const seconds = `seconds=${Math.round((Date.now() - folderStarted) / 1000)}`;
-  const line = summary(folder, tally, goal, missing.length > 0 ? `partial missing=${missing.join(',')} ${seconds}` : seconds);
-  if (missing.length > 0 || line.includes(' below')) belowGoal++;
+  const { line, ok } = summary(folder, tally, goal, missing.length > 0 ? `partial missing=${missing.join(',')} ${seconds}` : seconds);
+  if (missing.length > 0 || !ok) belowGoal++;
   console.log(line);
 }
 process.exit(belowGoal > 0 ? 1 : 0);
@@ -87,18 +87,19 @@ function tallyReports(runs: string[], printSurvivors: boolean): Tally {
   return tally;
 }
 
-function summary(name: string, { count, equivalentSurvivors }: Tally, goal: number, extra: string): string {
+function summary(name: string, { count, equivalentSurvivors }: Tally, goal: number, extra: string): { line: string; ok: boolean } {
   const n = (status: string): number => count.get(status) ?? 0;
   const detected = n('Killed') + n('Timeout');
   const valid = detected + n('Survived') + n('NoCoverage');
   const score = valid === 0 ? 100 : (100 * detected) / valid;
   const withoutEquivalents = valid - equivalentSurvivors === 0 ? 100 : (100 * detected) / (valid - equivalentSurvivors);
-  return (
+  const ok = withoutEquivalents >= goal;
+  const line =
     `mutate: target=${name} killed=${n('Killed')} timeout=${n('Timeout')} survived=${n('Survived')} no_coverage=${n('NoCoverage')} ` +
     `compile_errors=${n('CompileError')} equivalent=${equivalentSurvivors} score=${score.toFixed(2)} ` +
-    `score_without_equivalents=${withoutEquivalents.toFixed(2)} goal=${goal} ${withoutEquivalents >= goal ? 'ok' : 'below'}` +
-    (extra ? ` ${extra}` : '')
-  );
+    `score_without_equivalents=${withoutEquivalents.toFixed(2)} goal=${goal} ${ok ? 'ok' : 'below'}` +
+    (extra ? ` ${extra}` : '');
+  return { line, ok };
 }
 
 /** A survivor's stable name: file, line:column, mutator and replacement (ids change between runs). */

@@ -110,7 +110,7 @@ export interface IdleHabits {
 }
 
 /** A quiet terminal: an echo test every few minutes, customers far apart, a few shift changes a day. */
-export const IDLE_HABITS: IdleHabits = { maxEchoTests: 50, shiftChange: 0.03 };
+const IDLE_HABITS: IdleHabits = { maxEchoTests: 50, shiftChange: 0.03 };
 
 function idleEvents(rng: SeededRandom, habits: IdleHabits): DayEvent[] {
   const events: DayEvent[] = [];
