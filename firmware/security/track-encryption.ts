@@ -1,15 +1,15 @@
-import { ecbDecrypt, ecbEncrypt, type CipherFamily } from './block-cipher.js';
+import { blockSize, ecbDecrypt, ecbEncrypt, type CipherFamily } from './block-cipher.js';
 import { SecurityError } from './security-error.js';
 
 /**
  * CUP magnetic-track encryption (key mode 004, F53 third digit 1): the track is packed BCD as F35 /
- * F36 carry it; the 8 bytes that end one byte before the last (TDB) are encrypted under the TDK and
- * put back, the last byte (with the filler of an odd-length track) stays clear (DIALECT.md). The
+ * F36 carry it; the cipher block that ends one byte before the last (TDB) is encrypted under the TDK
+ * and put back, the last byte (with the filler of an odd-length track) stays clear (DIALECT.md). The
+ * block is the cipher's: 8 bytes for 3DES, 16 for SM4 (inferred: the SM4 TDB is the same rule with
+ * SM4's block, as SM4 key mode replaces 3DES block for block elsewhere). The
  * result is a track string over the nibble alphabet 0-9 A B C = E F (D is written '=', as the
  * codec's z fields do). Track data never leaves memory.
  */
-const BLOCK = 8;
-
 const CHAR_OF = '0123456789ABC=EF';
 
 function pack(track: string): Uint8Array {
@@ -36,10 +36,11 @@ function unpack(bytes: Uint8Array, digits: number): string {
 
 function transform(track: string, tdk: Uint8Array, family: CipherFamily, decrypt: boolean): string {
   const packed = pack(track);
-  if (packed.length < BLOCK + 1) throw new SecurityError('bad-data', `track of ${track.length} digits is too short to encrypt`);
-  const at = packed.length - 1 - BLOCK;
-  const block = packed.slice(at, at + BLOCK);
-  packed.set(decrypt ? ecbDecrypt(family, tdk, block) : ecbEncrypt(family, tdk, block), at);
+  const block = blockSize(family);
+  if (packed.length < block + 1) throw new SecurityError('bad-data', `track of ${track.length} digits is too short to encrypt`);
+  const at = packed.length - 1 - block;
+  const tdb = packed.slice(at, at + block);
+  packed.set(decrypt ? ecbDecrypt(family, tdk, tdb) : ecbEncrypt(family, tdk, tdb), at);
   return unpack(packed, track.length);
 }
 

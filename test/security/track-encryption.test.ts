@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ecbDecrypt } from '../../firmware/security/block-cipher.js';
 import { decryptTrack, encryptTrack } from '../../firmware/security/track-encryption.js';
 import { bytes } from './vectors.js';
 
@@ -54,6 +55,28 @@ describe('track encryption under the TDK (key mode 004)', () => {
       expect(() => encryptTrack('1'.repeat(digits), X924_KEY)).toThrow(refused(`track of ${digits} digits is too short to encrypt`));
     }
     expect(() => decryptTrack('', X924_KEY)).toThrow(refused('track of 0 digits is too short to encrypt'));
+  });
+
+  it('picks the TDB of a public worked example: track 2 1234567890123456789=0508201781999168302 -> TDB2 0820178199916830', () => {
+    // Source: a PIN-pad vendor's public API manual, "磁道加密算法 4.4.2" (doc.xrtinfo.com/docs/ss_api):
+    // from the byte before the end sentinel, count 8 bytes left. Only the TDB may change.
+    const track = '1234567890123456789=0508201781999168302';
+    const encrypted = encryptTrack(track, X924_KEY);
+    expect(encrypted.slice(0, 22)).toBe(track.slice(0, 22));
+    expect(encrypted.slice(38)).toBe(track.slice(38));
+    const tdb = encrypted.slice(22, 38).replaceAll('=', 'D');
+    expect(Buffer.from(ecbDecrypt('tdes', X924_KEY, bytes(tdb))).toString('hex')).toBe('0820178199916830');
+  });
+
+  it('SM4 (key mode 004 with SM4 keys): the 16-byte block before the last byte is the TDB (GB/T 32907-2016 example 1)', () => {
+    const sm4Key = bytes('0123456789ABCDEFFEDCBA9876543210');
+    const track = '62220212345D0123456789ABCDEFFEDCBA98765432105';
+    const encrypted = encryptTrack(track, sm4Key, 'sm4');
+    expect(encrypted).toBe('62220212345=681E=F34=206965E86B3E94F536E42465');
+    expect(decryptTrack(encrypted, sm4Key, 'sm4')).toBe(track.replaceAll('D', '='));
+    // A typical 37-digit track 2 holds a 16-byte TDB and its last byte; 32 digits do not.
+    expect(encryptTrack('6222021234567890123D25121010000012345', sm4Key, 'sm4')).toHaveLength(37);
+    expect(() => encryptTrack('1'.repeat(32), sm4Key, 'sm4')).toThrow(refused('track of 32 digits is too short to encrypt'));
   });
 
   it.each([
