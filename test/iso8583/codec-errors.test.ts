@@ -2,17 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { decodeMessage, encodeMessage } from '../../firmware/iso8583/codec.js';
 import { Iso8583Error, type IsoMessage } from '../../firmware/iso8583/message.js';
 import { fromHex } from './hex.js';
+import { thrown } from './thrown.js';
 
-/** The Iso8583Error `run` throws (any other outcome fails the test). */
-function caught(run: () => unknown): Iso8583Error {
-  try {
-    run();
-  } catch (e) {
-    if (e instanceof Iso8583Error) return e;
-    throw e;
-  }
-  throw new Error('no error was thrown');
-}
+const caught = (run: () => unknown): Iso8583Error => thrown(Iso8583Error, run);
 const decodeError = (bytes: Uint8Array) => caught(() => decodeMessage(bytes));
 const encodeError = (message: IsoMessage) => caught(() => encodeMessage(message));
 
@@ -68,7 +60,8 @@ describe('decode errors name the reason, the field and the byte offset', () => {
   });
 
   it('rejects input that is not bytes with an Iso8583Error', () => {
-    expect(decodeError('0200' as unknown as Uint8Array).reason).toBe('bad-value');
+    expect(decodeError('0200' as unknown as Uint8Array).message).toBe('bad-value at byte 0: input is not a Uint8Array');
+    expect(decodeError([2, 0] as unknown as Uint8Array).reason).toBe('bad-value');
   });
 });
 

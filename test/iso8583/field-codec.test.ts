@@ -3,6 +3,7 @@ import { readBcd } from '../../firmware/iso8583/bcd.js';
 import { decodeMessage, encodeMessage } from '../../firmware/iso8583/codec.js';
 import { Iso8583Error, type FieldValue, type IsoMessage } from '../../firmware/iso8583/message.js';
 import { fromHex, toHex } from './hex.js';
+import { thrown } from './thrown.js';
 
 /**
  * One field at a time through the CUP POS table (cup-pos-fields.ts): which characters each type
@@ -10,15 +11,7 @@ import { fromHex, toHex } from './hex.js';
  * is what an operator reads in the log when a host or a caller gets a field wrong.
  */
 
-function caught(run: () => unknown): Iso8583Error {
-  try {
-    run();
-  } catch (e) {
-    if (e instanceof Iso8583Error) return e;
-    throw e;
-  }
-  throw new Error('no error was thrown');
-}
+const caught = (run: () => unknown): Iso8583Error => thrown(Iso8583Error, run);
 /** The error text for a 0200 carrying one field, which therefore sits at byte 10 (MTI 2 + bitmap 8). */
 const encodeText = (field: number, value: FieldValue): string =>
   caught(() => encodeMessage({ mti: '0200', fields: { [field]: value } })).message;

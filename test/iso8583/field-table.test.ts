@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CUP_POS_FIELDS } from '../../firmware/iso8583/cup-pos-fields.js';
 import { fieldTable, withFields, type FieldSpec } from '../../firmware/iso8583/field-spec.js';
+import { thrown } from './thrown.js';
 
 /**
  * fieldTable refuses a dialect table the codec could not honour. CUP_POS_FIELDS is built once at
@@ -14,15 +15,7 @@ const b = (field: number, length: number, lengthKind: FieldSpec['lengthKind'] = 
   field, name: `test b ${field}`, type: 'b', lengthKind, length, encoding: 'binary',
 });
 /** The RangeError `run` throws: its class and its whole message are what a dialect author sees. */
-function refusal(run: () => unknown): string {
-  try {
-    run();
-  } catch (e) {
-    expect(e).toBeInstanceOf(RangeError);
-    return (e as RangeError).message;
-  }
-  throw new Error('no error was thrown');
-}
+const refusal = (run: () => unknown): string => thrown(RangeError, run).message;
 
 const spec = (type: FieldSpec['type'], encoding: FieldSpec['encoding']): FieldSpec => ({
   field: 48, name: 'test', type, lengthKind: 'lllvar', length: 10, encoding,

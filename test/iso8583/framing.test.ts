@@ -3,6 +3,7 @@ import { encodeMessage } from '../../firmware/iso8583/codec.js';
 import { FrameDeframer, frame, parseFrame, responseTpdu } from '../../firmware/iso8583/framing.js';
 import { Iso8583Error } from '../../firmware/iso8583/message.js';
 import { fromHex, toHex } from './hex.js';
+import { thrown } from './thrown.js';
 
 const TPDU = fromHex('6000030000');
 const HEADER = fromHex('603100311312');
@@ -79,15 +80,7 @@ describe('FrameDeframer', () => {
 });
 
 describe('framing boundaries and error texts', () => {
-  const errorOf = (run: () => unknown): Iso8583Error => {
-    try {
-      run();
-    } catch (e) {
-      if (e instanceof Iso8583Error) return e;
-      throw e;
-    }
-    throw new Error('no error was thrown');
-  };
+  const errorOf = (run: () => unknown): Iso8583Error => thrown(Iso8583Error, run);
 
   it('a frame of exactly 65535 bytes fits the 2-byte length; one more does not', () => {
     const largest = frame(new Uint8Array(0xffff - 11), { tpdu: TPDU, header: HEADER });

@@ -9,6 +9,7 @@ import {
   totalsEqual,
   type SettledTransaction,
 } from '../../firmware/iso8583/settlement-totals.js';
+import { thrown } from './thrown.js';
 
 const t = (type: SettledTransaction['type'], amountFen: number, extra: Partial<SettledTransaction> = {}): SettledTransaction => ({
   type,
@@ -103,15 +104,7 @@ describe('settlement totals: each part counts', () => {
   });
 
   it('parse refuses fewer than 62 leading digits with the start of what it got, and names the side of a bad code', () => {
-    const error = (f48: string): SettlementFieldError => {
-      try {
-        parseSettlementField48(f48);
-      } catch (e) {
-        if (e instanceof SettlementFieldError) return e;
-        throw e;
-      }
-      throw new Error('no error was thrown');
-    };
+    const error = (f48: string): SettlementFieldError => thrown(SettlementFieldError, () => parseSettlementField48(f48));
     expect(error('0'.repeat(61)).message).toBe(`settlement F48: expected at least 62 digits, got "${'0'.repeat(61)}"`);
     expect(error('x' + '0'.repeat(62)).message).toBe(`settlement F48: expected at least 62 digits, got "x${'0'.repeat(62)}"`);
     expect(error('0'.repeat(30) + 'x' + '0'.repeat(40)).message).toContain('expected at least 62 digits');
