@@ -24,16 +24,18 @@ export function encodeMessage(msg: IsoMessage, table: FieldTable = CUP_POS_FIELD
     throw new Iso8583Error('bad-mti', 0, undefined, `MTI must be 4 digits, got ${JSON.stringify(msg.mti)}`);
   }
   const present: Array<[number, FieldValue]> = [];
-  for (const key of Object.keys(msg.fields)) {
-    const value = msg.fields[Number(key)];
+  for (const [key, value] of Object.entries(msg.fields)) {
     if (value === undefined) continue;
     const field = Number(key);
-    if (!Number.isInteger(field) || !table.has(field)) {
-      throw new Iso8583Error('unknown-field', 0, Number.isInteger(field) ? field : undefined, `field ${key} is not in the field table`);
+    // Only a field number's own spelling: a key '02' would be a second F2, after F11 in key order.
+    const canonical = String(field) === key;
+    if (!canonical || !table.has(field)) {
+      throw new Iso8583Error('unknown-field', 0, canonical && Number.isInteger(field) ? field : undefined, `field ${key} is not in the field table`);
     }
     present.push([field, value]);
   }
-  present.sort((a, b) => a[0] - b[0]);
+  // No sort: Object.entries lists integer keys (2..128 all are) in ascending order, so `present`
+  // is in field order.
   const secondary = present.length > 0 && present[present.length - 1]![0] > 64;
   const headerLength = MTI_BYTES + BITMAP_BYTES * (secondary ? 2 : 1);
 

@@ -2,17 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { decodeMessage, encodeMessage } from '../../firmware/iso8583/codec.js';
 import { Iso8583Error, type IsoMessage } from '../../firmware/iso8583/message.js';
 import { fromHex } from './hex.js';
+import { thrown } from './thrown.js';
 
-/** The Iso8583Error `run` throws (any other outcome fails the test). */
-function caught(run: () => unknown): Iso8583Error {
-  try {
-    run();
-  } catch (e) {
-    if (e instanceof Iso8583Error) return e;
-    throw e;
-  }
-  throw new Error('no error was thrown');
-}
+const caught = (run: () => unknown): Iso8583Error => thrown(Iso8583Error, run);
 const decodeError = (bytes: Uint8Array) => caught(() => decodeMessage(bytes));
 const encodeError = (message: IsoMessage) => caught(() => encodeMessage(message));
 
@@ -68,7 +60,8 @@ describe('decode errors name the reason, the field and the byte offset', () => {
   });
 
   it('rejects input that is not bytes with an Iso8583Error', () => {
-    expect(decodeError('0200' as unknown as Uint8Array).reason).toBe('bad-value');
+    expect(decodeError('0200' as unknown as Uint8Array).message).toBe('bad-value at byte 0: input is not a Uint8Array');
+    expect(decodeError([2, 0] as unknown as Uint8Array).reason).toBe('bad-value');
   });
 });
 
@@ -141,5 +134,76 @@ describe('known encodings (CUP POS dialect)', () => {
   it('accepts track data written with D and reads it back with =', () => {
     const bytes = encodeMessage({ mti: '0200', fields: { 35: '1234D5' } });
     expect(decodeMessage(bytes).fields[35]).toBe('1234=5');
+  });
+});
+
+describe('the whole error text: reason, field, byte offset, what was wrong', () => {
+  it('names the field when there is one, and is an Iso8583Error by name', () => {
+    const inField = decodeError(fromHex('0200 0020000000000000 00012A'));
+    expect(inField.message).toBe('bad-bcd in field 11 at byte 12: nibble A is not a decimal digit');
+    expect(inField.name).toBe('Iso8583Error');
+    expect(String(inField)).toBe('Iso8583Error: bad-bcd in field 11 at byte 12: nibble A is not a decimal digit');
+    expect(decodeError(fromHex('0200 0020000000000000 000123 FF')).message).toBe('trailing-bytes at byte 13: 1 bytes after the last field');
+  });
+
+  it('truncated before the fields: the MTI, the primary bitmap, the secondary bitmap', () => {
+    expect(decodeError(new Uint8Array(0)).message).toBe('truncated at byte 0: MTI needs 2 bytes, got 0');
+    expect(decodeError(fromHex('02')).message).toBe('truncated at byte 0: MTI needs 2 bytes, got 1');
+    expect(decodeError(fromHex('0200')).message).toBe('truncated at byte 2: bitmap needs 8 bytes, 0 left');
+    expect(decodeError(fromHex('0200 402000')).message).toBe('truncated at byte 2: bitmap needs 8 bytes, 3 left');
+    expect(decodeError(fromHex('0800 8020000000000000 000000')).message).toBe('truncated at byte 10: secondary bitmap needs 8 bytes, 3 left');
+    expect(decodeError(fromHex('0800 8020000000000000 00000000000000')).message).toBe('truncated at byte 10: secondary bitmap needs 8 bytes, 7 left');
+  });
+
+  it('a whole secondary bitmap with nothing after it is truncated in the field it names, not in the bitmap', () => {
+    expect(decodeError(fromHex('0800 8000000000000000 0000000000000001')).message).toBe('truncated in field 128 at byte 18: needs 8 bytes, 0 left');
+  });
+
+  it('bad-bitmap looks at the secondary bitmap only, not at the field bytes after it', () => {
+    // F11 = 100123 starts with byte 10: a check reading one byte too far would find it non-zero.
+    expect(decodeError(fromHex('0200 8020000000000000 0000000000000000 100123')).message)
+      .toBe('bad-bitmap at byte 2: secondary bitmap flagged but it names no field');
+  });
+
+  it('unknown-field and trailing-bytes say what the decoder found', () => {
+    expect(decodeError(fromHex('0200 8000000000000000 0400000000000000 0301')).message)
+      .toBe('unknown-field in field 70 at byte 18: bitmap names a field the table does not define');
+    expect(decodeError(fromHex('0200 0020000000000000 000123 FFFF')).message).toBe('trailing-bytes at byte 13: 2 bytes after the last field');
+  });
+});
+
+describe('encode refuses what is not an IsoMessage', () => {
+  it.each([
+    ['undefined', undefined],
+    ['null', null],
+    ['a string', '0200'],
+    ['no fields', { mti: '0200' }],
+    ['fields null', { mti: '0200', fields: null }],
+    ['fields a string', { mti: '0200', fields: '11' }],
+  ])('%s', (_name, message) => {
+    expect(encodeError(message as unknown as IsoMessage).message).toBe('bad-value at byte 0: not an IsoMessage');
+  });
+
+  it('an MTI that is not exactly four digits as a string', () => {
+    expect(encodeError({ mti: 1234 as unknown as string, fields: {} }).message).toBe('bad-mti at byte 0: MTI must be 4 digits, got 1234');
+    expect(encodeError({ mti: '02000', fields: {} }).message).toBe('bad-mti at byte 0: MTI must be 4 digits, got "02000"');
+    expect(encodeError({ mti: 'A0200', fields: {} }).message).toBe('bad-mti at byte 0: MTI must be 4 digits, got "A0200"');
+    expect(encodeError({ mti: '02A0', fields: {} }).reason).toBe('bad-mti');
+  });
+
+  it('a field the table does not define, or a key that is not a field number as written', () => {
+    expect(encodeError({ mti: '0200', fields: { 70: '301' } }).message).toBe('unknown-field in field 70 at byte 0: field 70 is not in the field table');
+    // '02' would otherwise be a second F2 (after F11 in key order): refused, not encoded twice.
+    const twice = { mti: '0200', fields: { 2: '6222020000000001', 11: '000123', ['02' as unknown as number]: '1' } };
+    expect(encodeError(twice)).toMatchObject({ reason: 'unknown-field', field: undefined, message: 'unknown-field at byte 0: field 02 is not in the field table' });
+    expect(encodeError({ mti: '0200', fields: { ['1.5' as unknown as number]: '1' } })).toMatchObject({ reason: 'unknown-field', field: undefined });
+    expect(encodeError({ mti: '0200', fields: { ['x' as unknown as number]: '1' } })).toMatchObject({ reason: 'unknown-field', field: undefined });
+  });
+
+  it('fields come out in field-number order whatever order they were written in', () => {
+    const fields: IsoMessage['fields'] = {};
+    for (const field of [64, 11, 3, 41, 2]) fields[field] = { 2: '62220200', 3: '000000', 11: '000123', 41: '10000159', 64: fromHex('0102030405060708') }[field];
+    expect(Buffer.from(encodeMessage({ mti: '0200', fields })).toString('hex'))
+      .toBe('0200' + '6020000000800001' + '0862220200' + '000000' + '000123' + '3130303030313539' + '0102030405060708');
   });
 });
