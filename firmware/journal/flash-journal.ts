@@ -17,7 +17,7 @@ import {
 } from './journal.js';
 import { nextCounterValue, type JournalState, type RecordEffect, type TransactionEntry } from './journal-state.js';
 import type { LogRing } from './log-ring.js';
-import { COUNTER_NAMES, encodeRecord, REVERSAL_REASONS, type JournalRecord } from './record-codec.js';
+import { COUNTER_NAMES, encodeRecord, REVERSAL_REASONS, type JournalRecord, type StoredNewTransaction, type StoredRequest } from './record-codec.js';
 import { checkApproval, checkCounterValue, checkNewTransaction, checkResponseCode, checkTries } from './transaction-check.js';
 
 const VOID_TYPES = new Set(['void', 'preauth-void', 'completion-void']);
@@ -100,9 +100,7 @@ export class FlashJournal implements Journal {
       if (this.state.findByStan(tx.stan)) throw new JournalError(`STAN ${tx.stan} is already in the journal`);
       const left = this.capacity().transactionsLeft;
       if (left < 1) throw new JournalFull(left);
-      const { pan, ...request } = tx.request;
-      const stored = { ...tx, request: { ...request, sealedPan: this.cipher.seal(pan) } };
-      await this.commit({ kind: 'begin', tx: stored });
+      await this.commit({ kind: 'begin', tx: storedTransaction(tx, this.cipher.seal(tx.request.pan)) });
     });
   }
 
@@ -233,6 +231,44 @@ export class FlashJournal implements Journal {
     if (entry.tx.original) tx.original = { ...entry.tx.original };
     return tx;
   }
+}
+
+/**
+ * The transaction as the begin record holds it, built field by field in the order decodeBegin builds
+ * it (optional fields only when present): an object rest (`{ pan, ...request }`) and spreads made
+ * objects of a new shape per call, which made every later read of them (encoding, the fold) slower.
+ */
+function storedTransaction(tx: NewTransaction, sealedPan: Uint8Array): StoredNewTransaction {
+  const q = tx.request;
+  const request: StoredRequest = {
+    mti: q.mti,
+    processingCode: q.processingCode,
+    amountFen: q.amountFen,
+    stan: q.stan,
+    localTime: q.localTime,
+    localDate: q.localDate,
+    entryMode: q.entryMode,
+    conditionCode: q.conditionCode,
+    field60: q.field60,
+    sealedPan,
+    expiry: q.expiry,
+  };
+  if (q.authCode !== undefined) request.authCode = q.authCode;
+  if (q.originalRrn !== undefined) request.originalRrn = q.originalRrn;
+  if (q.field61 !== undefined) request.field61 = q.field61;
+  const stored: StoredNewTransaction = {
+    type: tx.type,
+    stan: tx.stan,
+    voucherNo: tx.voucherNo,
+    batchNo: tx.batchNo,
+    amountFen: tx.amountFen,
+    operator: tx.operator,
+    reversible: tx.reversible,
+    request,
+  };
+  if (tx.original !== undefined) stored.original = tx.original;
+  if (tx.entryMode !== undefined) stored.entryMode = tx.entryMode;
+  return stored;
 }
 
 function checkCounterName(name: CounterName): void {

@@ -1,4 +1,6 @@
 import { Encoder } from 'cbor-x';
+import { writeCborArray } from './cbor-write.js';
+import { MAX_PAYLOAD_BYTES } from './frame.js';
 import {
   JournalError,
   type Approval,
@@ -76,12 +78,21 @@ const cbor = new Encoder({ useRecords: false });
 export function encodeRecord(record: JournalRecord): Uint8Array {
   const body = encodeBody(record);
   while (body.length > 0 && body[body.length - 1] === null) body.pop();
-  const encoded = cbor.encode(body);
+  const kind = record.kind === 'begin' ? BEGIN_CODE : KIND_CODES.indexOf(record.kind);
+  SCRATCH[0] = kind;
+  const end = writeCborArray(SCRATCH, 1, body);
+  if (end > 0) return SCRATCH.slice(0, end);
+  // Outside what writeCborArray writes (non-ASCII text, or too long for a frame): cbor-x, which
+  // writes a Uint8Array that is not a Buffer as a tagged typed array, hence the copies.
+  const encoded = cbor.encode(body.map((v) => (v instanceof Uint8Array ? Buffer.from(v) : v)));
   const payload = new Uint8Array(1 + encoded.length);
-  payload[0] = record.kind === 'begin' ? BEGIN_CODE : KIND_CODES.indexOf(record.kind);
+  payload[0] = kind;
   payload.set(encoded, 1);
   return payload;
 }
+
+/** One payload at a time is encoded (then copied out): a frame holds at most MAX_PAYLOAD_BYTES. */
+const SCRATCH = new Uint8Array(MAX_PAYLOAD_BYTES);
 
 function encodeBody(r: JournalRecord): unknown[] {
   switch (r.kind) {
@@ -143,7 +154,7 @@ function encodeBegin(tx: StoredNewTransaction): unknown[] {
     digits(q.entryMode, 3),
     digits(q.conditionCode, 2),
     /^[1-9]\d{0,14}$/.test(q.field60) ? Number(q.field60) : q.field60,
-    Buffer.from(q.sealedPan),
+    q.sealedPan,
     digits(q.expiry, 4),
     q.authCode === undefined ? null : digits(q.authCode, 6),
     q.originalRrn ?? null,
