@@ -30,6 +30,8 @@ const VOID_TYPES = new Set(['void', 'preauth-void', 'completion-void']);
  */
 export class FlashJournal implements Journal {
   private queue: Promise<unknown> = Promise.resolve();
+  /** Calls queued or running. */
+  private inFlight = 0;
   private failure: unknown;
   private closed = false;
   private readonly capacityModel: CapacityModel;
@@ -209,14 +211,25 @@ export class FlashJournal implements Journal {
     effect.transactionIds = this.state.apply(record, seq, frame.length).transactionIds;
   }
 
+  /**
+   * Runs `work` after every call made before it. With none in flight it starts now, not a
+   * microtask later: the usual case (the engine awaits each call), and a hop on every commit.
+   */
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(() => {
-      if (this.failure !== undefined) throw this.failure;
-      if (this.closed) throw new JournalError('journal is closed');
-      return work();
-    });
-    this.queue = run.catch(() => undefined);
+    const run = this.inFlight === 0 ? this.start(work) : this.queue.then(() => this.start(work));
+    this.inFlight++;
+    this.queue = run.then(this.finished, this.finished);
     return run;
+  }
+
+  private readonly finished = (): void => {
+    this.inFlight--;
+  };
+
+  private start<T>(work: () => Promise<T>): Promise<T> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    if (this.closed) return Promise.reject(new JournalError('journal is closed'));
+    return work();
   }
 
   private clearTransaction(entry: TransactionEntry): JournalTransaction {
