@@ -1,5 +1,5 @@
 import type { CounterName, JournalTransaction } from './journal.js';
-import type { JournalRecord, StoredNewTransaction, StoredRequest } from './record-codec.js';
+import { withRequest, type JournalRecord, type StoredNewTransaction, type StoredRequest } from './record-codec.js';
 
 /**
  * The journal's meaning, as a pure fold over records in sequence order. Mount replays every record
@@ -225,21 +225,10 @@ export class JournalState {
  * followed by new properties) took V8's slow path, about 8 µs a begin. Shallow, as the spread was.
  */
 function pendingTransaction(tx: StoredNewTransaction): StoredTransaction {
-  const pending: StoredTransaction = {
-    type: tx.type,
-    stan: tx.stan,
-    voucherNo: tx.voucherNo,
-    batchNo: tx.batchNo,
-    amountFen: tx.amountFen,
-    operator: tx.operator,
-    reversible: tx.reversible,
-    request: tx.request,
-    status: 'pending',
-    reversalTries: 0,
-    printed: false,
-  };
-  if (tx.original !== undefined) pending.original = tx.original;
-  if (tx.entryMode !== undefined) pending.entryMode = tx.entryMode;
+  const pending = withRequest(tx, tx.request) as StoredTransaction;
+  pending.status = 'pending';
+  pending.reversalTries = 0;
+  pending.printed = false;
   return pending;
 }
 

@@ -166,6 +166,27 @@ function encodeBegin(tx: StoredNewTransaction): unknown[] {
   ];
 }
 
+/**
+ * `tx` with `request` in its place, copied field by field (optional fields only when present): a
+ * spread with properties added or replaced takes V8's slow path and leaves an object every later
+ * access pays for, on the commit path (the begin record, the state's copy of it).
+ */
+export function withRequest(tx: NewTransaction | StoredNewTransaction, request: StoredRequest): StoredNewTransaction {
+  const copy: StoredNewTransaction = {
+    type: tx.type,
+    stan: tx.stan,
+    voucherNo: tx.voucherNo,
+    batchNo: tx.batchNo,
+    amountFen: tx.amountFen,
+    operator: tx.operator,
+    reversible: tx.reversible,
+    request,
+  };
+  if (tx.original !== undefined) copy.original = tx.original;
+  if (tx.entryMode !== undefined) copy.entryMode = tx.entryMode;
+  return copy;
+}
+
 export function decodeRecord(payload: Uint8Array): JournalRecord {
   const kind = KIND_CODES[payload[0]!];
   let body: unknown;
