@@ -1,4 +1,6 @@
 import { Encoder } from 'cbor-x';
+import { writeCborArray } from './cbor-write.js';
+import { MAX_PAYLOAD_BYTES } from './frame.js';
 import {
   JournalError,
   type Approval,
@@ -76,12 +78,21 @@ const cbor = new Encoder({ useRecords: false });
 export function encodeRecord(record: JournalRecord): Uint8Array {
   const body = encodeBody(record);
   while (body.length > 0 && body[body.length - 1] === null) body.pop();
-  const encoded = cbor.encode(body);
+  const kind = record.kind === 'begin' ? BEGIN_CODE : KIND_CODES.indexOf(record.kind);
+  SCRATCH[0] = kind;
+  const end = writeCborArray(SCRATCH, 1, body);
+  if (end > 0) return SCRATCH.slice(0, end);
+  // Outside what writeCborArray writes (non-ASCII text, or too long for a frame): cbor-x, which
+  // writes a Uint8Array that is not a Buffer as a tagged typed array, hence the copies.
+  const encoded = cbor.encode(body.map((v) => (v instanceof Uint8Array ? Buffer.from(v) : v)));
   const payload = new Uint8Array(1 + encoded.length);
-  payload[0] = record.kind === 'begin' ? BEGIN_CODE : KIND_CODES.indexOf(record.kind);
+  payload[0] = kind;
   payload.set(encoded, 1);
   return payload;
 }
+
+/** One payload at a time is encoded (then copied out): a frame holds at most MAX_PAYLOAD_BYTES. */
+const SCRATCH = new Uint8Array(MAX_PAYLOAD_BYTES);
 
 function encodeBody(r: JournalRecord): unknown[] {
   switch (r.kind) {
@@ -143,7 +154,7 @@ function encodeBegin(tx: StoredNewTransaction): unknown[] {
     digits(q.entryMode, 3),
     digits(q.conditionCode, 2),
     /^[1-9]\d{0,14}$/.test(q.field60) ? Number(q.field60) : q.field60,
-    Buffer.from(q.sealedPan),
+    q.sealedPan,
     digits(q.expiry, 4),
     q.authCode === undefined ? null : digits(q.authCode, 6),
     q.originalRrn ?? null,
@@ -153,6 +164,27 @@ function encodeBegin(tx: StoredNewTransaction): unknown[] {
     q.amountFen === tx.amountFen ? null : q.amountFen,
     q.stan === tx.stan ? null : q.stan,
   ];
+}
+
+/**
+ * `tx` with `request` in its place, copied field by field (optional fields only when present): a
+ * spread with properties added or replaced takes V8's slow path and leaves an object every later
+ * access pays for, on the commit path (the begin record, the state's copy of it).
+ */
+export function withRequest(tx: NewTransaction | StoredNewTransaction, request: StoredRequest): StoredNewTransaction {
+  const copy: StoredNewTransaction = {
+    type: tx.type,
+    stan: tx.stan,
+    voucherNo: tx.voucherNo,
+    batchNo: tx.batchNo,
+    amountFen: tx.amountFen,
+    operator: tx.operator,
+    reversible: tx.reversible,
+    request,
+  };
+  if (tx.original !== undefined) copy.original = tx.original;
+  if (tx.entryMode !== undefined) copy.entryMode = tx.entryMode;
+  return copy;
 }
 
 export function decodeRecord(payload: Uint8Array): JournalRecord {

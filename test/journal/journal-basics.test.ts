@@ -95,6 +95,25 @@ describe('journal on simulated NOR', () => {
     expect(flash.counters().programs).toBe(2);
   });
 
+  it('runs calls made without waiting one at a time, in the order made, a rejected one stopping none after it', async () => {
+    const flash = device();
+    const journal = await openJournal(flash, options);
+    const order: string[] = [];
+    const calls = [
+      journal.begin(sale(1)).then(() => order.push('begin 1')),
+      journal.approve(1, APPROVAL).then(() => order.push('approve 1')),
+      journal.approve(2, APPROVAL).catch(() => order.push('approve 2 refused')),
+      journal.begin(sale(2)).then(() => order.push('begin 2')),
+      journal.printed(1).then(() => order.push('printed 1')),
+    ];
+    // Each ran after the one before it was durable: approve 1 found begin 1, approve 2 did not find begin 2.
+    await Promise.all(calls);
+    expect(order).toEqual(['begin 1', 'approve 1', 'approve 2 refused', 'begin 2', 'printed 1']);
+    expect(journal.find(1)).toMatchObject({ status: 'approved', printed: true });
+    expect(journal.find(2)?.status).toBe('pending');
+    expect(flash.counters().programs).toBe(5); // the first sector's header, then four records
+  });
+
   it('fills up, throws JournalFull with nothing overwritten, and takes transactions again after settlement', async () => {
     const flash = device(6, 2048);
     const journal = await openJournal(flash, options);

@@ -34,6 +34,23 @@ describe('journal records', () => {
     for (const record of records) expect(decodeRecord(encodeRecord(record))).toEqual(record);
   });
 
+  it('writes the bytes cbor-x wrote for format 3 (hex from the encoder before cbor-write.ts)', () => {
+    const fixedIv = createPanCipher(TEST_KEY, (n) => new Uint8Array(n).fill(9));
+    const tx = journalSale(123456, 7, 8800);
+    const { pan, ...request } = tx.request;
+    const cases: Array<[JournalRecord, string]> = [
+      [
+        { kind: 'begin', tx: { ...tx, request: { ...request, sealedPan: fixedIv.seal(pan) } } },
+        '0b901a0001e24000f6071922606230310118c8001a00018c9a1904621600fb42147d35dd60000058270909090909090909090909093' +
+          '4e7a696acc497193070fbf86de5da225715075306ec5a8d2a14ad190b60',
+      ],
+      [{ kind: 'approve', stan: 123456, approval: APPROVAL, voidsStan: 3 }, '02861a0001e2401a0001e2406c3333323231313434353536361904621a00018c9d03'],
+      [{ kind: 'printed', stan: 123456 }, '09811a0001e240'],
+      [{ kind: 'settle', batchNo: 12, nextBatch: 13 }, '0a820c0d'],
+    ];
+    for (const [record, hex] of cases) expect(Buffer.from(encodeRecord(record)).toString('hex')).toBe(hex);
+  });
+
   it('a sale takes 96 + 48 + 16 bytes of 16-byte units, at any STAN, with a batch below 65536 and under 42.9 million yuan', () => {
     expect(frameBytes(encodeRecord(stored()).length, 16)).toBe(96);
     const large = journalSale(999999, 65535, 4_294_967_295);

@@ -116,8 +116,10 @@ async function journalRig(dir: string): Promise<JournalRig> {
   };
 }
 
+/** The sale is made before the timed windows, as SQLite's side makes its own (in nextSale). */
 function saleCommits(journal: Journal, stan: number, batch: number): Array<() => Promise<void>> {
-  return [() => journal.begin(saleOf(stan, batch)), () => journal.approve(stan, APPROVAL), () => journal.printed(stan)];
+  const tx = saleOf(stan, batch);
+  return [() => journal.begin(tx), () => journal.approve(stan, APPROVAL), () => journal.printed(stan)];
 }
 
 async function sqliteRig(dir: string, pageSize: number): Promise<SaleRig> {

@@ -34,8 +34,13 @@ export const SAFETY_MUTANTS: SafetyMutant[] = [
     edits: [
       {
         file: 'firmware/journal/log-ring.ts',
-        search: '    }\n    await this.sync();\n  }\n\n  freeSectors(): number {',
-        replace: '    }\n  }\n\n  freeSectors(): number {',
+        search: '    }\n    await this.sync();\n  }\n\n  /**\n   * The head, when an append',
+        replace: '    }\n  }\n\n  /**\n   * The head, when an append',
+      },
+      {
+        file: 'firmware/journal/log-ring.ts',
+        search: '      head.end += frame.length;\n      await this.sync();\n      return;',
+        replace: '      head.end += frame.length;\n      return;',
       },
     ],
   },

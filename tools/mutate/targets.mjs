@@ -61,7 +61,7 @@ export const MUTATION_TARGETS = {
       ring: ['log-ring', 'sector-header', 'frame'].map((f) => `firmware/journal/${f}.ts`),
       mount: ['log-scan', 'mount-read', 'replay', 'open-journal'].map((f) => `firmware/journal/${f}.ts`),
       state: ['journal-state', 'journal', 'flash-journal', 'capacity', 'journal-call'].map((f) => `firmware/journal/${f}.ts`),
-      records: ['record-codec', 'transaction-check'].map((f) => `firmware/journal/${f}.ts`),
+      records: ['record-codec', 'cbor-write', 'transaction-check'].map((f) => `firmware/journal/${f}.ts`),
     },
     tests: [
       'test/journal/**/*.test.ts',
