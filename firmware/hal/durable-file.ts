@@ -5,6 +5,7 @@
  * (a rename is durable only once its directory is). A failure removes the temporary file and leaves
  * whatever had the real name untouched. Settings, lockouts, the journal image and device.key use it.
  */
+import { randomBytes } from 'node:crypto';
 import { link, open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
@@ -17,9 +18,12 @@ export interface DurableWriteOptions {
 
 /** true when `path` now holds `bytes`; false only for `exclusive` when something was there first. */
 export async function writeFileDurably(path: string, bytes: Uint8Array, options: DurableWriteOptions = {}): Promise<boolean> {
-  const temporary = `${path}.new`;
+  // A name of this write's own, created exclusively: with one shared name a second writer (another
+  // `pos` process creating the device key) truncated and refilled the first one's file before the
+  // first linked it, and the first was told its bytes were stored. A cut may leave one such file.
+  const temporary = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.new`;
   try {
-    const handle = await open(temporary, 'w', options.mode ?? 0o600);
+    const handle = await open(temporary, 'wx', options.mode ?? 0o600);
     try {
       await writeAll(handle, bytes, 0);
       await handle.sync();
