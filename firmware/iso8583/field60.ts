@@ -46,7 +46,7 @@ export function formatField60(parts: Field60): string {
       throw new Iso8583Error('bad-value', 0, 60, `60.${index + 1} (${key}) needs 60.${index} (${before})`);
     }
     if (typeof value !== 'string' || value.length !== length || !/^[0-9]*$/.test(value)) {
-      throw new Iso8583Error('bad-value', 0, 60, `60.${index + 1} (${key}) must be ${length} digits, got ${JSON.stringify(value)}`);
+      throw new Iso8583Error('bad-value', 0, 60, `60.${index + 1} (${key}) must be ${length} digit${length === 1 ? '' : 's'}, got ${JSON.stringify(value)}`);
     }
     out += value;
   });

@@ -39,10 +39,10 @@ describe('F60 refusals', () => {
     [{ ...base, transactionType: 'x2' }, '60.1 (transactionType) must be 2 digits, got "x2"'],
     [{ ...base, batchNumber: '00001' }, '60.2 (batchNumber) must be 6 digits, got "00001"'],
     [{ ...base, networkCode: '0 0' }, '60.3 (networkCode) must be 3 digits, got "0 0"'],
-    [{ ...base, terminalCapability: 'A' }, '60.4 (terminalCapability) must be 1 digits, got "A"'],
+    [{ ...base, terminalCapability: 'A' }, '60.4 (terminalCapability) must be 1 digit, got "A"'],
     [{ ...base, networkCode: 3 as unknown as string }, '60.3 (networkCode) must be 3 digits, got 3'],
     // A one-element array has length 1 and prints as its element: only the type test refuses it.
-    [{ ...base, terminalCapability: ['5'] as unknown as string }, '60.4 (terminalCapability) must be 1 digits, got ["5"]'],
+    [{ ...base, terminalCapability: ['5'] as unknown as string }, '60.4 (terminalCapability) must be 1 digit, got ["5"]'],
   ])('refuses %o', (parts, detail) => {
     expect(refusal(() => formatField60(parts)).message).toBe(`bad-value in field 60 at byte 0: ${detail}`);
   });
