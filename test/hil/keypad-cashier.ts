@@ -1,7 +1,8 @@
 /**
  * A cashier working the terminal through the jig only: keys closed on the matrix, the LCD glass read
- * back, cards swiped at the reader. Keys are held as a finger holds them (80 ms or until the echo)
- * and released long enough for the driver's release debounce.
+ * back, cards swiped at the reader. A cashier reads the prompt before pressing (the glass has stopped
+ * changing), holds the key as a finger holds it (80 ms on the wall clock, or until the echo) and lets
+ * it go for a while before the next one.
  */
 import type { Jig, KeyJig, LcdReadback } from './hil-target.js';
 import { waitFor } from './runtime-process.js';
@@ -10,6 +11,18 @@ import { waitFor } from './runtime-process.js';
 const HOLD_MS = 80;
 const GAP_MS = 60;
 const ECHO_WAIT_MS = 1500;
+/**
+ * The glass counts as drawn once it has not changed for this long. A 20x4 repaint takes ~120 ms of
+ * wire time and draws the rows in DDRAM order (0, 2, 1, 3), so a prompt can match while the rest of
+ * the screen is still coming; taken as the key's echo, that released a key after 80 ms that a
+ * loaded runtime (400-950 ms from wake-up to its first scan at load 11) had not scanned yet: the
+ * ENTER lost after the SIGKILL restart. The wait also lengthens the gap between two taps of one
+ * key, which a runtime scanning every 100-300 ms under load merged into one press (0.23 for 1.23).
+ */
+const SETTLED_MS = 250;
+/** A screen that keeps changing (an animation) is pressed on after this long anyway. */
+const SETTLE_WAIT_MS = 2000;
+const POLL_MS = 10;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class KeypadCashier {
@@ -27,17 +40,33 @@ export class KeypadCashier {
   }
 
   /**
-   * Holds the key until the glass answers (as a cashier watches the echo), at least HOLD_MS and at
-   * most ECHO_WAIT_MS, so a runtime slowed by a loaded machine does not lose keys.
+   * Waits for the glass to be drawn, then holds the key until it answers (as a cashier watches the
+   * echo): at least HOLD_MS and at most ECHO_WAIT_MS on the wall clock, so a runtime slowed by a
+   * loaded machine does not lose keys.
    */
   async tap(key: string): Promise<void> {
+    await this.settled();
     const before = this.screen;
+    const pressedAt = Date.now();
     this.keys.press(key);
-    await sleep(HOLD_MS);
-    const start = Date.now();
-    while (this.screen === before && Date.now() - start < ECHO_WAIT_MS) await sleep(10);
+    const held = () => Date.now() - pressedAt;
+    while (held() < HOLD_MS || (this.screen === before && held() < ECHO_WAIT_MS)) await sleep(POLL_MS);
     this.keys.release(key);
     await sleep(GAP_MS);
+  }
+
+  /** Until the glass has not changed for SETTLED_MS (at most SETTLE_WAIT_MS). */
+  private async settled(): Promise<void> {
+    const start = Date.now();
+    let screen = this.screen;
+    let changedAt = start;
+    while (Date.now() - changedAt < SETTLED_MS && Date.now() - start < SETTLE_WAIT_MS) {
+      await sleep(POLL_MS);
+      if (this.screen !== screen) {
+        screen = this.screen;
+        changedAt = Date.now();
+      }
+    }
   }
 
   async type(...keys: string[]): Promise<void> {
