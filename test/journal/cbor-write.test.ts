@@ -62,3 +62,39 @@ describe('writeCborArray', () => {
     expect(written(['x'.repeat(10)], 12)).toEqual(byCborX(['x'.repeat(10)]));
   });
 });
+
+describe('writeCborArray when the room runs out (the caller then falls back to cbor-x)', () => {
+  // Every head size (1, 2, 3, 5 bytes), a float, text, bytes, null and a nested array, each with
+  // its room cut short by one byte at a time: -1 every time, never a record cut off short.
+  // Each value alone too, so that the check under test is the last one made (a later value's own
+  // check would otherwise hide an earlier one that let a head run past the end).
+  const values: unknown[] = [0, 23, 24, 255, 256, 65535, 65536, 2 ** 32 - 1, -1, -25, -257, -65537, -(2 ** 32), 0.5,
+    'A'.repeat(23), 'B'.repeat(24), 'C'.repeat(300), 'D'.repeat(70000), new Uint8Array(5).fill(7), new Uint8Array(300).fill(9), null, [1, [2, 'x']]];
+  const bodies: unknown[][] = [...values.map((v) => [v]), values];
+  it.each(bodies.map((body, i) => [i, body] as const))('body %i: exact room fits from any offset, one byte less never does', (_i, body) => {
+    const whole = written(body)!;
+    const needed = whole.length / 2;
+    for (const offset of [0, 3]) {
+      const exact = new Uint8Array(offset + needed);
+      expect(writeCborArray(exact, offset, body)).toBe(offset + needed);
+      expect(Buffer.from(exact.subarray(offset)).toString('hex')).toBe(whole);
+      // Every shorter room for short bodies; near both ends for long ones (70 kB would take seconds).
+      const rooms = Array.from({ length: needed }, (_, k) => offset + k).filter((room) => needed < 400 || room < offset + 64 || room >= offset + needed - 64);
+      for (const room of rooms) {
+        expect(writeCborArray(new Uint8Array(room), offset, body), `room ${room} at ${offset}`).toBe(-1);
+      }
+    }
+  });
+
+  it('text with a character from 0x80 up is left to cbor-x; 0x7f is still ASCII', () => {
+    expect(written(['\x7f'])).toBe('81617f');
+    expect(written(['\x80'])).toBeUndefined();
+    expect(written(['ok', 'é'])).toBeUndefined();
+  });
+
+  it('a start past the end of the room is refused', () => {
+    expect(writeCborArray(new Uint8Array(4), 5, [1])).toBe(-1);
+    expect(writeCborArray(new Uint8Array(4), 4, [])).toBe(-1);
+    expect(writeCborArray(new Uint8Array(4), -1, [])).toBe(-1);
+  });
+});
