@@ -19,15 +19,6 @@ async function signedIn(display?: { cols: number; rows: number; chinese: boolean
   return d;
 }
 
-/** A sale approved and both copies printed, back at the idle screen. */
-async function approvedSale(d: EngineDriver, amountFen: number): Promise<void> {
-  await d.saleKeys(amountFen);
-  await d.reply({ 39: '00', 37: '111111111111', 38: '111111' });
-  await d.print();
-  await d.keys('ENTER');
-  await d.print();
-}
-
 const stanOf = (d: EngineDriver) => Number(d.sent.at(-1)!.fields[11]);
 const events = (d: EngineDriver, name: string) => d.logs.filter((l) => l.event === name);
 const lost = { ok: false, kind: 'timeout', requestSent: true, detail: 'no response' } as const;
@@ -158,7 +149,7 @@ describe('online flow: reversal answers', () => {
   it('out of tries: logged with voucher and masked PAN only, 冲正失败 shown, slip for that transaction printed', async () => {
     const d = await signedIn();
     // An approved sale before it: the slip must name the failed one, not the first in the batch.
-    await approvedSale(d, 5000);
+    await d.approvedSale(5000);
     await d.saleKeys(1234);
     const stan = stanOf(d);
     for (let i = 0; i < 4; i++) await d.host(lost);
@@ -299,7 +290,7 @@ describe('online flow: reversal owed at once', () => {
   it('logged with its reason; the cashier sees the cause, then the outcome of this reversal', async () => {
     const d = await signedIn();
     // An approved sale first: the outcome shown must be this transaction's, not the batch's first.
-    await approvedSale(d, 5000);
+    await d.approvedSale(5000);
     await d.saleKeys(8800);
     const stan = stanOf(d);
     await d.host(lost);

@@ -108,8 +108,9 @@ export function* settlementFlow(ctx: EngineContext): Flow<void> {
     wall: ctx.time.wall,
   });
   ctx.lastSettlement = report;
-  show(ctx, 'settlement', [t(ctx, balanced ? 'settleBalanced' : 'settleUnbalanced'), t(ctx, 'printing')]);
-  yield* printWithRecovery(ctx, report);
+  // The verdict as printWithRecovery's status: a screen shown before it would be replaced at once by
+  // its PRINTING screen, and on a paper-out the cashier must still see that the host has settled.
+  yield* printWithRecovery(ctx, report, [t(ctx, balanced ? 'settleBalanced' : 'settleUnbalanced')]);
   const settled = yield* journalCall(ctx, { method: 'settle', batchNo });
   yield* pause(ctx, 'settlement', [t(ctx, settled.ok ? 'settleDone' : 'journalError')]);
 }

@@ -2,7 +2,7 @@
 import type { CardRead } from '../../drivers/magstripe/card-read.js';
 import type { EngineContext } from '../engine-context.js';
 import { TRANSACTION_KINDS } from '../transaction-kinds.js';
-import { maskPan } from '../../security/pan-mask.js';
+import { pad } from '../iso-requests.js';
 import { formatFen } from '../screens/screen-text.js';
 import { adminFlow } from './admin.js';
 import { acknowledgeDamage, damageUnacknowledged, logJournalDamage, showDamage } from './journal-damage-gate.js';
@@ -28,7 +28,9 @@ export function* bootFlow(ctx: EngineContext): Flow<void> {
   const unprinted = ctx.journal.view.transactions.filter((tx) => tx.status === 'approved' && !tx.printed);
   for (const tx of unprinted) {
     const title = TRANSACTION_KINDS[tx.type].title;
-    const what = `${maskPan(tx.request.pan)} ${formatFen(tx.amountFen)}`;
+    // Amount and voucher, as 冲正成功 names an earlier transaction: a masked PAN (13-19 characters)
+    // and the amount do not fit one line of a 16- or 20-column display, and the amount was cut off.
+    const what = t(ctx, 'amountVoucher', { amount: formatFen(tx.amountFen), voucher: pad(tx.voucherNo, 6) });
     show(ctx, title, ctx.display.rows >= 4 ? [t(ctx, 'recoverPrint'), what, t(ctx, 'recoverPrintAsk')] : [t(ctx, 'recoverPrint'), t(ctx, 'recoverPrintAsk')]);
     for (;;) {
       const ev = yield* waitInput(ctx.settings.idleTimeoutMs);

@@ -181,6 +181,15 @@ export class EngineDriver {
     await this.keys('ENTER');
   }
 
+  /** From the idle screen: a sale approved and both copies printed, back at the idle screen. */
+  async approvedSale(amountFen: number): Promise<void> {
+    await this.saleKeys(amountFen);
+    await this.reply({ 39: '00', 37: '111111111111', 38: '111111' });
+    await this.print();
+    await this.keys('ENTER');
+    await this.print();
+  }
+
   /** From the idle screen: 3, supervisor, original ref. no. and date, amount, swipe; the 0220 goes out on the card's ENTER. */
   async refundKeys(amountFen: number, original = { rrn: '000000000001', mmdd: '1122' }): Promise<void> {
     await this.keys('3');
