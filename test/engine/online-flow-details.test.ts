@@ -19,15 +19,6 @@ async function signedIn(display?: { cols: number; rows: number; chinese: boolean
   return d;
 }
 
-/** A sale approved and both copies printed, back at the idle screen. */
-async function approvedSale(d: EngineDriver, amountFen: number): Promise<void> {
-  await d.saleKeys(amountFen);
-  await d.reply({ 39: '00', 37: '111111111111', 38: '111111' });
-  await d.print();
-  await d.keys('ENTER');
-  await d.print();
-}
-
 const stanOf = (d: EngineDriver) => Number(d.sent.at(-1)!.fields[11]);
 const events = (d: EngineDriver, name: string) => d.logs.filter((l) => l.event === name);
 const lost = { ok: false, kind: 'timeout', requestSent: true, detail: 'no response' } as const;
@@ -85,11 +76,7 @@ describe('online flow: records cut short are settled before the next online tran
 
   it('a sale left pending whose reversal cannot be recorded blocks the next sale: nothing sent', async () => {
     const d = await signedIn();
-    await d.saleKeys(1500);
-    const first = stanOf(d);
-    d.journal.failNext('declined');
-    await d.reply({ 39: '51' });
-    await d.advance(10_000);
+    const first = await d.saleLeftPending(1500);
     expect(d.journal.find(first)?.status).toBe('pending');
     const sentBefore = d.sent.length;
     d.journal.failNext('requireReversal');
@@ -158,7 +145,7 @@ describe('online flow: reversal answers', () => {
   it('out of tries: logged with voucher and masked PAN only, 冲正失败 shown, slip for that transaction printed', async () => {
     const d = await signedIn();
     // An approved sale before it: the slip must name the failed one, not the first in the batch.
-    await approvedSale(d, 5000);
+    await d.approvedSale(5000);
     await d.saleKeys(1234);
     const stan = stanOf(d);
     for (let i = 0; i < 4; i++) await d.host(lost);
@@ -299,7 +286,7 @@ describe('online flow: reversal owed at once', () => {
   it('logged with its reason; the cashier sees the cause, then the outcome of this reversal', async () => {
     const d = await signedIn();
     // An approved sale first: the outcome shown must be this transaction's, not the batch's first.
-    await approvedSale(d, 5000);
+    await d.approvedSale(5000);
     await d.saleKeys(8800);
     const stan = stanOf(d);
     await d.host(lost);
