@@ -76,11 +76,7 @@ describe('online flow: records cut short are settled before the next online tran
 
   it('a sale left pending whose reversal cannot be recorded blocks the next sale: nothing sent', async () => {
     const d = await signedIn();
-    await d.saleKeys(1500);
-    const first = stanOf(d);
-    d.journal.failNext('declined');
-    await d.reply({ 39: '51' });
-    await d.advance(10_000);
+    const first = await d.saleLeftPending(1500);
     expect(d.journal.find(first)?.status).toBe('pending');
     const sentBefore = d.sent.length;
     d.journal.failNext('requireReversal');

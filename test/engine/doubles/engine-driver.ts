@@ -3,7 +3,9 @@
  * are answered by the real journal on simulated flash (see flash-test-journal.ts) unless the test takes them itself.
  */
 import { TransactionEngine } from '../../../firmware/app/engine.js';
+import type { EngineInit } from '../../../firmware/app/engine.js';
 import type { EngineEvent, EngineStep, HostOutcome, KeyInstallOutcome, Operation } from '../../../firmware/app/engine-io.js';
+import type { PasswordLockouts } from '../../../firmware/app/password-lockout.js';
 import { defaultSettings, type TerminalSettings } from '../../../firmware/app/settings.js';
 import type { PosKey } from '../../../firmware/hal/pos-keys.js';
 import type { CardRead, SwipeResult } from '../../../firmware/drivers/magstripe/card-read.js';
@@ -32,6 +34,8 @@ export class EngineDriver {
   paperPresent: boolean | undefined = true;
   /** Whether saving the password attempt counts works. */
   lockoutSaves = true;
+  /** Every attempt-count state the engine asked to save, in order (what lockouts.json would get). */
+  readonly savedLockouts: PasswordLockouts[] = [];
   /** What installing the sign-in keys answers. */
   keysOutcome: KeyInstallOutcome = { ok: true };
   private step!: EngineStep;
@@ -40,8 +44,10 @@ export class EngineDriver {
     readonly journal: FailingJournal,
     settings: TerminalSettings = defaultSettings(),
     display = { cols: 20, rows: 4, chinese: false },
+    /** What the shell loads at boot besides the journal: stored attempt counts, the mount's damage. */
+    boot: Pick<EngineInit, 'lockouts' | 'journalDamage'> = {},
   ) {
-    this.engine = new TransactionEngine({ settings, display, journal: { view: journal.view(), capacity: journal.capacity() } });
+    this.engine = new TransactionEngine({ settings, display, journal: { view: journal.view(), capacity: journal.capacity() }, ...boot });
   }
 
   get waiting(): Operation {
@@ -111,6 +117,7 @@ export class EngineDriver {
         continue;
       }
       if (op.op === 'save-lockouts') {
+        this.savedLockouts.push(op.lockouts);
         this.take(this.engine.handle({ kind: 'lockouts-saved', ok: this.lockoutSaves }, this.time()));
         continue;
       }
@@ -188,6 +195,19 @@ export class EngineDriver {
     await this.print();
     await this.keys('ENTER');
     await this.print();
+  }
+
+  /**
+   * From the idle screen: a sale the host declined while the journal could not record the decline,
+   * then back at idle. The record stays 'pending' on flash (cut short); returns its STAN.
+   */
+  async saleLeftPending(amountFen: number): Promise<number> {
+    await this.saleKeys(amountFen);
+    const stan = Number(this.sent.at(-1)!.fields[11]);
+    this.journal.failNext('declined');
+    await this.reply({ 39: '51' });
+    await this.advance(10_000);
+    return stan;
   }
 
   /** From the idle screen: 3, supervisor, original ref. no. and date, amount, swipe; the 0220 goes out on the card's ENTER. */
