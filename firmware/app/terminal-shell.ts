@@ -89,6 +89,8 @@ export class TerminalShell {
   private readonly idleWaiters: (() => void)[] = [];
   /** The journal's idle-time housekeeping, while it runs (started whenever the engine waits for the cashier). */
   private housekeeping: Promise<void> | undefined;
+  /** Set once housekeeping failed: the journal refuses every call until the next mount, so it is not retried (nor logged) at each key. */
+  private housekeepingFailed = false;
   private lastScreen: string[] = [];
   private readonly mirror: JournalMirror;
   private readonly lockoutStore: LockoutStore;
@@ -224,13 +226,17 @@ export class TerminalShell {
    * the engine at once; a journal call it leads to waits its turn behind the housekeeping.
    */
   private housekeep(): void {
-    if (this.housekeeping !== undefined) return;
+    if (this.housekeeping !== undefined || this.housekeepingFailed) return;
     this.housekeeping = this.o.journal.housekeep().then(
       () => undefined,
       (error) => {
-        if (isPowerLoss(error)) this.halt(error);
+        if (isPowerLoss(error)) {
+          this.halt(error);
+          return;
+        }
         // The journal refuses calls after a device error: the next transaction reports it to the cashier.
-        else this.o.logger.log('error', 'journal.housekeeping-failed', { error: String(error) });
+        this.housekeepingFailed = true;
+        this.o.logger.log('error', 'journal.housekeeping-failed', { error: String(error) });
       },
     );
     void this.housekeeping.then(() => {

@@ -77,6 +77,8 @@ describe('the shell housekeeps the journal while it waits for the cashier', () =
     expect(rig.all).toMatch(/JOURNAL|ERROR/);
     expect(rig.host.requests.length).toBe(sent);
     await rig.toIdle();
+    // Logged once, not at every key the cashier pressed since.
+    expect(rig.logger.lines.filter((e) => e.event === 'journal.housekeeping-failed')).toHaveLength(1);
     vi.mocked(rig.flash.erase).mockRestore();
     await rig.reboot();
     await rig.signIn();
