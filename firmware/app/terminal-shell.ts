@@ -87,6 +87,10 @@ export class TerminalShell {
   private performing: Operation | undefined;
   private haltError: unknown;
   private readonly idleWaiters: (() => void)[] = [];
+  /** The journal's idle-time housekeeping, while it runs (started whenever the engine waits for the cashier). */
+  private housekeeping: Promise<void> | undefined;
+  /** Set once housekeeping failed: the journal refuses every call until the next mount, so it is not retried (nor logged) at each key. */
+  private housekeepingFailed = false;
   private lastScreen: string[] = [];
   private readonly mirror: JournalMirror;
   private readonly lockoutStore: LockoutStore;
@@ -143,14 +147,14 @@ export class TerminalShell {
     this.feed({ kind: 'paper', present });
   }
 
-  /** Resolves when the engine waits for the cashier and no device operation is in flight. */
+  /** Resolves when the engine waits for the cashier and no device operation (housekeeping included) is in flight. */
   idle(): Promise<void> {
     if (this.isIdle()) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   isIdle(): boolean {
-    return this.performing === undefined && this.engine.waiting?.op === 'input';
+    return this.performing === undefined && this.housekeeping === undefined && this.engine.waiting?.op === 'input';
   }
 
   /** The lines last shown (the display has them too; this is for harnesses and logs). */
@@ -199,7 +203,7 @@ export class TerminalShell {
     if (op === this.performing || this.engine.waiting !== op || this.halted) return;
     if (op.op === 'input') {
       if (op.timeoutMs === undefined) this.clearTimer();
-      for (const resolve of this.idleWaiters.splice(0)) resolve();
+      this.housekeep();
       return;
     }
     this.clearTimer();
@@ -214,6 +218,31 @@ export class TerminalShell {
         this.halt(error);
       },
     );
+  }
+
+  /**
+   * While the cashier reads the screen or types, the journal does the flash work (GC, erases, the
+   * next sector) that would otherwise land inside the next commit. A key pressed meanwhile reaches
+   * the engine at once; a journal call it leads to waits its turn behind the housekeeping.
+   */
+  private housekeep(): void {
+    if (this.housekeeping !== undefined || this.housekeepingFailed) return;
+    this.housekeeping = this.o.journal.housekeep().then(
+      () => undefined,
+      (error) => {
+        if (isPowerLoss(error)) {
+          this.halt(error);
+          return;
+        }
+        // The journal refuses calls after a device error: the next transaction reports it to the cashier.
+        this.housekeepingFailed = true;
+        this.o.logger.log('error', 'journal.housekeeping-failed', { error: String(error) });
+      },
+    );
+    void this.housekeeping.then(() => {
+      this.housekeeping = undefined;
+      if (this.isIdle()) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    });
   }
 
   private halt(error: unknown): void {

@@ -175,6 +175,19 @@ export class FlashJournal implements Journal {
     });
   }
 
+  /** Idle-time flash work (LogRing.prepare), in turn with the calls; writes no record. */
+  housekeep(): Promise<void> {
+    return this.exclusive(async () => {
+      try {
+        await this.ring.prepare();
+      } catch (error) {
+        // Like a failed commit: only a fresh mount knows what reached flash.
+        this.failure = error;
+        throw error;
+      }
+    });
+  }
+
   /** Waits for calls in flight; the device stays open (its owner closes it). */
   close(): Promise<void> {
     return this.exclusive(async () => {

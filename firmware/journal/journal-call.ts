@@ -13,7 +13,9 @@ export type JournalCall =
   | { method: 'requireReversal'; stan: number; reason: ReversalReason }
   | { method: 'reversalTried'; stan: number; tries: number }
   | { method: 'reversalAcked' | 'reversalFailed' | 'outcomeUnknown' | 'printed'; stan: number }
-  | { method: 'settle'; batchNo: number };
+  | { method: 'settle'; batchNo: number }
+  /** Idle-time flash work; no record (the shell runs it itself; the sweeps cut inside it). */
+  | { method: 'housekeep' };
 
 /** Performs the call; resolves with the counter value for takeCounter, otherwise undefined. */
 export async function invokeJournal(journal: Journal, call: JournalCall): Promise<number | undefined> {
@@ -42,5 +44,7 @@ export async function invokeJournal(journal: Journal, call: JournalCall): Promis
       return journal.printed(call.stan).then(() => undefined);
     case 'settle':
       return journal.settle(call.batchNo).then(() => undefined);
+    case 'housekeep':
+      return journal.housekeep().then(() => undefined);
   }
 }

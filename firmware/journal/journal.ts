@@ -162,6 +162,13 @@ export interface Journal {
    * reversal is never lost; it goes with a later settlement once the reversal is done or failed.
    */
   settle(batchNo: number): Promise<void>;
+  /**
+   * Idle-time housekeeping: the flash work (garbage collection, erases, opening the next sector)
+   * later calls would otherwise do while a customer waits. Changes nothing view() shows; a power
+   * cut during it is as safe as one during any call. The shell runs it whenever the terminal waits
+   * for the cashier.
+   */
+  housekeep(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -1,5 +1,5 @@
 import type { FlashDevice } from '../drivers/flash/flash-device.js';
-import { encodeFrame, frameBytes } from './frame.js';
+import { encodeFrame, frameBytes, MAX_PAYLOAD_BYTES } from './frame.js';
 import type { RecordEffect } from './journal-state.js';
 import type { ImageScan, SectorState } from './log-scan.js';
 import { dataEnd, dataStart, encodeRetireMark, encodeSectorHeader, FLAG_PREVIOUS_ENDS_TORN, retireSlotOffset } from './sector-header.js';
@@ -87,6 +87,8 @@ export class LogRing {
   /** Where the record area ends: the last slot of a sector is the end retire mark. */
   private readonly recordsEnd: number;
   private readonly unit: number;
+  /** The largest frame a record can make: the room prepare() keeps in the head. */
+  private readonly largestFrame: number;
 
   private constructor(
     private readonly device: FlashDevice,
@@ -98,6 +100,7 @@ export class LogRing {
     this.sectorSize = device.geometry.sectorSize;
     this.recordsEnd = dataEnd(this.sectorSize, device.geometry.programUnit);
     this.unit = device.geometry.programUnit;
+    this.largestFrame = frameBytes(MAX_PAYLOAD_BYTES, this.unit);
     for (const sector of sectors) for (const entry of sector.entries) this.countInstance(entry.seq, 1);
   }
 
@@ -153,10 +156,29 @@ export class LogRing {
     await this.makeRoom(frame.length);
     await this.write([{ frame, entry: { seq, offset: 0, length: frame.length, effect } }]);
     // A retired sector whose mark is durable is erased now, so that this sync covers the erase too.
-    for (const sector of this.sectors) {
-      if (sector.state === 'dirty' && !this.unsynced.has(sector.index)) await this.eraseSector(sector);
-    }
+    await this.eraseRetired();
     await this.sync();
+  }
+
+  /**
+   * Idle-time housekeeping (Journal.housekeep): the flash work the next appends would otherwise do
+   * inside a customer's commit, done while the terminal waits for the cashier. On NOR flash a
+   * sector erase takes tens to hundreds of milliseconds (W25Q-class 4 KiB erase: 45 ms typical,
+   * 400 ms max), which a cashier would feel as a late receipt.
+   * - orphans are collected and retired sectors erased;
+   * - when the head has less room than one largest frame, the ring moves to the next sector now,
+   *   collecting first if it must: capacity.ts already counts one largest frame per sector as
+   *   unused, so closing a sector that early never breaks what capacity() promised;
+   * - it ends synced, so the next append is one program and one sync (plainAppendHead).
+   * It writes no record: a cut anywhere in it is a cut during GC or a sector change, as in append.
+   */
+  async prepare(): Promise<void> {
+    for (const sector of this.sectors) if (sector.orphan) await this.collect(sector);
+    if (!this.fitsHead(this.largestFrame)) await this.makeRoom(this.largestFrame);
+    // Retire marks written just now must be durable before their sectors are erased.
+    if (this.unsynced.size > 0) await this.sync();
+    await this.eraseRetired();
+    if (this.unsynced.size > 0) await this.sync();
   }
 
   /**
@@ -344,6 +366,13 @@ export class LogRing {
       const inSector = sector.entries.filter((e) => e.seq === beginSeq).length;
       return (this.instances.get(beginSeq) ?? 0) > inSector;
     });
+  }
+
+  /** Erases every retired sector whose retire mark is durable (a mark not yet synced must stay first). */
+  private async eraseRetired(): Promise<void> {
+    for (const sector of this.sectors) {
+      if (sector.state === 'dirty' && !this.unsynced.has(sector.index)) await this.eraseSector(sector);
+    }
   }
 
   private async eraseSector(sector: RingSector): Promise<void> {

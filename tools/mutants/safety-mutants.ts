@@ -34,8 +34,8 @@ export const SAFETY_MUTANTS: SafetyMutant[] = [
     edits: [
       {
         file: 'firmware/journal/log-ring.ts',
-        search: '    }\n    await this.sync();\n  }\n\n  /**\n   * The head, when an append',
-        replace: '    }\n  }\n\n  /**\n   * The head, when an append',
+        search: '    await this.eraseRetired();\n    await this.sync();\n  }\n\n  /**\n   * Idle-time housekeeping',
+        replace: '    await this.eraseRetired();\n  }\n\n  /**\n   * Idle-time housekeeping',
       },
       {
         file: 'firmware/journal/log-ring.ts',

@@ -91,6 +91,8 @@ export function applyCall(state: ModelState, call: JournalCall, workloadTx?: num
       );
       s.counters.batch = s.counters.batch > call.batchNo ? s.counters.batch : next(call.batchNo);
       break;
+    case 'housekeep':
+      break;
   }
   return s;
 }

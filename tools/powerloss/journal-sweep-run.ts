@@ -225,7 +225,8 @@ export async function runRandomCuts(options: RandomCutOptions): Promise<SweepRes
   let transitions = 0;
   let gcCopies = 0;
   let gcPrintedCopies = 0;
-  const meanGap = Math.max(1, Math.floor((steps.length * 1.1) / options.cuts));
+  // Idle steps often write nothing: they do not count toward the spacing, or fewer cuts would land.
+  const meanGap = Math.max(1, Math.floor((steps.filter((step) => step.do !== 'idle').length * 1.1) / options.cuts));
   let nextCut = random.int(1, 2 * meanGap);
   for (let i = 0; i < steps.length && violations.length === 0; i++) {
     const step = steps[i]!;

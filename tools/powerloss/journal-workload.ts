@@ -18,7 +18,9 @@ export type WorkloadStep =
   | { do: 'tried'; tx: number; tries: number }
   | { do: 'settle' }
   /** Settles only when the journal refuses new transactions (resolved against the live journal). */
-  | { do: 'settle-if-full' };
+  | { do: 'settle-if-full' }
+  /** The terminal waits for the next customer: the shell's idle-time housekeeping (Journal.housekeep). */
+  | { do: 'idle' };
 
 export function tradingDay(transactions: number, seed: number): WorkloadStep[] {
   const random = new SeededRandom(seed);
@@ -60,8 +62,18 @@ export function tradingDay(transactions: number, seed: number): WorkloadStep[] {
       approvedSales = [];
       sinceSettle = 0;
     }
+    idleAfter(steps, tx);
   }
   return steps;
+}
+
+/**
+ * The shell housekeeps whenever it waits for the cashier, so between customers. Three customers in
+ * four: the fourth goes straight on (a queue at the till), so appends still change sector and
+ * collect inside a commit too, and the sweeps cut in both paths.
+ */
+function idleAfter(steps: WorkloadStep[], tx: number): void {
+  if (tx % 4 !== 3) steps.push({ do: 'idle' });
 }
 
 /**
@@ -74,6 +86,7 @@ export function engineSales(sales: number): WorkloadStep[] {
     steps.push({ do: 'settle-if-full' }, { do: 'take', counter: 'stan' });
     steps.push({ do: 'begin', tx, type: 'sale', amountFen: 100 * (tx + 1), voucherIsStan: true });
     steps.push({ do: 'approve', tx }, { do: 'printed', tx });
+    idleAfter(steps, tx);
   }
   return steps;
 }
@@ -151,6 +164,7 @@ export function generatedDay(options: GeneratedDayOptions): WorkloadStep[] {
       steps.push({ do: 'settle' });
       approvedSales = [];
     }
+    idleAfter(steps, tx);
   }
   return steps;
 }
@@ -169,6 +183,8 @@ export function resolveStep(step: WorkloadStep, state: ModelState, journalFull =
       return { method: 'raiseCounter', name: 'batch', atLeast: step.value };
     case 'settle':
       return { method: 'settle', batchNo: state.counters.batch };
+    case 'idle':
+      return { method: 'housekeep' };
     case 'begin':
       // A journal full of owed reversals stays full after settlement: the terminal refuses the sale.
       return journalFull ? undefined : { method: 'begin', tx: newTransaction(step, state) };

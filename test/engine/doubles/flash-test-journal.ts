@@ -82,6 +82,10 @@ export class FailingJournal implements Journal {
     this.enter('settle');
     return this.inner.settle(...args);
   }
+  async housekeep() {
+    this.enter('housekeep');
+    return this.inner.housekeep();
+  }
   close(): Promise<void> {
     return this.inner.close();
   }

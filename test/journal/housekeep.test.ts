@@ -1,0 +1,246 @@
+import { describe, expect, it } from 'vitest';
+import { PowerCut, type FlashDevice } from '../../firmware/drivers/flash/flash-device.js';
+import { CUT_MODES, SimulatedNorFlash, type NorSnapshot } from '../../firmware/drivers/flash/simulated-nor.js';
+import type { FlashJournal } from '../../firmware/journal/flash-journal.js';
+import { JournalFull, type NewTransaction } from '../../firmware/journal/journal.js';
+import { openJournal } from '../../firmware/journal/open-journal.js';
+import { expectRemountOf } from './remount-view.js';
+import { APPROVAL, TEST_KEY, sale, seededIvs } from './sample-transactions.js';
+
+/**
+ * Journal.housekeep (LogRing.prepare): the shell runs it whenever the terminal waits for the
+ * cashier, so that GC, erases and sector changes happen while nobody waits, and every commit of a
+ * sale is one program and one sync. It writes no record, keeps capacity()'s promise, and a cut
+ * anywhere in it is as safe as one anywhere else.
+ */
+const GEOMETRY = { size: 64 * 1024, sectorSize: 4096, programUnit: 16 };
+
+async function mount(flash: FlashDevice): Promise<FlashJournal> {
+  return openJournal(flash, { deviceKey: TEST_KEY, randomBytes: seededIvs() });
+}
+
+/** A sale's three commits; settles first when the journal is full. */
+async function sell(journal: FlashJournal, stan: number, batch: { no: number }): Promise<void> {
+  if (journal.capacity().transactionsLeft === 0) await journal.settle(batch.no++);
+  await journal.begin(sale(stan, { batchNo: batch.no }));
+  await journal.approve(stan, APPROVAL);
+  await journal.printed(stan);
+}
+
+/** A begin record as large as the input checks allow (record-codec.test.ts checks the largest against MAX_PAYLOAD_BYTES). */
+function largestTransaction(stan: number, batchNo: number): NewTransaction {
+  const tx = sale(stan, {
+    voucherNo: stan,
+    batchNo,
+    amountFen: 999_999_999_999,
+    operator: 'OPERATOR',
+    type: 'completion-void',
+    original: { voucherNo: 999999, batchNo: 999999, rrn: 'ABCDEFGHIJKL', authCode: 'ABCDEF', date: '1231' },
+  });
+  tx.request = {
+    ...tx.request,
+    mti: '9200',
+    processingCode: '999999',
+    pan: '6'.repeat(19),
+    amountFen: 999_999_999_998,
+    stan: 999998,
+    field60: '9'.repeat(32),
+    authCode: 'ABCDEF',
+    originalRrn: 'ABCDEFGHIJKL',
+    field61: '9'.repeat(29),
+  };
+  return tx;
+}
+
+const LARGEST_APPROVAL = { authCode: 'ABCDEF', rrn: 'ABCDEFGHIJKL', hostDate: '1231', hostTime: '235959' };
+
+describe('journal housekeeping at idle', () => {
+  it('with housekeeping before each sale, every commit is one program and one sync: sector changes, GC and erases all happen at idle', async () => {
+    const flash = new SimulatedNorFlash({ ...GEOMETRY, seed: 1 });
+    const journal = await mount(flash);
+    const batch = { no: 1 };
+    let stan = 0;
+    // Past the first lap: GC retires and erases sectors from here on.
+    while (flash.counters().eraseCountPerSector.some((n) => n === 0)) {
+      await journal.housekeep();
+      await sell(journal, ++stan, batch);
+    }
+    const start = flash.counters();
+    const irregular: string[] = [];
+    const commit = async (what: string, call: () => Promise<void>): Promise<void> => {
+      const before = flash.counters();
+      await call();
+      const after = flash.counters();
+      const shape = `${after.programs - before.programs}p ${after.syncs - before.syncs}s ${after.erases - before.erases}e`;
+      if (shape !== '1p 1s 0e') irregular.push(`${what}: ${shape}`);
+    };
+    for (let i = 0; i < 600; i++) {
+      await journal.housekeep();
+      stan++;
+      if (journal.capacity().transactionsLeft === 0) {
+        const no = batch.no++;
+        await commit(`settle ${no}`, () => journal.settle(no));
+        await journal.housekeep();
+      }
+      await commit(`begin ${stan}`, () => journal.begin(sale(stan, { batchNo: batch.no })));
+      await commit(`approve ${stan}`, () => journal.approve(stan, APPROVAL));
+      await commit(`printed ${stan}`, () => journal.printed(stan));
+    }
+    const sectorChanges = flash.counters().erases - start.erases;
+    expect(sectorChanges).toBeGreaterThan(20);
+    expect(irregular).toEqual([]);
+  });
+
+  it('writes no record: the view, the capacity and a fresh mount are as before', async () => {
+    const flash = new SimulatedNorFlash({ ...GEOMETRY, seed: 2 });
+    const journal = await mount(flash);
+    const batch = { no: 1 };
+    let worked = 0;
+    const owed: number[] = [];
+    for (let stan = 1; stan <= 400; stan++) {
+      await sell(journal, stan, batch);
+      // Some reversals stay owed across settlements: GC has live records to carry.
+      if (stan % 3 === 0) {
+        await journal.requireReversal(stan, '96');
+        owed.push(stan);
+      }
+      if (owed.length > 5) await journal.reversalAcked(owed.shift()!);
+      const view = journal.view();
+      const capacity = journal.capacity();
+      const ops = flash.operationCount;
+      await journal.housekeep();
+      if (flash.operationCount > ops) worked++;
+      expect(journal.view()).toEqual(view);
+      expect(journal.capacity()).toEqual(capacity);
+    }
+    expect(worked).toBeGreaterThan(10);
+    const view = journal.view();
+    expectRemountOf((await mount(flash)).view(), view);
+  });
+
+  it('keeps what capacity() promised on every geometry: with housekeeping before every call, the largest transactions run out of capacity, never out of flash, lap after lap', async () => {
+    for (const geometry of [GEOMETRY, { size: 8 * 1024, sectorSize: 1024, programUnit: 16 }, { size: 16 * 2048, sectorSize: 2048, programUnit: 8 }]) {
+      const flash = new SimulatedNorFlash({ ...geometry, seed: 3 });
+      const journal = await mount(flash);
+      let stan = 0;
+      for (let lap = 1; lap <= 6; lap++) {
+        await journal.housekeep();
+        const promised = journal.capacity().transactionsLeft;
+        expect(promised, `lap ${lap} on ${geometry.size} B`).toBeGreaterThan(0);
+        let taken = 0;
+        for (;;) {
+          await journal.housekeep();
+          try {
+            await journal.begin(largestTransaction(++stan, lap));
+          } catch (error) {
+            expect(error).toBeInstanceOf(JournalFull);
+            break;
+          }
+          taken++;
+          await journal.housekeep();
+          // Every third one owes a reversal it keeps across the next settlement; the others take
+          // the largest approval and every later record capacity() keeps room for.
+          if (taken % 3 === 0) {
+            await journal.requireReversal(stan, 'A0');
+            await journal.housekeep();
+            await journal.reversalTried(stan, 255);
+          } else {
+            await journal.approve(stan, LARGEST_APPROVAL);
+            await journal.housekeep();
+            await journal.printed(stan);
+          }
+        }
+        // capacity() counts a live transaction's later records twice once written (as live bytes and
+        // as room kept), so begin may refuse a little before `promised`: the point here is that it
+        // refuses by JournalFull, never by running out of flash (RingExhausted).
+        expect(taken, `lap ${lap} on ${geometry.size} B`).toBeGreaterThanOrEqual(Math.floor(promised * 0.9));
+        await journal.housekeep();
+        await journal.settle(lap);
+        // The reversals owed from this lap are acked in the next one.
+        for (const tx of journal.view().transactions) {
+          await journal.housekeep();
+          await journal.reversalAcked(tx.stan);
+        }
+      }
+    }
+  });
+
+  it('a cut at any operation of a housekeeping that changes sector, in every cut mode, mounts as before it, with no damage, and the next sale commits', async () => {
+    const flash = new SimulatedNorFlash({ ...GEOMETRY, seed: 4 });
+    const journal = await mount(flash);
+    const batch = { no: 1 };
+    const cases: { image: NorSnapshot; operations: number }[] = [];
+    let stan = 0;
+    // Housekeepings that do the most work: GC of the tail, a new sector, an erase.
+    while (cases.length < 3) {
+      if (stan > 5000) throw new Error('no housekeeping changed sector in 5,000 sales');
+      await sell(journal, ++stan, batch);
+      if (stan % 4 === 0) await journal.requireReversal(stan, '98');
+      const image = flash.snapshot();
+      const before = flash.counters();
+      await journal.housekeep();
+      const after = flash.counters();
+      if (after.erases > before.erases && after.programs - before.programs >= 2) {
+        cases.push({ image, operations: after.programs - before.programs + after.erases - before.erases });
+      }
+    }
+    let cuts = 0;
+    for (const [index, { image, operations }] of cases.entries()) {
+      for (let k = 1; k <= operations; k++) {
+        for (const [m, mode] of CUT_MODES.entries()) {
+          const device = new SimulatedNorFlash({ ...GEOMETRY, seed: 100 * index + 4 * k + m });
+          device.restore(image);
+          const mounted = await mount(device);
+          const view = mounted.view();
+          device.armCut(device.operationCount + k, mode);
+          await expect(mounted.housekeep(), `case ${index} op ${k} ${mode}`).rejects.toBeInstanceOf(PowerCut);
+          device.reboot();
+          const after = await mount(device);
+          expect(after.health().findings, `case ${index} op ${k} ${mode}`).toEqual([]);
+          expectRemountOf(after.view(), view);
+          const next = after.view().counters.stan + 1;
+          await sell(after, next, { no: after.view().counters.batch });
+          expect((await mount(device)).find(next)?.printed).toBe(true);
+          cuts++;
+        }
+      }
+    }
+    expect(cuts).toBeGreaterThanOrEqual(3 * 3 * CUT_MODES.length);
+  });
+
+  it('after a device error during housekeeping, the journal refuses every call until a fresh mount', async () => {
+    const flash = new SimulatedNorFlash({ ...GEOMETRY, seed: 5 });
+    let eraseFails = false;
+    const failing: FlashDevice = {
+      geometry: flash.geometry,
+      read: (offset, length) => flash.read(offset, length),
+      program: (offset, bytes) => flash.program(offset, bytes),
+      erase: (sector) => (eraseFails ? Promise.reject(new Error('erase failed: status register E_FAIL')) : flash.erase(sector)),
+      sync: () => flash.sync(),
+      counters: () => flash.counters(),
+    };
+    const journal = await mount(failing);
+    const batch = { no: 1 };
+    let stan = 0;
+    for (;;) {
+      await sell(journal, ++stan, batch);
+      eraseFails = true;
+      const outcome = await journal.housekeep().then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      if (outcome !== undefined) {
+        expect(String(outcome)).toMatch(/E_FAIL/);
+        break;
+      }
+      eraseFails = false;
+    }
+    eraseFails = false;
+    await expect(journal.begin(sale(++stan))).rejects.toThrow(/E_FAIL/);
+    await expect(journal.housekeep()).rejects.toThrow(/E_FAIL/);
+    const remounted = await mount(failing);
+    await remounted.housekeep();
+    await sell(remounted, stan, { no: remounted.view().counters.batch });
+    expect(remounted.find(stan)?.printed).toBe(true);
+  });
+});
