@@ -18,7 +18,8 @@ import { loadSqlite } from './sqlite-on-demand.js';
  * synchronous=FULL) does the same three transitions, one transaction each, at page sizes 512, 1024
  * and 4096, each on its own database in the same folder, each once with its automatic checkpoint
  * and once with a checkpoint at idle instead. Commits alternate (journal begin, each SQLite's insert,
- * journal approve, ...) so every side sees the same machine load.
+ * journal approve, ...) so every side sees the same machine load; the side that goes first turns
+ * with every sale.
  * Before each sale every side gets an idle window, as a terminal waiting for its next customer: the
  * journal's housekeeping (Journal.housekeep, which the shell runs whenever it waits for the cashier),
  * SQLite's checkpoint on the idle sides. Idle windows are not timed (nobody waits on them); their
@@ -212,14 +213,18 @@ async function benchCommits(dir: string, sales: number): Promise<RunFigures> {
   const journal = await journalRig(dir);
   const sqlites = await Promise.all(SQLITE_SIDES.map((side) => sqliteRig(dir, side)));
   const empty: Array<{ ms: number; bytes: number }> = [];
+  let round = 0;
   const alternate = async (journalMeasure: Measure, sqliteMeasures: Measure[]): Promise<void> => {
-    const ours = await journal.nextSale();
-    const theirs = await Promise.all(sqlites.map((rig) => rig.nextSale()));
-    await idleBytes(journalMeasure, () => journal.idle());
-    for (let s = 0; s < sqlites.length; s++) await idleBytes(sqliteMeasures[s]!, () => sqlites[s]!.idle());
-    for (let i = 0; i < ours.length; i++) {
-      await timed(journalMeasure, ours[i]!);
-      for (let s = 0; s < sqlites.length; s++) await timed(sqliteMeasures[s]!, theirs[s]![i]!);
+    const rigs: SaleRig[] = [journal, ...sqlites];
+    const measures = [journalMeasure, ...sqliteMeasures];
+    const commits = await Promise.all(rigs.map((rig) => rig.nextSale()));
+    // Each sale starts with the next side in turn, so that no side always follows another's
+    // checkpoint or erase (the disk may still be busy with it) or always goes first.
+    const order = rigs.map((_, k) => (k + round) % rigs.length);
+    round++;
+    for (const side of order) await idleBytes(measures[side]!, () => rigs[side]!.idle());
+    for (let i = 0; i < commits[0]!.length; i++) {
+      for (const side of order) await timed(measures[side]!, commits[side]![i]!);
       const window = scratch();
       await timed(window, async () => {});
       empty.push(window);
