@@ -103,7 +103,6 @@ describe('a retire torn with a spoiled end mark, then its erase torn', () => {
       expect(again.health().findings).toEqual([]);
       expect(again.find(start.stan)?.status).toBe('pending');
     }
-    console.log('reproduced', reproduced);
     expect(reproduced, 'device seeds that left the torn-retire-then-torn-erase image').toBeGreaterThan(0);
   });
 });
