@@ -111,9 +111,14 @@ export function scanImage(image: Uint8Array, geometry: FlashGeometry): ImageScan
     const header = copies[0].kind === 'valid' ? copies[0] : copies[1].kind === 'valid' ? copies[1] : undefined;
     if (!header) {
       const blank = copies[0].kind === 'blank' && copies[1].kind === 'blank';
-      // A blank first copy beside a retire mark: an erase torn after it cleared the headers, or
-      // while it was clearing copy B (which then reads damaged, not blank).
-      if (copies[0].kind === 'blank' && (scan.retired || retire[2] === 'retired')) {
+      // A blank first copy beside an end mark that is not erased: an erase torn after it cleared
+      // the headers (or while it was clearing copy B, which then reads damaged, not blank). Spoiled
+      // counts too: a retire torn after its start mark landed whole and its end mark in part still
+      // took the sector out of the log (retiredBySlots), and an erase torn after that cleared the
+      // start mark leaves only the spoiled end mark. Only a retired sector is ever erased, and GC
+      // programs the end mark before any erase, so a sector in the log has an erased end mark (or a
+      // spoiled one beside records that all have copies: a retire torn before its start mark).
+      if (copies[0].kind === 'blank' && retire[2] !== 'erased') {
         scan.retired = true;
         continue;
       }
@@ -121,9 +126,9 @@ export function scanImage(image: Uint8Array, geometry: FlashGeometry): ImageScan
         scan.state = 'erased';
         continue;
       }
-      // Both copies unreadable or blank, no retire mark: a header program torn by a cut (nothing
-      // was written after it), an erase torn before it reached anything (all reads erased but a
-      // scrap), or damage. Frames are the ground truth: a sector that still holds intact ones is
+      // No readable header (and, beside a blank copy A, an erased end mark): a header program torn
+      // by a cut (nothing was written after it), an erase torn before it reached anything (all
+      // reads erased but a scrap), or damage. Frames are the ground truth: a sector that still holds intact ones is
       // never erased on its header's word. (An erase torn after clearing the headers leaves the
       // end retire mark, so dead records never come back this way.)
       const found = scanFrames(image, index, base, sectorSize, programUnit, scan);
@@ -225,6 +230,14 @@ function scanFrames(
   let interior = 0;
   while (offset < end) {
     const read = readFrame(image, offset, end, programUnit);
+    const marker = read.kind === 'frame' ? markerWithin(image, offset, read.length, run, end, programUnit) : undefined;
+    if (marker !== undefined) {
+      // A torn frame the skip marker written after it completed (see markerWithin): torn units.
+      scan.damagedUnits += (marker - offset) / programUnit;
+      run += (marker - offset) / programUnit;
+      offset = marker;
+      continue;
+    }
     if (read.kind === 'frame') {
       // An empty frame is a skip marker: the journal wrote it after a torn write, naming the units
       // the tear left, so those are a cut's leftover and not damage (FORMAT.md, "Skip markers").
@@ -245,6 +258,26 @@ function scanFrames(
   }
   Object.assign(scan, { end: offset - base, tornTail: run > 0, tailUnits: run, interiorUnits: interior });
   return found;
+}
+
+/**
+ * Where a skip marker starts inside the intact frame at `offset` (of `length` bytes), naming every
+ * unit from the start of the current damaged run (`run` units before `offset`) up to itself; else
+ * undefined. The journal writes a marker only where a torn write's erased tail started, and that
+ * tail can be the unwritten suffix of the torn frame itself (on a 1-byte program unit): when the
+ * marker's bytes equal that suffix, the frame reads intact. It was not (the writer saw it torn, its
+ * call never returned, and its sequence number went to the next record), so the marker wins.
+ */
+function markerWithin(image: Uint8Array, offset: number, length: number, run: number, end: number, programUnit: number): number | undefined {
+  for (let at = offset + programUnit; at < offset + length; at += programUnit) {
+    // A skip marker starts with len 0 and names its units in the seq field: cheap tests first.
+    if (image[at] !== 0) continue;
+    const named = run + (at - offset) / programUnit;
+    if (image[at + 1] !== (named & 0xff) || image[at + 2] !== ((named >>> 8) & 0xff)) continue;
+    const read = readFrame(image, at, end, programUnit);
+    if (read.kind === 'frame' && read.payload.length === 0 && read.seq === named) return at;
+  }
+  return undefined;
 }
 
 function noteInteriorDamage(scan: SectorScan, findings: string[]): number {

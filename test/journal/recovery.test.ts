@@ -35,6 +35,32 @@ describe('journal recovery', () => {
     expect(scan.sectors.filter((s) => s.state === 'active')).toHaveLength(1);
   });
 
+  it('a frame torn short of its last byte, which the skip marker after it completes, stays torn (1-byte program unit)', async () => {
+    // runRandomCuts found it (generatedDay seed 5, 1-byte unit): a counter record for STAN 256 ends
+    // in 0x00, the skip marker written where the torn tail's erased part starts begins with len 0,
+    // so the torn frame read intact at the next mount and the marker's other 8 bytes read as damage.
+    const flash = new SimulatedNorFlash({ size: 8 * 2048, sectorSize: 2048, programUnit: 1, seed: 11 });
+    const journal = await openJournal(flash, options);
+    await journal.raiseCounter('stan', 255);
+    const before = flash.snapshot();
+    expect(await journal.takeCounter('stan')).toBe(256);
+    const frames = scanImage(flash.snapshot().image, flash.geometry).frames;
+    const take = frames.reduce((a, b) => (b.seq > a.seq ? b : a));
+    const bytes = await flash.read(take.offset, take.length);
+    expect(bytes[bytes.length - 1]).toBe(0);
+    // The take cut after all but its last byte landed.
+    flash.restore(before);
+    await flash.program(take.offset, bytes.subarray(0, bytes.length - 1));
+    await flash.sync();
+    const mounted = await openJournal(flash, options);
+    expect(mounted.health().findings).toEqual([]);
+    const taken = await mounted.takeCounter('stan');
+    expect(await flash.read(take.offset, take.length)).toEqual(bytes);
+    const again = await openJournal(flash, options);
+    expect(again.health().findings).toEqual([]);
+    expect(again.view().counters.stan).toBe(taken + 17);
+  });
+
   it('a header program torn after copy A (a cut) is never reported, even once records follow', async () => {
     const flash = device();
     const journal = await openJournal(flash, options);
