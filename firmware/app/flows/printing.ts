@@ -90,7 +90,8 @@ export function* printTransactionCopies(
 ): Flow<boolean> {
   for (const [i, copy] of copies.entries()) {
     if (i > 0 && (yield* tearOff(ctx, reprint)) === 'skip') {
-      if (!ctx.skippedCopies.includes(tx.voucherNo)) ctx.skippedCopies.push(tx.voucherNo);
+      // Moved to the end when skipped again: 6-5 ENTER prints the copy skipped last.
+      ctx.skippedCopies = [...ctx.skippedCopies.filter((v) => v !== tx.voucherNo), tx.voucherNo];
       log(ctx, 'info', 'receipt.copy-skipped', { voucherNo: tx.voucherNo, copies: copies.slice(i) });
       return true;
     }
