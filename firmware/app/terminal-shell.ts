@@ -46,6 +46,11 @@ export interface TerminalShellOptions {
    * directory). Memory when omitted: the damage screen then returns on every boot.
    */
   damageAckStore?: DamageAckStore;
+  /**
+   * Whether the journal housekeeps while the engine waits for the cashier (true when omitted). The
+   * composition root turns it off where the flash shares a Firmata wire with the LCD (main.ts says why).
+   */
+  housekeepAtIdle?: boolean;
   /** Salt source for new password hashes; node:crypto by default, seeded in simulations. */
   randomBytes?: (length: number) => Uint8Array;
   /** Told when the cashier saved new settings (e.g. a new host address for the link). */
@@ -226,6 +231,10 @@ export class TerminalShell {
    * the engine at once; a journal call it leads to waits its turn behind the housekeeping.
    */
   private housekeep(): void {
+    if (this.o.housekeepAtIdle === false) {
+      for (const resolve of this.idleWaiters.splice(0)) resolve();
+      return;
+    }
     if (this.housekeeping !== undefined || this.housekeepingFailed) return;
     this.housekeeping = this.o.journal.housekeep().then(
       () => undefined,
