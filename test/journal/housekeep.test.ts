@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { PowerCut, type FlashDevice } from '../../firmware/drivers/flash/flash-device.js';
 import { CUT_MODES, SimulatedNorFlash, type NorSnapshot } from '../../firmware/drivers/flash/simulated-nor.js';
 import type { FlashJournal } from '../../firmware/journal/flash-journal.js';
-import { JournalFull, type NewTransaction } from '../../firmware/journal/journal.js';
+import { JournalFull } from '../../firmware/journal/journal.js';
 import { openJournal } from '../../firmware/journal/open-journal.js';
 import { expectRemountOf } from './remount-view.js';
-import { APPROVAL, TEST_KEY, sale, seededIvs } from './sample-transactions.js';
+import { APPROVAL, largestTransaction, TEST_KEY, sale, seededIvs } from './sample-transactions.js';
 
 /**
  * Journal.housekeep (LogRing.prepare): the shell runs it whenever the terminal waits for the
@@ -25,31 +25,6 @@ async function sell(journal: FlashJournal, stan: number, batch: { no: number }):
   await journal.begin(sale(stan, { batchNo: batch.no }));
   await journal.approve(stan, APPROVAL);
   await journal.printed(stan);
-}
-
-/** A begin record as large as the input checks allow (record-codec.test.ts checks the largest against MAX_PAYLOAD_BYTES). */
-function largestTransaction(stan: number, batchNo: number): NewTransaction {
-  const tx = sale(stan, {
-    voucherNo: stan,
-    batchNo,
-    amountFen: 999_999_999_999,
-    operator: 'OPERATOR',
-    type: 'completion-void',
-    original: { voucherNo: 999999, batchNo: 999999, rrn: 'ABCDEFGHIJKL', authCode: 'ABCDEF', date: '1231' },
-  });
-  tx.request = {
-    ...tx.request,
-    mti: '9200',
-    processingCode: '999999',
-    pan: '6'.repeat(19),
-    amountFen: 999_999_999_998,
-    stan: 999998,
-    field60: '9'.repeat(32),
-    authCode: 'ABCDEF',
-    originalRrn: 'ABCDEFGHIJKL',
-    field61: '9'.repeat(29),
-  };
-  return tx;
 }
 
 const LARGEST_APPROVAL = { authCode: 'ABCDEF', rrn: 'ABCDEFGHIJKL', hostDate: '1231', hostTime: '235959' };

@@ -4,7 +4,7 @@ import { decodeRecord, encodeRecord, type JournalRecord } from '../../firmware/j
 import { JournalError } from '../../firmware/journal/journal.js';
 import { createPanCipher } from '../../firmware/security/pan-at-rest.js';
 import { journalSale } from '../../tools/powerloss/journal-sale.js';
-import { APPROVAL, TEST_KEY, sale, seededIvs } from './sample-transactions.js';
+import { APPROVAL, largestTransaction, TEST_KEY, sale, seededIvs } from './sample-transactions.js';
 
 const cipher = createPanCipher(TEST_KEY, seededIvs());
 
@@ -61,25 +61,7 @@ describe('journal records', () => {
   });
 
   it('the largest records the input checks allow stay inside the sizes capacity() assumes', () => {
-    const long = sale(999999, {
-      voucherNo: 999999,
-      batchNo: 999999,
-      amountFen: 999_999_999_999,
-      operator: 'OPERATOR',
-      type: 'completion-void',
-      original: { voucherNo: 999999, batchNo: 999999, rrn: 'ABCDEFGHIJKL', authCode: 'ABCDEF', date: '1231' },
-    });
-    long.request = {
-      ...long.request,
-      mti: 'X200',
-      processingCode: '99999X',
-      amountFen: 999_999_999_998,
-      stan: 999998,
-      field60: '9'.repeat(32),
-      authCode: 'ABCDEF',
-      originalRrn: 'ABCDEFGHIJKL',
-      field61: '9'.repeat(29),
-    };
+    const long = largestTransaction(999999, 999999);
     expect(encodeRecord(stored(long)).length).toBeLessThanOrEqual(MAX_PAYLOAD_BYTES);
     const approve = encodeRecord({ kind: 'approve', stan: 999999, approval: { authCode: 'ABCDEF', rrn: 'ABCDEFGHIJKL', hostDate: '1231', hostTime: '235959' }, voidsStan: 999999 });
     expect(approve.length).toBeLessThanOrEqual(44);
