@@ -298,6 +298,10 @@ export class LogRing {
       if (body.some((b) => b !== erasedValue)) next.state = 'dirty';
     }
     if (next.state === 'dirty') await this.eraseSector(next);
+    // Frames the head still owes a sync (GC copies that spill into the next sector) must be durable
+    // before a newer header can be: a cut could otherwise keep the new sector and tear the head's
+    // last frame, and a torn frame anywhere but the newest sector reads as damage.
+    if (head && this.unsynced.has(head.index)) await this.sync();
     const eraseCount = next.eraseCount ?? this.highestKnownEraseCount();
     const seq = head ? head.seq + 1 : 1;
     if (head) head.appendable = false;

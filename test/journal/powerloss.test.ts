@@ -35,6 +35,18 @@ describe('journal power-loss (bounded sweep)', () => {
     expect(result.erases).toBeGreaterThan(8);
   });
 
+  it('housekeeping whose GC copies spill into the next sector: a cut at the new header never leaves the old head torn (echo-test day, seed 20261129)', async () => {
+    // Found by `npm run powerloss:journal` (its echo-tests 16KiB day): at op 661, during an idle
+    // step, copies programmed at the end of the head were still unsynced when the next sector's
+    // header went out; the cut kept the header and tore the copy, and a torn frame outside the
+    // newest sector reads as damage. The header now waits for the head's sync (log-ring.ts).
+    const seed = 20261129;
+    const steps = generatedDay({ seed, transactions: 40, maxOwedTransactions: 200, maxEchoTests: 100 }).slice(0, 700);
+    const result = await runJournalSweep({ geometry, transactions: 0, seed, steps, stride: 3, continueSteps: 20, imageEvery: 4 });
+    expect(result.violations).toEqual([]);
+    expect(result.gcCopies).toBeGreaterThan(0);
+  });
+
   it('a generated day (reversals owed across settlements, settle when full) survives every 7th cut with GC copying (seed 2)', async () => {
     // With the volatile-stage flash this caught GC retiring (or erasing) the tail before its copies were synced.
     const steps = generatedDay({ seed: 2, transactions: 220, maxOwedTransactions: 150 });
