@@ -208,7 +208,8 @@ export class TerminalShell {
     if (op === this.performing || this.engine.waiting !== op || this.halted) return;
     if (op.op === 'input') {
       if (op.timeoutMs === undefined) this.clearTimer();
-      this.housekeep();
+      if (this.o.housekeepAtIdle !== false) this.housekeep();
+      this.wakeIdleWaiters();
       return;
     }
     this.clearTimer();
@@ -231,10 +232,6 @@ export class TerminalShell {
    * the engine at once; a journal call it leads to waits its turn behind the housekeeping.
    */
   private housekeep(): void {
-    if (this.o.housekeepAtIdle === false) {
-      for (const resolve of this.idleWaiters.splice(0)) resolve();
-      return;
-    }
     if (this.housekeeping !== undefined || this.housekeepingFailed) return;
     this.housekeeping = this.o.journal.housekeep().then(
       () => undefined,
@@ -250,8 +247,12 @@ export class TerminalShell {
     );
     void this.housekeeping.then(() => {
       this.housekeeping = undefined;
-      if (this.isIdle()) for (const resolve of this.idleWaiters.splice(0)) resolve();
+      this.wakeIdleWaiters();
     });
+  }
+
+  private wakeIdleWaiters(): void {
+    if (this.isIdle()) for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 
   private halt(error: unknown): void {
