@@ -43,7 +43,7 @@ export class FlashJournal implements Journal {
     private readonly ring: LogRing,
     private readonly cipher: PanCipher,
     private nextSeq: number,
-    private readonly mountHealth: JournalHealth = { findings: [], countersAdvanced: {} },
+    private readonly mountHealth: JournalHealth,
   ) {
     this.capacityModel = capacityModel(device.geometry);
   }

@@ -28,6 +28,33 @@ describe('journal on simulated NOR', () => {
     expectRemountOf(again.view(), journal.view());
   });
 
+  it('shows a transaction exactly as a remount reads it back, optional request fields present or absent', async () => {
+    const flash = device();
+    const journal = await openJournal(flash, options);
+    await journal.begin(sale(1));
+    const voidRequest = { ...sale(2).request, authCode: '654321', originalRrn: '332211445566', field61: '000001000123' };
+    await journal.begin(sale(2, { type: 'void', original: { voucherNo: 1, batchNo: 1 }, request: voidRequest }));
+    expect(journal.find(2)?.request).toMatchObject({ authCode: '654321', originalRrn: '332211445566', field61: '000001000123' });
+    const again = await openJournal(flash, options);
+    for (const stan of [1, 2]) expect(again.find(stan)).toStrictEqual(journal.find(stan));
+  });
+
+  it('hands out copies: changing what find() or view() returned changes nothing in the journal', async () => {
+    const journal = await openJournal(device(), options);
+    await journal.begin(sale(1));
+    await journal.approve(1, APPROVAL);
+    await journal.begin(sale(2, { type: 'void', original: { voucherNo: 1, batchNo: 1 } }));
+    const [shown1, shown2] = journal.view().transactions;
+    shown1!.approval!.authCode = '999999';
+    shown2!.original!.voucherNo = 99;
+    shown2!.request.pan = '4000000000000002';
+    const found = journal.find(2)!;
+    found.original!.batchNo = 99;
+    expect(journal.find(1)?.approval).toEqual(APPROVAL);
+    expect(journal.find(2)?.original).toEqual({ voucherNo: 1, batchNo: 1 });
+    expect(journal.find(2)?.request.pan).toBe('6222021234567890123');
+  });
+
   it('never writes the PAN in clear', async () => {
     const flash = device();
     const journal = await openJournal(flash, options);
