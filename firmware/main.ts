@@ -164,11 +164,6 @@ export async function startTerminal(config: BoardConfig, options: TerminalOption
         if (host instanceof SwitchableHostLink) host.retarget(next.host);
       },
       ...(options.onHalt ? { onHalt: options.onHalt } : {}),
-      // Open bug: with the journal's EEPROM on the Firmata wire beside the LCD, housekeeping's I2C
-      // traffic during screen updates left stale characters on the glass in 3 of 5 runs of the HIL
-      // echo test (the driver's cell copy and the glass disagreed; no timing violation, no barrier
-      // timeout). Until that is found, such boards do the journal's sector changes inside commits.
-      housekeepAtIdle: localBus || config.flash.kind !== 'i2c-eeprom',
     });
     const running = shell;
     logger.log('info', 'terminal.started', { board: config.board.kind, lcd: config.lcd.kind, flash: config.flash.kind, host: `${settings.host.address}:${settings.host.port}` });

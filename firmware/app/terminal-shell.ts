@@ -46,11 +46,6 @@ export interface TerminalShellOptions {
    * directory). Memory when omitted: the damage screen then returns on every boot.
    */
   damageAckStore?: DamageAckStore;
-  /**
-   * Whether the journal housekeeps while the engine waits for the cashier (true when omitted). The
-   * composition root turns it off where the flash shares a Firmata wire with the LCD (main.ts says why).
-   */
-  housekeepAtIdle?: boolean;
   /** Salt source for new password hashes; node:crypto by default, seeded in simulations. */
   randomBytes?: (length: number) => Uint8Array;
   /** Told when the cashier saved new settings (e.g. a new host address for the link). */
@@ -208,7 +203,7 @@ export class TerminalShell {
     if (op === this.performing || this.engine.waiting !== op || this.halted) return;
     if (op.op === 'input') {
       if (op.timeoutMs === undefined) this.clearTimer();
-      if (this.o.housekeepAtIdle !== false) this.housekeep();
+      this.housekeep();
       this.wakeIdleWaiters();
       return;
     }

@@ -16,6 +16,7 @@ import type { Clock } from './clock.js';
 import type { LinuxBoardBindings } from './linux-gpio/bindings.js';
 import { loadSerialPort, SERIAL_READ_POOL_BYTES } from './serialport-module.js';
 import type { IoPlugin } from './io-plugin.js';
+import type { FirmataTransport } from './firmata-board.js';
 import type { EmulatedBoard } from './virtual/emulated-board.js';
 
 export interface LoadedBoard {
@@ -37,7 +38,7 @@ export async function loadBoard(config: BoardConfig, clock: Clock, linuxBindings
   const board = config.board;
   switch (board.kind) {
     case 'firmata':
-      return openFirmata(board.port, board.baud ?? 57600, config.keypad.kind === 'j5-i2c');
+      return openFirmata(board.port, board.baud ?? 57600, config.keypad.kind === 'j5-i2c', clock);
     case 'linux-gpio':
       return openLinuxGpio(board, linuxBindings);
     case 'raspi-io':
@@ -49,13 +50,18 @@ export async function loadBoard(config: BoardConfig, clock: Clock, linuxBindings
   }
 }
 
-async function openFirmata(path: string, baudRate: number, withJohnnyFive: boolean): Promise<LoadedBoard> {
-  const [SerialPort, { openFirmataBoard }] = await Promise.all([loadSerialPort(), import('./firmata-board.js')]);
+async function openFirmata(path: string, baudRate: number, withJohnnyFive: boolean, clock: Clock): Promise<LoadedBoard> {
+  const [SerialPort, { openFirmataBoard }, { FirmataFlowControl }] = await Promise.all([
+    loadSerialPort(),
+    import('./firmata-board.js'),
+    import('./firmata-flow-control.js'),
+  ]);
   const port = new SerialPort({ path, baudRate, autoOpen: false, highWaterMark: SERIAL_READ_POOL_BYTES });
   await new Promise<void>((resolve, reject) =>
     port.open((error) => (error ? reject(new Error(`cannot open Firmata board on ${path}: ${error.message}`)) : resolve())),
   );
-  const io = await openFirmataBoard(port);
+  // The drivers share one wire: flow control keeps the board's receive buffer from overflowing while it answers.
+  const io = await openFirmataBoard(new FirmataFlowControl(port, { clock }) as unknown as FirmataTransport);
   return {
     io,
     ...(withJohnnyFive ? { j5: await johnnyFiveBoard(io) } : {}),

@@ -37,31 +37,6 @@ describe('the shell housekeeps the journal while it waits for the cashier', () =
     expect(rig.reconcile()).toEqual({ oneSided: [], missingAtIssuer: [] });
   });
 
-  it('with housekeeping off (main.ts: an EEPROM on the Firmata wire beside the LCD), sector changes happen inside journal calls, and trading is the same', async () => {
-    const rig = new TerminalRig();
-    rig.housekeepAtIdle = false;
-    await rig.boot();
-    await rig.signIn();
-    const housekeep = vi.spyOn(rig.journal, 'housekeep');
-    const during: string[] = [];
-    const erase = rig.flash.erase.bind(rig.flash);
-    vi.spyOn(rig.flash, 'erase').mockImplementation((sector) => {
-      during.push(rig.shell.waiting?.op ?? 'none');
-      return erase(sector);
-    });
-    for (let i = 0; during.length < 3 && i < 800; i++) {
-      if (rig.journal.capacity().transactionsLeft === 0) {
-        await rig.press('8', 'ENTER');
-        await rig.toIdle();
-      }
-      await rig.sale(100 + i, i % 2);
-      await rig.toIdle();
-    }
-    expect(housekeep).not.toHaveBeenCalled();
-    expect(during).toEqual(['journal', 'journal', 'journal']);
-    expect(rig.reconcile()).toEqual({ oneSided: [], missingAtIssuer: [] });
-  });
-
   it('a key pressed during housekeeping reaches the engine at once; the terminal counts as idle only once housekeeping is done', async () => {
     const rig = await signedIn();
     let finish!: () => void;

@@ -16,7 +16,7 @@ import { readBoardConfig, type BoardConfig } from '../../firmware/hal/board-conf
 import { SystemClock } from '../../firmware/hal/clock.js';
 import { emulatedBoardFromConfig, type EmulatedBoard } from '../../firmware/hal/virtual/emulated-board.js';
 import type { SwipeTracks, SwipeVariant } from '../../firmware/hal/virtual/serial-magstripe-reader-model.js';
-import { FirmataEmulator } from '../../tools/firmata-emulator/firmata-emulator.js';
+import { FirmataEmulator, type EmulatorCounters } from '../../tools/firmata-emulator/firmata-emulator.js';
 import { hostPortEndpoint, servePty, type PtyServer } from '../../tools/firmata-emulator/pty-transport.js';
 import { openRealJig } from './real-jig.js';
 
@@ -70,6 +70,8 @@ export interface HilTarget {
   readonly jig: Jig;
   /** The emulated board's models (emulator target only), for what a rig cannot observe. */
   readonly emulated?: EmulatedBoard;
+  /** The emulated board's input counters (emulator target only): host bytes its full receive buffer lost. */
+  readonly wire?: () => EmulatorCounters;
   close(): Promise<void>;
 }
 
@@ -162,6 +164,7 @@ async function openEmulatorTarget(config: BoardConfig, configPath: string): Prom
       boardPort: board.path,
       runtimeConfig: withHostPorts({ ...config, board: { ...config.board, kind: 'firmata', port: board.path } } as BoardConfig, hostPtys),
       emulated,
+      wire: () => ({ ...emulator.counters }),
       jig: {
         ...(keypad ? { keys: { press: (key: string) => keypad.press(key), release: (key: string) => keypad.release(key) } } : {}),
         ...(screen ? { lcd: { lines: () => screen.lines(), violations: () => screen.violations.map((v) => `${v.kind}: ${v.detail}`) } } : {}),

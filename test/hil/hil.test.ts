@@ -58,11 +58,15 @@ describe.skipIf(!canRun)(suiteName, () => {
   });
 
   afterEach(async () => {
+    const wire = target?.wire?.();
     await runtime?.kill('SIGKILL');
     runtime = undefined;
     await sim?.close();
     await target?.close();
     if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+    // The LCD, keypad and EEPROM share the Firmata wire: a byte the board's full receive buffer
+    // dropped is a screen, key scan or journal write gone wrong even where the test saw no symptom.
+    if (wire) expect(wire.droppedInputBytes, `host bytes the emulated Uno dropped (receive buffer high water ${wire.receiveBufferHighWater})`).toBe(0);
   });
 
   /**

@@ -41,6 +41,8 @@ export interface EmulatorCounters {
   droppedInputBytes: number;
   /** Sysex data bytes lost past the 64-byte parser buffer. */
   droppedSysexBytes: number;
+  /** The most bytes the UART receive buffer held at once (63 is full): how close the host came to losing input. */
+  receiveBufferHighWater: number;
   /** Complete messages the firmware ignored (unknown command, too short, bad port...). */
   ignoredMessages: number;
 }
@@ -49,7 +51,7 @@ export class FirmataEmulator {
   readonly board: BoardModel;
   readonly firmware: StandardFirmataPlus;
   readonly wire: { toBoard: WireAccount; toHost: WireAccount };
-  readonly counters: EmulatorCounters = { droppedInputBytes: 0, droppedSysexBytes: 0, ignoredMessages: 0 };
+  readonly counters: EmulatorCounters = { droppedInputBytes: 0, droppedSysexBytes: 0, receiveBufferHighWater: 0, ignoredMessages: 0 };
   private readonly clock: Clock;
   private readonly timeline: OrderedTimeline;
   private readonly input: { arrivalUs: number; byte: number }[] = [];
@@ -128,6 +130,7 @@ export class FirmataEmulator {
       }
       this.input.shift();
       this.inBuffer.push(processUs);
+      this.counters.receiveBufferHighWater = Math.max(this.counters.receiveBufferHighWater, this.inBuffer.length);
       this.lastProcessedUs = processUs;
       this.parse(head.byte, processUs);
     }

@@ -3,38 +3,12 @@
  * puts these bytes on its wire; VirtualIo encodes the same messages only to count what they would
  * cost, so a driver's wire budget is the same whichever board it runs on.
  */
+import { FIRMATA, I2C_MODE } from '../firmata-wire.js';
 import type { FirmataReply } from './standard-firmata-plus.js';
 
-export const FIRMATA = {
-  DIGITAL_MESSAGE: 0x90,
-  ANALOG_MESSAGE: 0xe0,
-  REPORT_ANALOG: 0xc0,
-  REPORT_DIGITAL: 0xd0,
-  SET_PIN_MODE: 0xf4,
-  SET_DIGITAL_PIN_VALUE: 0xf5,
-  REPORT_VERSION: 0xf9,
-  SYSTEM_RESET: 0xff,
-  START_SYSEX: 0xf0,
-  END_SYSEX: 0xf7,
-  SERIAL_MESSAGE: 0x60,
-  EXTENDED_ANALOG: 0x6f,
-  ANALOG_MAPPING_QUERY: 0x69,
-  ANALOG_MAPPING_RESPONSE: 0x6a,
-  CAPABILITY_QUERY: 0x6b,
-  CAPABILITY_RESPONSE: 0x6c,
-  PIN_STATE_QUERY: 0x6d,
-  PIN_STATE_RESPONSE: 0x6e,
-  SERVO_CONFIG: 0x70,
-  STRING_DATA: 0x71,
-  I2C_REQUEST: 0x76,
-  I2C_REPLY: 0x77,
-  I2C_CONFIG: 0x78,
-  QUERY_FIRMWARE: 0x79,
-  SAMPLING_INTERVAL: 0x7a,
-} as const;
+export { FIRMATA, I2C_MODE };
 
 export const SERIAL_SUBCOMMAND = { CONFIG: 0x10, WRITE: 0x20, READ: 0x30, REPLY: 0x40, CLOSE: 0x50, FLUSH: 0x60, LISTEN: 0x70 } as const;
-export const I2C_MODE = { WRITE: 0, READ: 1, CONTINUOUS_READ: 2, STOP_READING: 3 } as const;
 
 /** The protocol version StandardFirmataPlus reports (Firmata library 2.5.x speaks protocol 2.6). */
 export const PROTOCOL_VERSION = { major: 2, minor: 6 } as const;

@@ -39,8 +39,6 @@ export class TerminalRig {
   shell!: TerminalShell;
   journal!: FlashJournal;
   halted: unknown;
-  /** Passed to the shell (main.ts turns it off on boards whose EEPROM shares the Firmata wire with the LCD). */
-  housekeepAtIdle = true;
 
   /** A 20x4 English display unless a test gives another (16x2, a Chinese 16x4). */
   constructor(readonly display: RecordingDisplay = new RecordingDisplay()) {}
@@ -61,7 +59,6 @@ export class TerminalRig {
       lockoutStore: this.lockoutStore,
       journalHealth: this.journal.health(),
       damageAckStore: this.damageAckStore,
-      housekeepAtIdle: this.housekeepAtIdle,
       randomBytes: (n) => this.ivs.bytes(n),
       onHalt: (error) => {
         this.halted = error;
