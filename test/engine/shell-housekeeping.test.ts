@@ -79,6 +79,23 @@ describe('the shell housekeeps the journal while it waits for the cashier', () =
     await rig.toIdle();
     // Logged once, not at every key the cashier pressed since.
     expect(rig.logger.lines.filter((e) => e.event === 'journal.housekeeping-failed')).toHaveLength(1);
+    // Whoever waits for idle while an operation runs (a supervisor stopping the terminal, the
+    // harnesses) is woken at the next input wait, though housekeeping no longer runs there.
+    let woken = 0;
+    let asked = 0;
+    const show = rig.display.show.bind(rig.display);
+    vi.spyOn(rig.display, 'show').mockImplementation((lines) => {
+      if (!rig.shell.isIdle()) {
+        asked++;
+        void rig.shell.idle().then(() => woken++);
+      }
+      show(lines);
+    });
+    await rig.sale(4201);
+    await rig.toIdle();
+    vi.mocked(rig.display.show).mockRestore();
+    expect(asked).toBeGreaterThan(0);
+    expect(woken).toBe(asked);
     vi.mocked(rig.flash.erase).mockRestore();
     await rig.reboot();
     await rig.signIn();
