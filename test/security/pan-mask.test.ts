@@ -16,4 +16,11 @@ describe('maskPan (first 6 + last 4, the rest *)', () => {
     expect(maskPan('123')).toBe('***');
     expect(maskPan('12345678901')).toBe('123456*8901');
   });
+
+  it('fits a screen line by showing fewer stars, never fewer digits', () => {
+    expect(maskPan('6222021234567890123', 16)).toBe('622202******0123');
+    expect(maskPan('6222021234567890123', 20)).toBe('622202*********0123');
+    expect(maskPan('6222021234567890', 16)).toBe('622202******7890');
+    expect(maskPan('12345678901', 11)).toBe('123456*8901');
+  });
 });

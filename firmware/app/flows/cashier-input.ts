@@ -99,7 +99,7 @@ export function* readCard(ctx: EngineContext, title: TextKey, amountFen: number 
 
 /** Shows the masked PAN and amount; ENTER confirms. */
 export function* confirmCard(ctx: EngineContext, title: TextKey, card: CardRead, amountFen: number | undefined): Flow<boolean> {
-  const lines = [maskPan(card.pan)];
+  const lines = [maskPan(card.pan, ctx.display.cols)];
   if (amountFen !== undefined) lines.push(formatFen(amountFen));
   lines.push(t(ctx, 'confirmCard'));
   show(ctx, title, ctx.display.rows >= 4 ? lines : [lines[0]!, lines[1]!]);

@@ -188,5 +188,5 @@ export function* balanceFlow(ctx: EngineContext): Flow<void> {
     yield* pause(ctx, 'balance', [t(ctx, 'declined', { code }), ctx.texts.responseMeaning(code)], 5000);
     return;
   }
-  yield* pause(ctx, 'balance', [t(ctx, 'balanceIs'), formatFen(balance), maskPan(entry.card.pan)], 10_000);
+  yield* pause(ctx, 'balance', [t(ctx, 'balanceIs'), formatFen(balance), maskPan(entry.card.pan, ctx.display.cols)], 10_000);
 }

@@ -90,7 +90,7 @@ export function* browseFlow(ctx: EngineContext): Flow<void> {
     const tx = list[index]!;
     const kind = TRANSACTION_KINDS[tx.type];
     const head = `${pad(tx.voucherNo, 6)} ${t(ctx, statusKey(tx))}`;
-    show(ctx, { raw: `${t(ctx, kind.title)} ${index + 1}/${list.length}` }, [head, formatFen(tx.amountFen), maskPan(tx.request.pan)]);
+    show(ctx, { raw: `${t(ctx, kind.title)} ${index + 1}/${list.length}` }, [head, formatFen(tx.amountFen), maskPan(tx.request.pan, ctx.display.cols)]);
     const ev = yield* waitInput(ctx.settings.idleTimeoutMs);
     if (ev.kind === 'timeout') return;
     if (ev.kind !== 'key') continue;
