@@ -3,6 +3,7 @@ import { SimulatedNorFlash } from '../../firmware/drivers/flash/simulated-nor.js
 import type { FlashJournal } from '../../firmware/journal/flash-journal.js';
 import { openJournal } from '../../firmware/journal/open-journal.js';
 import { replayImage } from '../../firmware/journal/replay.js';
+import { erasePage } from './image-rot.js';
 import { APPROVAL, TEST_KEY, sale, seededIvs } from './sample-transactions.js';
 
 /**
@@ -11,7 +12,6 @@ import { APPROVAL, TEST_KEY, sale, seededIvs } from './sample-transactions.js';
  * handed out twice; at the end of a closed sector the next sector's first new record shows the gap.
  * FORMAT.md, "Counters at mount" and "Missing records".
  */
-const PAGE = 256;
 const SECTOR = 4096;
 const options = { deviceKey: TEST_KEY, randomBytes: seededIvs() };
 
@@ -27,16 +27,6 @@ async function sell(journal: FlashJournal): Promise<number> {
   await journal.approve(stan, APPROVAL);
   await journal.printed(stan);
   return stan;
-}
-
-/** Erases the page holding byte `offset`, as rot or a stray page erase would. */
-function erasePage(flash: SimulatedNorFlash, offset: number): void {
-  const snapshot = flash.snapshot();
-  const start = offset - (offset % PAGE);
-  snapshot.image.fill(0xff, start, start + PAGE);
-  const unit = flash.geometry.programUnit;
-  snapshot.programmedUnits.fill(0, start / unit, (start + PAGE) / unit);
-  flash.restore(snapshot);
 }
 
 /** Offset just past the last programmed byte of sector `index`'s record area. */
