@@ -37,11 +37,14 @@ export async function readForMount(device: FlashDevice, onProgress?: (fraction: 
   const sectors = g.size / g.sectorSize;
   const start = dataStart(g.programUnit);
   const slot = headerSlotBytes(g.programUnit);
+  const body = g.sectorSize - start;
   let done = 0;
   const headers = 2 * slot;
-  let planned = sectors * headers;
+  // Progress is done / planned, where planned is what has been read plus an upper bound of what is
+  // left, so it says 1 only once every read is done (it said 1 after the headers, seconds early on
+  // the Uno's EEPROM). Each phase narrows the bound: progress jumps forward, never back.
+  let planned = g.size;
   let shown = 0;
-  // The plan grows once the headers tell which sectors are in use; progress never goes back.
   const report = () => {
     shown = Math.max(shown, Math.min(1, done / planned));
     onProgress?.(shown);
@@ -69,26 +72,24 @@ export async function readForMount(device: FlashDevice, onProgress?: (fraction: 
     // a foreign header: the scan refuses the image on the header slots alone
   }
   // Then the retire slots of the sectors with a header: retired ones are not part of the log.
-  planned += withHeader.length * (start - headers);
+  // Each may then be read whole (a retired one only its end mark instead); orphans are.
+  planned = done + withHeader.length * (start - headers + body) + orphans.length * (g.sectorSize - headers);
   await read(withHeader.map((s) => ({ offset: s.index * g.sectorSize + headers, length: start - headers })));
   const slotRead = (index: number, n: number) => readRetireSlot(image, index * g.sectorSize + retireSlotOffset(g.programUnit, n, g.sectorSize), g.programUnit);
   // A start mark counts only beside an end mark (retiredBySlots): read the end slot where one shows.
   const endSlot = dataEnd(g.sectorSize, g.programUnit);
   const marked = withHeader.filter(({ index }) => slotRead(index, 0) === 'retired' || slotRead(index, 1) === 'retired');
-  planned += marked.length * slot;
   await read(marked.map(({ index }) => ({ offset: index * g.sectorSize + endSlot, length: slot })));
   const active = withHeader.filter(({ index }) => !retiredBySlots([slotRead(index, 0), slotRead(index, 1)], slotRead(index, 2)));
-  const body = g.sectorSize - start;
   if (active.length === 0) {
-    planned += orphans.length * (g.sectorSize - headers);
-    report();
     await read(orphans.map((s) => ({ offset: s * g.sectorSize + headers, length: g.sectorSize - headers })));
     onProgress?.(1);
     return { image, unverifiedErased };
   }
   const head = active.reduce((a, b) => (b.seq > a.seq ? b : a));
   const whole = [...active.filter((s) => s !== head).map((s) => ({ offset: s.index * g.sectorSize + start, length: body })), ...orphans.map((s) => ({ offset: s * g.sectorSize + headers, length: g.sectorSize - headers }))];
-  planned += whole.reduce((n, r) => n + r.length, 0) + Math.ceil(body / 2);
+  // The head is read up to its erased tail: at most its body.
+  planned = done + whole.reduce((n, r) => n + r.length, 0) + body;
   report();
 
   // Closed sectors end within one frame of their end: read them (and orphans) whole, with the head's first window.

@@ -1,45 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { FlashCounters, FlashDevice, FlashGeometry } from '../../firmware/drivers/flash/flash-device.js';
 import { encodeFrame, readFrame } from '../../firmware/journal/frame.js';
-import { openJournal } from '../../firmware/journal/open-journal.js';
 import { dataStart, headerSlotBytes } from '../../firmware/journal/sector-header.js';
-import { APPROVAL, TEST_KEY, sale, seededIvs } from './sample-transactions.js';
+import { sale } from './sample-transactions.js';
+import { CountingEeprom, mount, sales } from './counting-eeprom.js';
 import { expectRemountOf } from './remount-view.js';
-
-/** An AT24C256-shaped byte array (program unit 1, no erase) that counts the bytes read. */
-class CountingEeprom implements FlashDevice {
-  readonly geometry: FlashGeometry = { size: 32_768, sectorSize: 1024, programUnit: 1, erasedValue: 0xff, needsErase: false };
-  readonly bytes = new Uint8Array(32_768).fill(0xff);
-  bytesRead = 0;
-  async read(offset: number, length: number): Promise<Uint8Array> {
-    this.bytesRead += length;
-    return this.bytes.slice(offset, offset + length);
-  }
-  async program(offset: number, data: Uint8Array): Promise<void> {
-    this.bytes.set(data, offset);
-  }
-  async erase(sector: number): Promise<void> {
-    this.bytes.fill(0xff, sector * 1024, sector * 1024 + 1024);
-  }
-  async sync(): Promise<void> {}
-  counters(): FlashCounters {
-    return { programs: 0, erases: 0, bytesProgrammed: 0, syncs: 0, eraseCountPerSector: [] };
-  }
-}
 
 /** What the mount reads of every sector, used or not: its two header copies. */
 const SLOTS_PER_SECTOR = 2 * headerSlotBytes(1);
-
-const mount = (device: FlashDevice, onProgress?: (f: number) => void) =>
-  openJournal(device, { deviceKey: TEST_KEY, randomBytes: seededIvs(), ...(onProgress ? { onProgress } : {}) });
-
-async function sales(journal: Awaited<ReturnType<typeof mount>>, from: number, count: number): Promise<void> {
-  for (let stan = from; stan < from + count; stan++) {
-    await journal.begin(sale(stan));
-    await journal.approve(stan, APPROVAL);
-    await journal.printed(stan);
-  }
-}
 
 describe('mount on an EEPROM reads only what the format needs (issue 12: 23.6 s to read 32 KiB at boot)', () => {
   it('an empty EEPROM: the two header copies of all 32 sectors only, with progress up to 100%', async () => {
