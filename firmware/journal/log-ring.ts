@@ -166,6 +166,7 @@ export class LogRing {
    * sector erase takes tens to hundreds of milliseconds (W25Q-class 4 KiB erase: 45 ms typical,
    * 400 ms max), which a cashier would feel as a late receipt.
    * - orphans are collected and retired sectors erased;
+   * - while fewer than FREE_SECTORS_KEPT sectors are free (a cut during GC), the tail is collected;
    * - when the head has less room than one largest frame, the ring moves to the next sector now,
    *   collecting first if it must: capacity.ts already counts one largest frame per sector as
    *   unused, so closing a sector that early never breaks what capacity() promised;
@@ -174,7 +175,10 @@ export class LogRing {
    */
   async prepare(): Promise<void> {
     for (const sector of this.sectors) if (sector.orphan) await this.collect(sector);
-    if (!this.fitsHead(this.largestFrame)) await this.makeRoom(this.largestFrame);
+    // Unconditionally: besides a head without room for a largest frame, a cut during GC (after its
+    // copies opened a sector, before the tail's retire mark) leaves one free sector short with room
+    // in the head, and makeRoom's first loop collects that tail now rather than in the next commit.
+    await this.makeRoom(this.largestFrame);
     // Retire marks written just now must be durable before their sectors are erased.
     if (this.unsynced.size > 0) await this.sync();
     await this.eraseRetired();

@@ -3,7 +3,10 @@ import { PowerCut, type FlashDevice } from '../../firmware/drivers/flash/flash-d
 import { CUT_MODES, SimulatedNorFlash, type NorSnapshot } from '../../firmware/drivers/flash/simulated-nor.js';
 import type { FlashJournal } from '../../firmware/journal/flash-journal.js';
 import { JournalFull } from '../../firmware/journal/journal.js';
+import { scanImage } from '../../firmware/journal/log-scan.js';
 import { openJournal } from '../../firmware/journal/open-journal.js';
+import { dataEnd, dataStart } from '../../firmware/journal/sector-header.js';
+import { flipBit } from './image-rot.js';
 import { expectRemountOf } from './remount-view.js';
 import { APPROVAL, largestTransaction, TEST_KEY, sale, seededIvs } from './sample-transactions.js';
 
@@ -25,6 +28,28 @@ async function sell(journal: FlashJournal, stan: number, batch: { no: number }):
   await journal.begin(sale(stan, { batchNo: batch.no }));
   await journal.approve(stan, APPROVAL);
   await journal.printed(stan);
+}
+
+/** A call's flash operations, as `programs p syncs s erases e`. */
+async function shapeOf(flash: SimulatedNorFlash, call: () => Promise<unknown>): Promise<string> {
+  const before = flash.counters();
+  await call();
+  const after = flash.counters();
+  return `${after.programs - before.programs}p ${after.syncs - before.syncs}s ${after.erases - before.erases}e`;
+}
+
+/**
+ * Eight sales left open (live records for GC to carry, lap after lap), then echo tests (a STAN
+ * taken per test, garbage once the next lands) until `found` (given the image before it) says stop.
+ */
+async function echoUntil<T>(flash: SimulatedNorFlash, journal: FlashJournal, found: (image: NorSnapshot) => Promise<T | undefined>): Promise<T> {
+  for (let stan = 1; stan <= 8; stan++) await sell(journal, stan, { no: 1 });
+  for (let test = 0; test < 3000; test++) {
+    await journal.takeCounter('stan');
+    const result = await found(flash.snapshot());
+    if (result !== undefined) return result;
+  }
+  throw new Error('no such housekeeping in 3,000 echo tests');
 }
 
 const LARGEST_APPROVAL = { authCode: 'ABCDEF', rrn: 'ABCDEFGHIJKL', hostDate: '1231', hostTime: '235959' };
@@ -217,5 +242,140 @@ describe('journal housekeeping at idle', () => {
     await remounted.housekeep();
     await sell(remounted, stan, { no: remounted.view().counters.batch });
     expect(remounted.find(stan)?.printed).toBe(true);
+  });
+});
+
+describe('journal housekeeping at idle: what it leaves done', () => {
+  const SMALL = { size: 8 * 2048, sectorSize: 2048, programUnit: 16 };
+  it('collects an orphan (a sector whose header copies both rotted), so the next commit is one program and one sync', async () => {
+    const flash = new SimulatedNorFlash({ ...SMALL, seed: 6 });
+    const journal = await mount(flash);
+    const batch = { no: 1 };
+    let stan = 0;
+    while (!scanImage(flash.snapshot().image, flash.geometry).frames.some((f) => f.sector === 2)) {
+      await sell(journal, ++stan, batch);
+      if (stan % 8 === 0) await journal.settle(batch.no++);
+    }
+    // One flipped bit in each header copy of sector 1 (copy B starts one program unit in).
+    flipBit(flash, SMALL.sectorSize + 5);
+    flipBit(flash, SMALL.sectorSize + SMALL.programUnit + 5);
+    const mounted = await mount(flash);
+    expect(mounted.health().findings.join('\n')).toMatch(/sector 1: both header copies are unreadable/);
+    const view = mounted.view();
+    await mounted.housekeep();
+    expect(scanImage(flash.snapshot().image, flash.geometry).sectors[1]!.state).toBe('erased');
+    expect(await shapeOf(flash, () => mounted.begin(sale(++stan, { batchNo: batch.no })))).toBe('1p 1s 0e');
+    const after = await mount(flash);
+    expect(after.health().findings.join('\n')).not.toMatch(/header copies are unreadable/);
+    expect(after.view().transactions.filter((t) => t.stan !== stan)).toEqual(view.transactions);
+  });
+
+  it('with nothing to do it touches no flash: no program, erase or sync', async () => {
+    const flash = new SimulatedNorFlash({ ...SMALL, seed: 7 });
+    const journal = await mount(flash);
+    let idle = 0;
+    await echoUntil(flash, journal, async () => {
+      await journal.housekeep();
+      expect(await shapeOf(flash, () => journal.housekeep())).toBe('0p 0s 0e');
+      return flash.counters().erases > 0 && ++idle > 3 ? true : undefined;
+    });
+  });
+
+  it('ends durable: a cut right after a housekeeping that erased finds its sectors erased', async () => {
+    const flash = new SimulatedNorFlash({ ...SMALL, seed: 8 });
+    const journal = await mount(flash);
+    const erased = await echoUntil(flash, journal, async () => {
+      const before = flash.counters().eraseCountPerSector;
+      await journal.housekeep();
+      const sectors = flash.counters().eraseCountPerSector.flatMap((n, i) => (n > before[i]! ? [i] : []));
+      return sectors.length > 0 ? sectors : undefined;
+    });
+    flash.armCut(flash.operationCount + 1, 'none');
+    await expect(journal.takeCounter('stan')).rejects.toBeInstanceOf(PowerCut);
+    flash.reboot();
+    const scan = scanImage(flash.snapshot().image, flash.geometry);
+    expect(erased.map((i) => scan.sectors[i]!.state)).toEqual(erased.map(() => 'erased'));
+  });
+
+  it('after a cut left GC without its retire mark (one free sector short), completes that collection, so the next commit is one program and one sync', async () => {
+    const flash = new SimulatedNorFlash({ ...SMALL, seed: 9 });
+    const journal = await mount(flash);
+    // A cut at a GC's retire mark, after its copies opened a sector and were synced: the tail stays
+    // in the log beside its copies, and only one sector is free.
+    const ringOf = (image: NorSnapshot) => {
+      const scan = scanImage(image.image, flash.geometry);
+      const active = scan.sectors.filter((s) => s.state === 'active');
+      const head = active.reduce((a, b) => (b.seq > a.seq ? b : a));
+      return { free: scan.sectors.length - active.length, torn: head.tornTail };
+    };
+    const image = await echoUntil(flash, journal, async (start) => {
+      const before = flash.counters();
+      await journal.housekeep();
+      const after = flash.counters();
+      // GC with copies: the copies, the next sector's header and two retire marks at least.
+      if (after.programs - before.programs < 4) return undefined;
+      for (let k = 1; k <= after.programs - before.programs + after.erases - before.erases; k++) {
+        const device = new SimulatedNorFlash({ ...SMALL, seed: k });
+        device.restore(start);
+        const mounted = await mount(device);
+        device.armCut(device.operationCount + k, 'none');
+        await expect(mounted.housekeep()).rejects.toBeInstanceOf(PowerCut);
+        device.reboot();
+        const cut = device.snapshot();
+        const { free, torn } = ringOf(cut);
+        if (free < 2 && !torn) return cut;
+      }
+      return undefined;
+    });
+    const device = new SimulatedNorFlash({ ...SMALL, seed: 10 });
+    device.restore(image);
+    const mounted = await mount(device);
+    await mounted.housekeep();
+    expect(ringOf(device.snapshot()).free).toBeGreaterThanOrEqual(2);
+    const stan = mounted.view().counters.stan + 1;
+    expect(await shapeOf(device, () => mounted.begin(sale(stan)))).toBe('1p 1s 0e');
+  });
+
+  it('a cut at the header of the sector GC copies spill into keeps the copies already in the head whole: no damage', async () => {
+    const flash = new SimulatedNorFlash({ ...SMALL, seed: 11 });
+    // Every program and erase of the journal, to find a housekeeping whose copies filled the head
+    // and went on into the next sector: a frames program, then that sector's header.
+    const ops: { kind: 'program' | 'erase'; at: number }[] = [];
+    const recording: FlashDevice = {
+      geometry: flash.geometry,
+      read: (offset, length) => flash.read(offset, length),
+      program: (offset, bytes) => (ops.push({ kind: 'program', at: offset }), flash.program(offset, bytes)),
+      erase: (sector) => (ops.push({ kind: 'erase', at: sector * SMALL.sectorSize }), flash.erase(sector)),
+      sync: () => flash.sync(),
+      counters: () => flash.counters(),
+    };
+    const journal = await mount(recording);
+    const sectorOf = (at: number) => Math.floor(at / SMALL.sectorSize);
+    // Between the header slots and the end retire mark: frames, not a header or a retire mark.
+    const isFrames = (op: { kind: string; at: number }) =>
+      op.kind === 'program' && op.at % SMALL.sectorSize >= dataStart(SMALL.programUnit) && op.at % SMALL.sectorSize < dataEnd(SMALL.sectorSize, SMALL.programUnit);
+    const { image, k } = await echoUntil(flash, journal, async (start) => {
+      ops.length = 0;
+      await journal.housekeep();
+      const i = ops.findIndex(
+        (op, n) => n > 0 && op.kind === 'program' && op.at % SMALL.sectorSize === 0 && isFrames(ops[n - 1]!) && sectorOf(ops[n - 1]!.at) !== sectorOf(op.at),
+      );
+      return i < 0 ? undefined : { image: start, k: i + 1 };
+    });
+    // Cut as 'prefix': the header's first copy lands, so the new sector is the newest in the log and
+    // a torn frame in the head before it would read as damage. Each seed gives any operation still
+    // unsynced at the cut another fate (dropped, landed, torn).
+    for (let seed = 1; seed <= 8; seed++) {
+      const device = new SimulatedNorFlash({ ...SMALL, seed });
+      device.restore(image);
+      const mounted = await mount(device);
+      const view = mounted.view();
+      device.armCut(device.operationCount + k, 'prefix');
+      await expect(mounted.housekeep()).rejects.toBeInstanceOf(PowerCut);
+      device.reboot();
+      const after = await mount(device);
+      expect(after.health().findings, `seed ${seed}`).toEqual([]);
+      expectRemountOf(after.view(), view);
+    }
   });
 });
