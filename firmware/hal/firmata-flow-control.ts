@@ -8,7 +8,7 @@
  * drops them without a word. On one wire the EEPROM's pipelined reads (71 answer bytes each) and a
  * keypad scan's answers kept the transmit ring full long enough for the LCD's writes behind them to
  * overflow the receive ring: the glass kept characters the driver believed it had cleared (HIL echo
- * test with housekeeping at idle, 3 runs of 5, 5-33 host bytes dropped).
+ * test with housekeeping at idle: stale glass in 2 runs of 3, 5 and 33 host bytes dropped).
  *
  * The board cannot say how full its buffers are, but the wire keeps order: the board runs messages
  * one after another, so while it is stuck answering a request, the bytes waiting in its receive
@@ -76,6 +76,8 @@ export class FirmataFlowControl extends EventEmitter {
   /** Bytes handed to the wire so far. */
   private sent = 0;
   private timer: TimerHandle | undefined;
+  /** When the armed timer fires (clock ms), so a data event that changes nothing keeps it. */
+  private timerDeadline: number | undefined;
   private readonly outgoing = new FirmataMessageSplitter('to-board');
   private readonly incoming = new FirmataMessageSplitter('to-host');
   private readonly tailBytes: number;
@@ -147,11 +149,15 @@ export class FirmataFlowControl extends EventEmitter {
 
   /** While writes wait, the oldest request's deadline wakes the queue. */
   private armTimeout(): void {
+    const deadline = this.queue.length > 0 && this.unanswered.length > 0 ? this.unanswered[0]!.sentAt + this.timeoutMs : undefined;
+    if (deadline === this.timerDeadline) return;
     this.options.clock.clearTimer(this.timer);
     this.timer = undefined;
-    if (this.queue.length === 0 || this.unanswered.length === 0) return;
-    this.timer = this.options.clock.setTimer(Math.max(0, this.unanswered[0]!.sentAt + this.timeoutMs - this.options.clock.now()), () => {
+    this.timerDeadline = deadline;
+    if (deadline === undefined) return;
+    this.timer = this.options.clock.setTimer(Math.max(0, deadline - this.options.clock.now()), () => {
       this.timer = undefined;
+      this.timerDeadline = undefined;
       this.pump();
     });
   }
