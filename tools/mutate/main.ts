@@ -1,7 +1,10 @@
 /**
- * npm run mutate [-- <folder|folder:shard>... [--force] [--survivors]] — Stryker, one folder (or
- * one shard of a big folder) at a time (targets.mjs), one test runner, incremental: a rerun tests
- * only the mutants whose source or covering tests changed. `--force` ignores the incremental file.
+ * npm run mutate [-- <folder|folder:shard>... [--force] [--survivors] [--retest-survivors]] — Stryker,
+ * one folder (or one shard of a big folder) at a time (targets.mjs), one test runner, incremental: a
+ * rerun tests only the mutants whose source changed. `--force` ignores the incremental file.
+ * `--retest-survivors` runs Stryker on the latest report's survivors alone and folds the verdicts
+ * back into the report (retest-merge.ts says why incremental runs cannot see a new test's kills):
+ *   mutate: retest target=<run> undetected=<N> detected=<N> seconds=<N>
  * On a TTY Stryker's progress bar shows; in a pipe only summary lines are printed, one per run and
  * one per folder (adding up its shards' latest reports; `partial` names shards never run):
  *   mutate: target=<name> killed=<N> timeout=<N> survived=<N> no_coverage=<N> compile_errors=<N> equivalent=<N> score=<pct> score_without_equivalents=<pct> goal=<pct> ok|below
@@ -10,20 +13,11 @@
  * Exit status is 1 if any folder asked for is below its goal after its equivalent mutants are set aside.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { MUTATION_TARGETS, mutationTarget, runFileName, runsOf } from './targets.mjs';
 import { equivalentMutantIds } from './equivalent-mutants.js';
+import { mergeRetest, mutantKey, survivorRanges, type Report } from './retest-merge.js';
 
-interface MutantResult {
-  id: string;
-  status: string;
-  mutatorName: string;
-  replacement?: string;
-  location: { start: { line: number; column: number } };
-}
-interface MutationReport {
-  files: Record<string, { mutants: MutantResult[] }>;
-}
 interface Tally {
   count: Map<string, number>;
   equivalentSurvivors: number;
@@ -33,6 +27,7 @@ const names = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
 const requested = names.length > 0 ? names : Object.keys(MUTATION_TARGETS);
 const listSurvivors = process.argv.includes('--survivors');
 const strykerFlags = process.argv.includes('--force') ? ['--force'] : [];
+const retestSurvivors = process.argv.includes('--retest-survivors');
 const equivalent = equivalentMutantIds();
 let belowGoal = 0;
 
@@ -43,14 +38,8 @@ for (const name of requested) {
   for (const run of runs) {
     mutationTarget(run); // an unknown name fails here, before Stryker starts
     const started = Date.now();
-    const stryker = spawnSync('npx', ['stryker', 'run', 'tools/mutate/stryker.config.mjs', ...strykerFlags], {
-      stdio: process.stdout.isTTY ? 'inherit' : ['ignore', 'ignore', 'inherit'],
-      env: { ...process.env, MUTATE_TARGET: run },
-    });
-    if (stryker.status !== 0) {
-      console.error(`mutate: target=${run} stryker exited with ${stryker.status ?? stryker.signal}`);
-      process.exit(2);
-    }
+    if (retestSurvivors) retest(run);
+    else stryker(run, {}, strykerFlags);
     const tally = tallyReports([run], listSurvivors);
     if (run !== folder) console.log(summary(run, tally, mutationTarget(run).goal, `seconds=${Math.round((Date.now() - started) / 1000)}`).line);
   }
@@ -66,6 +55,45 @@ for (const name of requested) {
 }
 process.exit(belowGoal > 0 ? 1 : 0);
 
+function stryker(run: string, env: Record<string, string>, flags: string[]): void {
+  const result = spawnSync('npx', ['stryker', 'run', 'tools/mutate/stryker.config.mjs', ...flags], {
+    stdio: process.stdout.isTTY ? 'inherit' : ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, ...env, MUTATE_TARGET: run },
+  });
+  if (result.status !== 0) {
+    console.error(`mutate: target=${run} stryker exited with ${result.status ?? result.signal}`);
+    process.exit(2);
+  }
+}
+
+/** Re-tests the run's survivors and writes their new verdicts into its report and incremental file. */
+function retest(run: string): void {
+  const started = Date.now();
+  const paths = [reportPath(run), `tools/mutate/incremental/${runFileName(run)}.json`];
+  if (!paths.every((path) => existsSync(path))) {
+    console.error(`mutate: target=${run} has no report to retest; run npm run mutate -- ${run} first`);
+    process.exit(2);
+  }
+  const [report, incremental] = paths.map((path) => JSON.parse(readFileSync(path, 'utf8')) as Report) as [Report, Report];
+  const ranges = survivorRanges(report);
+  let detected = 0;
+  let undetected = 0;
+  if (ranges.length > 0) {
+    stryker(run, { MUTATE_RETEST: JSON.stringify(ranges) }, []);
+    const retested = JSON.parse(readFileSync(`var/mutation/${runFileName(run)}-retest.json`, 'utf8')) as Report;
+    const outcome = mergeRetest(report, retested);
+    const again = mergeRetest(incremental, retested);
+    if (outcome.missing.length > 0 || again.detected !== outcome.detected) {
+      console.error(`mutate: target=${run} the retest did not run ${outcome.missing.join('; ') || 'what the incremental file holds'}`);
+      process.exit(2);
+    }
+    writeFileSync(paths[0]!, JSON.stringify(report));
+    writeFileSync(paths[1]!, JSON.stringify(incremental));
+    ({ detected, undetected } = outcome);
+  }
+  console.log(`mutate: retest target=${run} undetected=${undetected} detected=${detected} seconds=${Math.round((Date.now() - started) / 1000)}`);
+}
+
 function reportPath(run: string): string {
   return `var/mutation/${runFileName(run)}.json`;
 }
@@ -73,7 +101,7 @@ function reportPath(run: string): string {
 function tallyReports(runs: string[], printSurvivors: boolean): Tally {
   const tally: Tally = { count: new Map(), equivalentSurvivors: 0 };
   for (const run of runs) {
-    const report = JSON.parse(readFileSync(reportPath(run), 'utf8')) as MutationReport;
+    const report = JSON.parse(readFileSync(reportPath(run), 'utf8')) as Report;
     for (const [file, { mutants }] of Object.entries(report.files)) {
       for (const mutant of mutants) {
         tally.count.set(mutant.status, (tally.count.get(mutant.status) ?? 0) + 1);
@@ -100,10 +128,4 @@ function summary(name: string, { count, equivalentSurvivors }: Tally, goal: numb
     `score_without_equivalents=${withoutEquivalents.toFixed(2)} goal=${goal} ${ok ? 'ok' : 'below'}` +
     (extra ? ` ${extra}` : '');
   return { line, ok };
-}
-
-/** A survivor's stable name: file, line:column, mutator and replacement (ids change between runs). */
-function mutantKey(file: string, mutant: MutantResult): string {
-  const { line, column } = mutant.location.start;
-  return `${file}:${line}:${column} ${mutant.mutatorName} ${JSON.stringify(mutant.replacement ?? '')}`;
 }

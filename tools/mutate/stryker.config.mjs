@@ -10,6 +10,11 @@ const name = process.env.MUTATE_TARGET ?? '';
 const target = mutationTarget(name);
 const file = runFileName(name);
 const onTty = process.stdout.isTTY === true;
+// `npm run mutate -- <run> --retest-survivors` sets MUTATE_RETEST to the line ranges of the run's
+// survivors (JSON): a run of its own, beside the run's incremental file and report, that main.ts
+// folds back into them.
+const retestRanges = process.env.MUTATE_RETEST === undefined ? undefined : JSON.parse(process.env.MUTATE_RETEST);
+const reportName = retestRanges === undefined ? file : `${file}-retest`;
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
@@ -19,15 +24,15 @@ export default {
   // The checker type-checks firmware only: with tools/ and test/ too it took most of the run's CPU.
   tsconfigFile: 'tools/mutate/tsconfig.mutate.json',
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
-  mutate: target.mutate,
+  mutate: retestRanges ?? target.mutate,
   coverageAnalysis: 'perTest',
   concurrency: 1,
-  incremental: true,
+  incremental: retestRanges === undefined,
   incrementalFile: `tools/mutate/incremental/${file}.json`,
   reporters: onTty ? ['progress', 'json'] : ['json'],
-  jsonReporter: { fileName: `var/mutation/${file}.json` },
+  jsonReporter: { fileName: `var/mutation/${reportName}.json` },
   // One sandbox folder per target: cleanTempDir removes the whole folder, and targets may run side by side.
-  tempDirName: `var/stryker-tmp-${file}`,
+  tempDirName: `var/stryker-tmp-${reportName}`,
   cleanTempDir: 'always',
   ignorePatterns: ['var', 'dist', 'coverage', '*.img', 'tools/mutate/incremental'],
   timeoutMS: 10_000,

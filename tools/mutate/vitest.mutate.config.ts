@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import projectConfig from '../../vitest.config.js';
 import { mutationTarget } from './targets.mjs';
+import { UnloadableFileAsFailedTest } from './unloadable-file-reporter.js';
 
 const target = mutationTarget(process.env.MUTATE_TARGET ?? '');
 const include = target.tests.filter((glob: string) => !glob.startsWith('!'));
@@ -26,5 +27,7 @@ export default defineConfig({
     exclude: [...exclude, '**/node_modules/**'],
     env: { POS_MUTATION_RUN: '1' },
     isolate: false,
+    // A file that fails to load is a failed test, not an absent one (unloadable-file-reporter.ts).
+    reporters: ['default', new UnloadableFileAsFailedTest()],
   },
 });

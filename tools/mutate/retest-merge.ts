@@ -1,0 +1,118 @@
+/**
+ * Folds a survivors-only Stryker run back into a run's report and incremental file.
+ *
+ * Why: with the vitest runner Stryker records no per-test coverage here (every mutant runs the
+ * target's whole test set), and its incremental mode re-tests a survivor only when a new test is
+ * seen to cover it. So a survivor stays Survived in every incremental run after the test that kills
+ * it is written; only `--force` (an hour or more per shard on the 2-core machine) would notice.
+ * `npm run mutate -- <run> --retest-survivors` runs Stryker on the survivors' lines alone and this
+ * module copies each verdict that changed into the full report.
+ *
+ * Both reports follow mutation-testing-report-schema. A mutant is matched by its stable key (file,
+ * line:column, mutator, replacement), and only if the file's source is the one the report holds:
+ * a changed file must go through the incremental run first, which re-tests its changed mutants.
+ */
+
+export interface ReportTest {
+  id: string;
+  name: string;
+}
+export interface ReportMutant {
+  id: string;
+  mutatorName: string;
+  replacement?: string;
+  status: string;
+  statusReason?: string;
+  testsCompleted?: number;
+  killedBy?: string[];
+  coveredBy?: string[];
+  location: { start: { line: number; column: number }; end: { line: number; column: number } };
+}
+export interface Report {
+  files: Record<string, { source: string; mutants: ReportMutant[] }>;
+  testFiles?: Record<string, { source?: string; tests: ReportTest[] }>;
+}
+
+/** Statuses a retest looks at again: the ones a new test can change. */
+export const UNDETECTED = new Set(['Survived', 'NoCoverage']);
+const DETECTED = new Set(['Killed', 'Timeout']);
+
+/** A mutant's stable name across runs (Stryker's ids are only unique within one report). */
+export function mutantKey(file: string, mutant: Pick<ReportMutant, 'mutatorName' | 'replacement' | 'location'>): string {
+  const { line, column } = mutant.location.start;
+  return `${file}:${line}:${column} ${mutant.mutatorName} ${JSON.stringify(mutant.replacement ?? '')}`;
+}
+
+/** Stryker mutate ranges (`file:first-last` lines) that hold every undetected mutant of `report`. */
+export function survivorRanges(report: Report): string[] {
+  const ranges = new Set<string>();
+  for (const [file, { mutants }] of Object.entries(report.files)) {
+    for (const mutant of mutants) {
+      if (UNDETECTED.has(mutant.status)) ranges.add(`${file}:${mutant.location.start.line}-${mutant.location.end.line}`);
+    }
+  }
+  return [...ranges];
+}
+
+export interface MergeOutcome {
+  /** Undetected mutants in `base` before the merge. */
+  undetected: number;
+  /** Of those, how many the retest detected (now Killed or Timeout in `base`). */
+  detected: number;
+  /** Undetected mutants the retest did not run (it must run them all). */
+  missing: string[];
+}
+
+/**
+ * Copies the retest's verdict into `base` for every undetected mutant the retest detected.
+ * Throws if a file's source differs between the two: keys would then name different code.
+ */
+export function mergeRetest(base: Report, retest: Report): MergeOutcome {
+  const retested = new Map<string, { mutant: ReportMutant; file: string }>();
+  for (const [file, { source, mutants }] of Object.entries(retest.files)) {
+    const baseFile = base.files[file];
+    if (baseFile === undefined) throw new Error(`retest: ${file} is not in the report`);
+    if (baseFile.source !== source) {
+      throw new Error(`retest: ${file} changed since the report; run the incremental run (npm run mutate -- <run>) first`);
+    }
+    for (const mutant of mutants) retested.set(mutantKey(file, mutant), { mutant, file });
+  }
+  const outcome: MergeOutcome = { undetected: 0, detected: 0, missing: [] };
+  for (const [file, { mutants }] of Object.entries(base.files)) {
+    for (const mutant of mutants) {
+      if (!UNDETECTED.has(mutant.status)) continue;
+      outcome.undetected++;
+      const key = mutantKey(file, mutant);
+      const again = retested.get(key);
+      if (again === undefined) {
+        outcome.missing.push(key);
+        continue;
+      }
+      if (!DETECTED.has(again.mutant.status)) continue;
+      mutant.status = again.mutant.status;
+      mutant.statusReason = again.mutant.statusReason;
+      mutant.testsCompleted = again.mutant.testsCompleted;
+      mutant.killedBy = (again.mutant.killedBy ?? []).map((id) => adoptTest(base, retest, id));
+      outcome.detected++;
+    }
+  }
+  return outcome;
+}
+
+/** The id in `base` of the retest's test `id`, added to base's test files if base lacks it. */
+function adoptTest(base: Report, retest: Report, id: string): string {
+  for (const [file, { source, tests }] of Object.entries(retest.testFiles ?? {})) {
+    const test = tests.find((t) => t.id === id);
+    if (test === undefined) continue;
+    base.testFiles ??= {};
+    const baseFile = (base.testFiles[file] ??= source === undefined ? { tests: [] } : { source, tests: [] });
+    const same = baseFile.tests.find((t) => t.name === test.name);
+    if (same !== undefined) return same.id;
+    const taken = new Set(Object.values(base.testFiles).flatMap((f) => f.tests.map((t) => t.id)));
+    let n = 0;
+    while (taken.has(`retest-${n}`)) n++;
+    baseFile.tests.push({ id: `retest-${n}`, name: test.name });
+    return `retest-${n}`;
+  }
+  throw new Error(`retest: test ${id} is not in the retest's test files`);
+}
