@@ -55,6 +55,16 @@ describe('mergeRetest', () => {
     expect(base.testFiles!['test/a.test.ts']!.tests).toEqual([{ id: '0', name: 'a refuses field 1' }, { id: 'retest-0', name: 'a new test' }]);
   });
 
+  it('tells apart two mutants that share a start, mutator and replacement by their ends', () => {
+    const base = fullReport();
+    const wide = { ...mutant('7', 'Survived', 7, 9), location: { start: { line: 7, column: 9 }, end: { line: 9, column: 1 } } };
+    base.files['firmware/a.ts']!.mutants.push(wide);
+    const retest = retestReport();
+    retest.files['firmware/a.ts']!.mutants.push({ ...wide, id: '5', status: 'Survived' });
+    expect(mergeRetest(base, retest)).toMatchObject({ undetected: 5, detected: 3, missing: [] });
+    expect(base.files['firmware/a.ts']!.mutants.map((m) => [m.id, m.status])).toEqual([['1', 'Killed'], ['2', 'Killed'], ['3', 'Survived'], ['4', 'Timeout'], ['7', 'Survived']]);
+  });
+
   it('reports an undetected mutant the retest did not run', () => {
     const retest = retestReport();
     retest.files['firmware/b.ts']!.mutants = [];

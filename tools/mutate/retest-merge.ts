@@ -43,6 +43,15 @@ export function mutantKey(file: string, mutant: Pick<ReportMutant, 'mutatorName'
   return `${file}:${line}:${column} ${mutant.mutatorName} ${JSON.stringify(mutant.replacement ?? '')}`;
 }
 
+/**
+ * The key plus the mutant's end: two mutants can share a start, mutator and replacement (an `if`
+ * made false, and the same `if`'s condition made false), and only their ends tell them apart.
+ */
+function matchKey(file: string, mutant: ReportMutant): string {
+  const { line, column } = mutant.location.end;
+  return `${mutantKey(file, mutant)} to ${line}:${column}`;
+}
+
 /** Stryker mutate ranges (`file:first-last` lines) that hold every undetected mutant of `report`. */
 export function survivorRanges(report: Report): string[] {
   const ranges = new Set<string>();
@@ -75,17 +84,16 @@ export function mergeRetest(base: Report, retest: Report): MergeOutcome {
     if (baseFile.source !== source) {
       throw new Error(`retest: ${file} changed since the report; run the incremental run (npm run mutate -- <run>) first`);
     }
-    for (const mutant of mutants) retested.set(mutantKey(file, mutant), { mutant, file });
+    for (const mutant of mutants) retested.set(matchKey(file, mutant), { mutant, file });
   }
   const outcome: MergeOutcome = { undetected: 0, detected: 0, missing: [] };
   for (const [file, { mutants }] of Object.entries(base.files)) {
     for (const mutant of mutants) {
       if (!UNDETECTED.has(mutant.status)) continue;
       outcome.undetected++;
-      const key = mutantKey(file, mutant);
-      const again = retested.get(key);
+      const again = retested.get(matchKey(file, mutant));
       if (again === undefined) {
-        outcome.missing.push(key);
+        outcome.missing.push(mutantKey(file, mutant));
         continue;
       }
       if (!DETECTED.has(again.mutant.status)) continue;
