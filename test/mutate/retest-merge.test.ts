@@ -46,7 +46,7 @@ describe('mergeRetest', () => {
     retest.files['firmware/a.ts']!.mutants[0]!.killedBy = ['8'];
     retest.files['firmware/a.ts']!.mutants[0]!.statusReason = 'expected 1 to be 2';
     retest.files['firmware/b.ts']!.mutants[0]!.killedBy = ['7'];
-    expect(mergeRetest(base, retest)).toEqual({ undetected: 4, detected: 3, missing: [] });
+    expect(mergeRetest(base, retest)).toEqual({ undetected: 4, detected: 3, timeoutsRetested: 0, timeoutsSurvived: 0, missing: [] });
     const a = base.files['firmware/a.ts']!.mutants;
     expect(a.map((m) => m.status)).toEqual(['Killed', 'Killed', 'Survived', 'Timeout']);
     expect(a[1]).toMatchObject({ id: '2', statusReason: 'expected 1 to be 2', killedBy: ['retest-0'] });
@@ -63,6 +63,18 @@ describe('mergeRetest', () => {
     retest.files['firmware/a.ts']!.mutants.push({ ...wide, id: '5', status: 'Survived' });
     expect(mergeRetest(base, retest)).toMatchObject({ undetected: 5, detected: 3, missing: [] });
     expect(base.files['firmware/a.ts']!.mutants.map((m) => [m.id, m.status])).toEqual([['1', 'Killed'], ['2', 'Killed'], ['3', 'Survived'], ['4', 'Timeout'], ['7', 'Survived']]);
+  });
+
+  it('takes a retested Timeout\'s new verdict either way; a Timeout the retest did not run stays', () => {
+    const base = fullReport();
+    base.files['firmware/a.ts']!.mutants.push(mutant('8', 'Timeout', 20, 1), mutant('9', 'Timeout', 21, 1));
+    base.files['firmware/b.ts']!.mutants[1]!.status = 'Timeout';
+    const retest = retestReport();
+    retest.files['firmware/a.ts']!.mutants.push(mutant('6', 'Survived', 20, 1), { ...mutant('7', 'Killed', 21, 1), killedBy: ['9'] });
+    expect(mergeRetest(base, retest)).toMatchObject({ timeoutsRetested: 2, timeoutsSurvived: 1 });
+    expect(base.files['firmware/a.ts']!.mutants.slice(3).map((m) => [m.id, m.status])).toEqual([['4', 'Timeout'], ['8', 'Survived'], ['9', 'Killed']]);
+    expect(base.files['firmware/b.ts']!.mutants[1]!.status).toBe('Timeout');
+    expect(survivorRanges(base, { timeouts: true })).toEqual(['firmware/a.ts:7-7', 'firmware/a.ts:11-13', 'firmware/a.ts:20-20', 'firmware/b.ts:4-4']);
   });
 
   it('reports an undetected mutant the retest did not run', () => {

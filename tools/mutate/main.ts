@@ -1,10 +1,11 @@
 /**
- * npm run mutate [-- <folder|folder:shard>... [--force] [--survivors] [--retest-survivors]] — Stryker,
+ * npm run mutate [-- <folder|folder:shard>... [--force] [--survivors] [--retest-survivors [--with-timeouts]]] — Stryker,
  * one folder (or one shard of a big folder) at a time (targets.mjs), one test runner, incremental: a
  * rerun tests only the mutants whose source changed. `--force` ignores the incremental file.
  * `--retest-survivors` runs Stryker on the latest report's survivors alone and folds the verdicts
- * back into the report (retest-merge.ts says why incremental runs cannot see a new test's kills):
- *   mutate: retest target=<run> undetected=<N> detected=<N> seconds=<N>
+ * back into the report (retest-merge.ts says why incremental runs cannot see a new test's kills);
+ * `--with-timeouts` runs the timed-out mutants again too, and takes their new verdict either way:
+ *   mutate: retest target=<run> undetected=<N> detected=<N> timeouts_retested=<N> timeouts_survived=<N> seconds=<N>
  * On a TTY Stryker's progress bar shows; in a pipe only summary lines are printed, one per run and
  * one per folder (adding up its shards' latest reports; `partial` names shards never run):
  *   mutate: target=<name> killed=<N> timeout=<N> survived=<N> no_coverage=<N> compile_errors=<N> equivalent=<N> score=<pct> score_without_equivalents=<pct> goal=<pct> ok|below
@@ -28,6 +29,7 @@ const requested = names.length > 0 ? names : Object.keys(MUTATION_TARGETS);
 const listSurvivors = process.argv.includes('--survivors');
 const strykerFlags = process.argv.includes('--force') ? ['--force'] : [];
 const retestSurvivors = process.argv.includes('--retest-survivors');
+const retestTimeouts = process.argv.includes('--with-timeouts');
 const equivalent = equivalentMutantIds();
 let belowGoal = 0;
 
@@ -75,23 +77,24 @@ function retest(run: string): void {
     process.exit(2);
   }
   const [report, incremental] = paths.map((path) => JSON.parse(readFileSync(path, 'utf8')) as Report) as [Report, Report];
-  const ranges = survivorRanges(report);
-  let detected = 0;
-  let undetected = 0;
+  const ranges = survivorRanges(report, { timeouts: retestTimeouts });
+  let outcome = { undetected: 0, detected: 0, timeoutsRetested: 0, timeoutsSurvived: 0 };
   if (ranges.length > 0) {
     stryker(run, { MUTATE_RETEST: JSON.stringify(ranges) }, []);
     const retested = JSON.parse(readFileSync(`var/mutation/${runFileName(run)}-retest.json`, 'utf8')) as Report;
-    const outcome = mergeRetest(report, retested);
+    const merged = mergeRetest(report, retested);
     const again = mergeRetest(incremental, retested);
-    if (outcome.missing.length > 0 || again.detected !== outcome.detected) {
-      console.error(`mutate: target=${run} the retest did not run ${outcome.missing.join('; ') || 'what the incremental file holds'}`);
+    if (merged.missing.length > 0 || JSON.stringify({ ...again, missing: [] }) !== JSON.stringify({ ...merged, missing: [] })) {
+      console.error(`mutate: target=${run} the retest did not run ${merged.missing.join('; ') || 'what the incremental file holds'}`);
       process.exit(2);
     }
     writeFileSync(paths[0]!, JSON.stringify(report));
     writeFileSync(paths[1]!, JSON.stringify(incremental));
-    ({ detected, undetected } = outcome);
+    outcome = merged;
   }
-  console.log(`mutate: retest target=${run} undetected=${undetected} detected=${detected} seconds=${Math.round((Date.now() - started) / 1000)}`);
+  const { undetected, detected, timeoutsRetested, timeoutsSurvived } = outcome;
+  const seconds = Math.round((Date.now() - started) / 1000);
+  console.log(`mutate: retest target=${run} undetected=${undetected} detected=${detected} timeouts_retested=${timeoutsRetested} timeouts_survived=${timeoutsSurvived} seconds=${seconds}`);
 }
 
 function reportPath(run: string): string {

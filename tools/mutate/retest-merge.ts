@@ -35,7 +35,13 @@ export interface Report {
 
 /** Statuses a retest looks at again: the ones a new test can change. */
 export const UNDETECTED = new Set(['Survived', 'NoCoverage']);
-const DETECTED = new Set(['Killed', 'Timeout']);
+/**
+ * A Timeout is the other verdict worth a second look: Stryker counts it as detected, but on a
+ * loaded 2-core machine a mutant's test run can pass the time limit without looping (journal:ring's
+ * survivors' lines held 24 Timeouts at load 10; run again, 15 were killed and 9 survived).
+ */
+export const TIMED_OUT = 'Timeout';
+const DETECTED = new Set(['Killed', TIMED_OUT]);
 
 /** A mutant's stable name across runs (Stryker's ids are only unique within one report). */
 export function mutantKey(file: string, mutant: Pick<ReportMutant, 'mutatorName' | 'replacement' | 'location'>): string {
@@ -52,12 +58,14 @@ function matchKey(file: string, mutant: ReportMutant): string {
   return `${mutantKey(file, mutant)} to ${line}:${column}`;
 }
 
-/** Stryker mutate ranges (`file:first-last` lines) that hold every undetected mutant of `report`. */
-export function survivorRanges(report: Report): string[] {
+/** Stryker mutate ranges (`file:first-last` lines) holding every undetected mutant of `report`, and every timed-out one if asked. */
+export function survivorRanges(report: Report, { timeouts = false } = {}): string[] {
   const ranges = new Set<string>();
   for (const [file, { mutants }] of Object.entries(report.files)) {
     for (const mutant of mutants) {
-      if (UNDETECTED.has(mutant.status)) ranges.add(`${file}:${mutant.location.start.line}-${mutant.location.end.line}`);
+      if (UNDETECTED.has(mutant.status) || (timeouts && mutant.status === TIMED_OUT)) {
+        ranges.add(`${file}:${mutant.location.start.line}-${mutant.location.end.line}`);
+      }
     }
   }
   return [...ranges];
@@ -68,12 +76,17 @@ export interface MergeOutcome {
   undetected: number;
   /** Of those, how many the retest detected (now Killed or Timeout in `base`). */
   detected: number;
+  /** Timed-out mutants in `base` the retest ran again. */
+  timeoutsRetested: number;
+  /** Of those, how many the retest did not detect (now Survived in `base`). */
+  timeoutsSurvived: number;
   /** Undetected mutants the retest did not run (it must run them all). */
   missing: string[];
 }
 
 /**
- * Copies the retest's verdict into `base` for every undetected mutant the retest detected.
+ * Copies the retest's verdict into `base` for every undetected mutant the retest detected, and for
+ * every timed-out mutant it ran again, whatever that verdict (a Timeout can turn out a survivor).
  * Throws if a file's source differs between the two: keys would then name different code.
  */
 export function mergeRetest(base: Report, retest: Report): MergeOutcome {
@@ -86,25 +99,36 @@ export function mergeRetest(base: Report, retest: Report): MergeOutcome {
     }
     for (const mutant of mutants) retested.set(matchKey(file, mutant), { mutant, file });
   }
-  const outcome: MergeOutcome = { undetected: 0, detected: 0, missing: [] };
+  const outcome: MergeOutcome = { undetected: 0, detected: 0, timeoutsRetested: 0, timeoutsSurvived: 0, missing: [] };
   for (const [file, { mutants }] of Object.entries(base.files)) {
     for (const mutant of mutants) {
+      const again = retested.get(matchKey(file, mutant));
+      if (mutant.status === TIMED_OUT) {
+        if (again === undefined || !['Killed', 'Timeout', 'Survived'].includes(again.mutant.status)) continue;
+        outcome.timeoutsRetested++;
+        if (again.mutant.status === 'Survived') outcome.timeoutsSurvived++;
+        copyVerdict(base, retest, mutant, again.mutant);
+        continue;
+      }
       if (!UNDETECTED.has(mutant.status)) continue;
       outcome.undetected++;
-      const again = retested.get(matchKey(file, mutant));
       if (again === undefined) {
         outcome.missing.push(mutantKey(file, mutant));
         continue;
       }
       if (!DETECTED.has(again.mutant.status)) continue;
-      mutant.status = again.mutant.status;
-      mutant.statusReason = again.mutant.statusReason;
-      mutant.testsCompleted = again.mutant.testsCompleted;
-      mutant.killedBy = (again.mutant.killedBy ?? []).map((id) => adoptTest(base, retest, id));
+      copyVerdict(base, retest, mutant, again.mutant);
       outcome.detected++;
     }
   }
   return outcome;
+}
+
+function copyVerdict(base: Report, retest: Report, mutant: ReportMutant, again: ReportMutant): void {
+  mutant.status = again.status;
+  mutant.statusReason = again.statusReason;
+  mutant.testsCompleted = again.testsCompleted;
+  mutant.killedBy = (again.killedBy ?? []).map((id) => adoptTest(base, retest, id));
 }
 
 /** The id in `base` of the retest's test `id`, added to base's test files if base lacks it. */
