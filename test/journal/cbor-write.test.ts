@@ -90,11 +90,19 @@ describe('writeCborArray when the room runs out (the caller then falls back to c
     expect(written(['\x7f'])).toBe('81617f');
     expect(written(['\x80'])).toBeUndefined();
     expect(written(['ok', 'é'])).toBeUndefined();
+    // A refused value ends the write: a float after it, written from -1, would land its 8 bytes
+    // over the array's head and return a short record instead of -1.
+    expect(written(['é', 0.5])).toBeUndefined();
   });
 
   it('a start past the end of the room is refused', () => {
     expect(writeCborArray(new Uint8Array(4), 5, [1])).toBe(-1);
     expect(writeCborArray(new Uint8Array(4), 4, [])).toBe(-1);
     expect(writeCborArray(new Uint8Array(4), -1, [])).toBe(-1);
+  });
+
+  it('a negative start is refused with a head of any size, in a room that would hold the body', () => {
+    // A 2- or 3-byte head written from -1 would put its argument byte at 0 and the body after it.
+    for (const length of [0, 24, 256]) expect(writeCborArray(new Uint8Array(400), -1, new Array(length).fill(0)), `${length} values`).toBe(-1);
   });
 });

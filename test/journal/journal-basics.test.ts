@@ -39,6 +39,18 @@ describe('journal on simulated NOR', () => {
     for (const stan of [1, 2]) expect(again.find(stan)).toStrictEqual(journal.find(stan));
   });
 
+  it('keeps a fallback read as fallback, live and after a remount', async () => {
+    const flash = device();
+    const journal = await openJournal(flash, options);
+    await journal.begin(sale(1, { entryMode: 'fallback' }));
+    await journal.begin(sale(2));
+    expect(journal.find(1)?.entryMode).toBe('fallback');
+    expect(journal.view().transactions.map((tx) => tx.entryMode)).toEqual(['fallback', undefined]);
+    const again = await openJournal(flash, options);
+    expect(again.find(1)?.entryMode).toBe('fallback');
+    expect(again.find(2)?.entryMode).toBeUndefined();
+  });
+
   it('hands out copies: changing what find() or view() returned changes nothing in the journal', async () => {
     const journal = await openJournal(device(), options);
     await journal.begin(sale(1));

@@ -80,6 +80,14 @@ describe('record payload bytes (FORMAT.md)', () => {
       begin({ ...sale(4, { reversible: false }), request: { ...sale(4).request, mti: 'X200', processingCode: '99999X', field60: '5' } }),
       '0b 90 04 00 f6 01 192260 623031 00 6458323030 66393939393958 1a00018c9a 190462 16 00 05 43010203 190b60',
     ],
+    // Text outside ASCII is written by cbor-x, not cbor-write.ts: the same layout and the same bytes,
+    // the sealed PAN still a plain byte string (cbor-x tags a Uint8Array that is not a Buffer).
+    ['declined 3: a non-ASCII response code', { kind: 'declined', stan: 5, responseCode: 'é' }, '03 82 05 62c3a9'],
+    [
+      'begin 11: a non-ASCII operator',
+      begin(sale(1, { operator: 'é1' })),
+      '0b 90 01 00 f6 01 192260 63c3a931 01 18c8 00 1a00018c9a 190462 16 00 fb42147d357fa00000 43010203 190b60',
+    ],
   ];
   for (const [name, record, expected] of cases) {
     it(name, () => {

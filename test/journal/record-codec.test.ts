@@ -86,6 +86,15 @@ describe('journal records', () => {
     expect(createPanCipher(new Uint8Array(32).fill(0x42)).open(sealedPan)).toBe(pan);
   });
 
+  it('a record too long for a frame is still encoded whole (cbor-x writes it; the frame encoder refuses it)', () => {
+    const record: JournalRecord = { kind: 'declined', stan: 5, responseCode: 'A'.repeat(MAX_PAYLOAD_BYTES) };
+    const payload = encodeRecord(record);
+    // Kind 3, an array of 2, STAN 5, a text head of 254 (78 fe), then the text.
+    expect(Buffer.from(payload.subarray(0, 5)).toString('hex')).toBe('03820578fe');
+    expect(payload.length).toBe(5 + MAX_PAYLOAD_BYTES);
+    expect(decodeRecord(payload)).toStrictEqual(record);
+  });
+
   it('a well-framed record of an unknown kind or the wrong shape is a JournalError', () => {
     expect(() => decodeRecord(new Uint8Array([42, 0x80]))).toThrow(JournalError);
     expect(() => decodeRecord(new Uint8Array([0, 0x81, 0x61, 0x78]))).toThrow(/field 0 is not an integer/);
