@@ -90,6 +90,15 @@ describe('mergeRetest', () => {
     expect(() => mergeRetest(fullReport(), retest)).toThrow('retest: firmware/b.ts changed since the report; run the incremental run (npm run mutate -- <run>) first');
   });
 
+  it('adopts a killer the dry run never saw by its raw id (the failed "loads" test of a file that could not load)', () => {
+    const base = fullReport();
+    const retest = retestReport();
+    retest.files['firmware/b.ts']!.mutants[0]!.killedBy = ['test/c.test.ts#test/c.test.ts the test file loads'];
+    mergeRetest(base, retest);
+    expect(base.files['firmware/b.ts']!.mutants[0]!.killedBy).toEqual(['retest-0']);
+    expect(base.testFiles!['test/c.test.ts']).toEqual({ tests: [{ id: 'retest-0', name: 'test/c.test.ts the test file loads' }] });
+  });
+
   it('refuses a killer test the retest does not list', () => {
     const retest = retestReport();
     retest.files['firmware/b.ts']!.mutants[0]!.killedBy = ['99'];

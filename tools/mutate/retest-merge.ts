@@ -131,20 +131,25 @@ function copyVerdict(base: Report, retest: Report, mutant: ReportMutant, again: 
   mutant.killedBy = (again.killedBy ?? []).map((id) => adoptTest(base, retest, id));
 }
 
-/** The id in `base` of the retest's test `id`, added to base's test files if base lacks it. */
+/**
+ * The id in `base` of the retest's test `id`, added to base's test files if base lacks it. A test
+ * the dry run never saw (the failed "loads" test unloadable-file-reporter.ts adds) is not in the
+ * retest's test files: Stryker then names it by its raw id, `<file>#<name>`.
+ */
 function adoptTest(base: Report, retest: Report, id: string): string {
-  for (const [file, { source, tests }] of Object.entries(retest.testFiles ?? {})) {
-    const test = tests.find((t) => t.id === id);
-    if (test === undefined) continue;
-    base.testFiles ??= {};
-    const baseFile = (base.testFiles[file] ??= source === undefined ? { tests: [] } : { source, tests: [] });
-    const same = baseFile.tests.find((t) => t.name === test.name);
-    if (same !== undefined) return same.id;
-    const taken = new Set(Object.values(base.testFiles).flatMap((f) => f.tests.map((t) => t.id)));
-    let n = 0;
-    while (taken.has(`retest-${n}`)) n++;
-    baseFile.tests.push({ id: `retest-${n}`, name: test.name });
-    return `retest-${n}`;
-  }
-  throw new Error(`retest: test ${id} is not in the retest's test files`);
+  const named = Object.entries(retest.testFiles ?? {}).flatMap(([file, { source, tests }]) =>
+    tests.filter((t) => t.id === id).map((t) => ({ file, source, name: t.name })),
+  );
+  const raw = id.indexOf('#');
+  const test = named[0] ?? (raw > 0 ? { file: id.slice(0, raw), source: undefined, name: id.slice(raw + 1) } : undefined);
+  if (test === undefined) throw new Error(`retest: test ${id} is not in the retest's test files`);
+  base.testFiles ??= {};
+  const baseFile = (base.testFiles[test.file] ??= test.source === undefined ? { tests: [] } : { source: test.source, tests: [] });
+  const same = baseFile.tests.find((t) => t.name === test.name);
+  if (same !== undefined) return same.id;
+  const taken = new Set(Object.values(base.testFiles).flatMap((f) => f.tests.map((t) => t.id)));
+  let n = 0;
+  while (taken.has(`retest-${n}`)) n++;
+  baseFile.tests.push({ id: `retest-${n}`, name: test.name });
+  return `retest-${n}`;
 }
