@@ -21,8 +21,10 @@ describe('frame encoding limits', () => {
     );
   });
 
-  it('a sequence number outside 32 bits (or not a whole number) is refused rather than wrapped', () => {
-    expect(readFrame(encodeFrame(0xffffffff, Uint8Array.of(1), UNIT), 0, UNIT, UNIT)).toMatchObject({ kind: 'frame', seq: 0xffffffff });
+  it('every sequence number the 32-bit field holds is framed, 0 included; one outside it (or not a whole number) is refused rather than wrapped', () => {
+    for (const seq of [0, 0xffffffff]) {
+      expect(readFrame(encodeFrame(seq, Uint8Array.of(1), UNIT), 0, UNIT, UNIT), String(seq)).toMatchObject({ kind: 'frame', seq });
+    }
     for (const seq of [2 ** 32, -1, 1.5]) {
       expect(() => encodeFrame(seq, Uint8Array.of(1), UNIT), String(seq)).toThrow(new RangeError(`record sequence ${seq} out of range`));
     }
