@@ -56,7 +56,7 @@ export class FlashJournal implements Journal {
   }
 
   capacity(): JournalCapacity {
-    return { transactionsLeft: transactionsLeft(this.capacityModel, this.state.liveBytes(), this.state.transactions.size) };
+    return { transactionsLeft: transactionsLeft(this.capacityModel, this.state.transactionRoom()) };
   }
 
   /** What mount found damaged (empty findings on a healthy image). */

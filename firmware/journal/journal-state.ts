@@ -18,8 +18,10 @@ export interface TransactionEntry {
   /** Sequence number of the newest reversal-tried record: older ones are superseded. */
   triedSeq?: number;
   triedBytes?: number;
-  /** Flash bytes of this transaction's live records (capacity is counted in live bytes): change it through JournalState.charge. */
+  /** Flash bytes of this transaction's live records: change it through JournalState.charge. */
   bytes: number;
+  /** Flash bytes of its begin record (the rest of `bytes` is its later records). */
+  readonly beginBytes: number;
 }
 
 /** What a record touched, kept beside it so GC can tell whether it is still needed. */
@@ -44,10 +46,17 @@ export class JournalState {
   readonly transactions = new Map<number, TransactionEntry>();
   private readonly byStan = new Map<number, number>();
   /**
-   * The sum of every live transaction's `bytes`, kept as they change: capacity() is asked before
-   * every begin, and a walk over up to a hundred entries, cold after a sync, cost microseconds.
+   * The sums of every live transaction's `bytes` and room, kept as they change: capacity() is asked
+   * before every begin, and a walk over up to a hundred entries, cold after a sync, cost microseconds.
    */
   private transactionBytes = 0;
+  private reservedBytes = 0;
+
+  /**
+   * `followUpAllowance`: the room each live transaction keeps for its later records
+   * (CapacityModel.followUpBytes; 0 where nobody asks for capacity).
+   */
+  constructor(private readonly followUpAllowance: number) {}
 
   findByStan(stan: number): TransactionEntry | undefined {
     const id = this.byStan.get(stan);
@@ -64,6 +73,15 @@ export class JournalState {
   /** Bytes of every live record: the transactions' and the newest writer of each counter. */
   liveBytes(): number {
     return this.counterWriterBytes.stan + this.counterWriterBytes.voucher + this.counterWriterBytes.batch + this.transactionBytes;
+  }
+
+  /**
+   * Flash room the live transactions hold, which capacity() counts: each one's begin record, and its
+   * later records or the room it keeps for them, whichever is more. A later record is drawn from that
+   * room, not counted beside it (counted twice, capacity() promised transactions begin then refused).
+   */
+  transactionRoom(): number {
+    return this.reservedBytes;
   }
 
   /** Folds one record in; `frameBytes` is what it occupies on flash. */
@@ -87,10 +105,12 @@ export class JournalState {
         const entry: TransactionEntry = {
           id: seq,
           tx: pendingTransaction(record.tx),
-          bytes: 0,
+          bytes: frameBytes,
+          beginBytes: frameBytes,
         };
         this.transactions.set(seq, entry);
-        this.charge(entry, frameBytes);
+        this.transactionBytes += frameBytes;
+        this.reservedBytes += this.roomOf(entry);
         this.byStan.set(record.tx.stan, seq);
         return effectOf(record.kind, entry);
       }
@@ -209,12 +229,20 @@ export class JournalState {
 
   /** Live bytes `delta` more for a live transaction. */
   private charge(entry: TransactionEntry, delta: number): void {
+    this.reservedBytes -= this.roomOf(entry);
     entry.bytes += delta;
     this.transactionBytes += delta;
+    this.reservedBytes += this.roomOf(entry);
+  }
+
+  /** What one live transaction counts for in transactionRoom(). */
+  private roomOf(entry: TransactionEntry): number {
+    return entry.beginBytes + Math.max(this.followUpAllowance, entry.bytes - entry.beginBytes);
   }
 
   private remove(entry: TransactionEntry): void {
     this.transactionBytes -= entry.bytes;
+    this.reservedBytes -= this.roomOf(entry);
     this.transactions.delete(entry.id);
     if (this.byStan.get(entry.tx.stan) === entry.id) this.byStan.delete(entry.tx.stan);
   }

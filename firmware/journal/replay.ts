@@ -1,4 +1,5 @@
 import type { FlashGeometry } from '../drivers/flash/flash-device.js';
+import { capacityModel } from './capacity.js';
 import { JournalState, type RecordEffect } from './journal-state.js';
 import { scanImage, type ImageScan, type ScannedFrame } from './log-scan.js';
 import { decodeRecord, type JournalRecord } from './record-codec.js';
@@ -29,7 +30,7 @@ export function replayImage(image: Uint8Array, geometry: FlashGeometry, decode: 
   const bySeq = new Map<number, ScannedFrame>();
   for (const frame of scan.frames) if (!bySeq.has(frame.seq)) bySeq.set(frame.seq, frame);
   const seqs = [...bySeq.keys()].sort((a, b) => a - b);
-  const state = new JournalState();
+  const state = new JournalState(capacityModel(geometry).followUpBytes);
   const effects = new Map<number, RecordEffect>();
   const findings = [...scan.findings];
   let recordsPossiblyLost = scan.recordsPossiblyLost;

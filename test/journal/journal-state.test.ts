@@ -28,7 +28,7 @@ function fold(state: JournalState, records: [JournalRecord, number][]): Map<numb
 
 describe('JournalState live bytes', () => {
   it("count each counter's newest record once, for all three counters", () => {
-    const state = new JournalState();
+    const state = new JournalState(0);
     fold(state, [
       [{ kind: 'counter', counter: 'stan', value: 1 }, 1],
       [{ kind: 'counter', counter: 'voucher', value: 1 }, 2],
@@ -40,7 +40,7 @@ describe('JournalState live bytes', () => {
   });
 
   it("count a transaction's begin and its later records, and only the newest tries record", () => {
-    const state = new JournalState();
+    const state = new JournalState(0);
     fold(state, [
       [beginOf(sale(1)), 16],
       [{ kind: 'require-reversal', stan: 1, reason: '98' }, 32],
@@ -52,7 +52,7 @@ describe('JournalState live bytes', () => {
   });
 
   it('drop a settled transaction and charge the approve of a void to the void, once', () => {
-    const state = new JournalState();
+    const state = new JournalState(0);
     fold(state, [
       [beginOf(sale(1)), 16],
       [{ kind: 'approve', stan: 1, approval: APPROVAL }, 32],
@@ -65,9 +65,67 @@ describe('JournalState live bytes', () => {
   });
 });
 
+describe('JournalState transaction room (what capacity() counts)', () => {
+  it("a live transaction holds its begin and its follow-up room, which its later records are drawn from, not added to", () => {
+    const state = new JournalState(1024);
+    fold(state, [[beginOf(sale(1)), 16]]);
+    expect(state.transactionRoom()).toBe(16 + 1024);
+    fold(state, [
+      [{ kind: 'approve', stan: 1, approval: APPROVAL }, 32],
+      [{ kind: 'require-reversal', stan: 1, reason: '96' }, 64],
+      [{ kind: 'reversal-tried', stan: 1, tries: 1 }, 128],
+      [{ kind: 'reversal-tried', stan: 1, tries: 2 }, 256],
+      [{ kind: 'reversal-failed', stan: 1 }, 512],
+    ]);
+    expect(state.liveBytes()).toBe(16 + 32 + 64 + 256 + 512);
+    expect(state.transactionRoom()).toBe(16 + 1024);
+  });
+
+  it('later records beyond the room count for what they occupy', () => {
+    const state = new JournalState(100);
+    fold(state, [
+      [beginOf(sale(1)), 16],
+      [{ kind: 'require-reversal', stan: 1, reason: '98' }, 64],
+      [{ kind: 'reversal-tried', stan: 1, tries: 1 }, 128],
+    ]);
+    expect(state.transactionRoom()).toBe(16 + 64 + 128);
+    // The superseded tries record is garbage: back within the room.
+    fold(state, [[{ kind: 'reversal-tried', stan: 1, tries: 2 }, 32]]);
+    expect(state.transactionRoom()).toBe(16 + 100);
+  });
+
+  it('counter records take none of it: the engine takes a STAN between asking capacity() and begin', () => {
+    const state = new JournalState(1024);
+    fold(state, [[beginOf(sale(1)), 16]]);
+    fold(state, [
+      [{ kind: 'counter', counter: 'stan', value: 2 }, 32],
+      [{ kind: 'counter', counter: 'batch', value: 1 }, 64],
+      [{ kind: 'counter', counter: 'voucher', value: 2 }, 128],
+      [{ kind: 'counter', counter: 'stan', value: 65536 }, 256],
+    ]);
+    expect(state.transactionRoom()).toBe(16 + 1024);
+  });
+
+  it('a settled transaction, and one whose STAN a later begin takes, hold nothing', () => {
+    const state = new JournalState(1024);
+    fold(state, [
+      [beginOf(sale(1)), 16],
+      [{ kind: 'approve', stan: 1, approval: APPROVAL }, 32],
+      [beginOf(sale(2)), 64],
+      [{ kind: 'require-reversal', stan: 2, reason: '98' }, 2048],
+    ]);
+    expect(state.transactionRoom()).toBe(16 + 1024 + 64 + 2048);
+    fold(state, [[{ kind: 'settle', batchNo: 1, nextBatch: 2 }, 16]]);
+    // The reversal owed stays (R4); its STAN comes back once it is done and settled, on replay.
+    expect(state.transactionRoom()).toBe(64 + 2048);
+    fold(state, [[beginOf(sale(2, { batchNo: 2 })), 128]]);
+    expect(state.transactionRoom()).toBe(128 + 1024);
+  });
+});
+
 describe('JournalState liveness (what GC carries)', () => {
   it('the newest settle record stays live after a batch counter record takes over the batch number', () => {
-    const state = new JournalState();
+    const state = new JournalState(0);
     const effects = fold(state, [
       [{ kind: 'settle', batchNo: 1, nextBatch: 2 }, 16],
       [{ kind: 'settle', batchNo: 2, nextBatch: 3 }, 16],
@@ -80,7 +138,7 @@ describe('JournalState liveness (what GC carries)', () => {
   });
 
   it('a superseded tries record is dead while the newest one is live', () => {
-    const state = new JournalState();
+    const state = new JournalState(0);
     const effects = fold(state, [
       [beginOf(sale(1)), 16],
       [{ kind: 'require-reversal', stan: 1, reason: '98' }, 16],
@@ -91,7 +149,7 @@ describe('JournalState liveness (what GC carries)', () => {
   });
 
   it("only a removed transaction's status records decide its status: not its begin, tries or printed records", () => {
-    const state = new JournalState();
+    const state = new JournalState(0);
     const effects = fold(state, [
       [beginOf(sale(1)), 16],
       [{ kind: 'require-reversal', stan: 1, reason: '98' }, 16],

@@ -76,7 +76,7 @@ export function buildReport(replay: Replay, geometry: FlashGeometry, cipher: Pan
   return {
     geometry: { size: geometry.size, sectorSize: geometry.sectorSize, programUnit: geometry.programUnit },
     counters: { ...state.counters },
-    transactionsLeft: transactionsLeft(model, state.liveBytes(), state.transactions.size),
+    transactionsLeft: transactionsLeft(model, state.transactionRoom()),
     liveBytes: state.liveBytes(),
     usableBytes: model.usableBytes,
     reversalsPending: lines.filter((l) => OWED.has(l.status)),

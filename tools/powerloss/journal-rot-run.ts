@@ -124,7 +124,7 @@ function protect(image: Uint8Array, geometry: RotOptions['geometry']): Protected
 
 /** Record sequence number -> transactions it removed from the state, replaying the clean image again. */
 function removals(replay: Replay): Map<number, number[]> {
-  const state = new JournalState();
+  const state = new JournalState(0);
   const removedBy = new Map<number, number[]>();
   const bySeq = new Map<number, ScannedFrame>();
   for (const frame of replay.scan.frames) if (!bySeq.has(frame.seq)) bySeq.set(frame.seq, frame);
