@@ -4,6 +4,7 @@
  * rerun tests only the mutants whose source changed. `--force` ignores the incremental file.
  * `--retest-survivors` runs Stryker on the latest report's survivors alone and folds the verdicts
  * back into the report (retest-merge.ts says why incremental runs cannot see a new test's kills);
+ * `--tally` runs no Stryker and prints the lines from the latest reports.
  * `--with-timeouts` runs the timed-out mutants again too, and takes their new verdict either way:
  *   mutate: retest target=<run> undetected=<N> detected=<N> timeouts_retested=<N> timeouts_survived=<N> seconds=<N>
  * On a TTY Stryker's progress bar shows; in a pipe only summary lines are printed, one per run and
@@ -30,6 +31,7 @@ const listSurvivors = process.argv.includes('--survivors');
 const strykerFlags = process.argv.includes('--force') ? ['--force'] : [];
 const retestSurvivors = process.argv.includes('--retest-survivors');
 const retestTimeouts = process.argv.includes('--with-timeouts');
+const tallyOnly = process.argv.includes('--tally');
 const equivalent = equivalentMutantIds();
 let belowGoal = 0;
 
@@ -40,8 +42,9 @@ for (const name of requested) {
   for (const run of runs) {
     mutationTarget(run); // an unknown name fails here, before Stryker starts
     const started = Date.now();
+    if (tallyOnly && !existsSync(reportPath(run))) continue;
     if (retestSurvivors) retest(run);
-    else stryker(run, {}, strykerFlags);
+    else if (!tallyOnly) stryker(run, {}, strykerFlags);
     const tally = tallyReports([run], listSurvivors);
     if (run !== folder) console.log(summary(run, tally, mutationTarget(run).goal, `seconds=${Math.round((Date.now() - started) / 1000)}`).line);
   }
