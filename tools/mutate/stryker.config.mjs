@@ -14,7 +14,8 @@ const onTty = process.stdout.isTTY === true;
 // survivors (JSON): a run of its own, beside the run's incremental file and report, that main.ts
 // folds back into them.
 const retestRanges = process.env.MUTATE_RETEST === undefined ? undefined : JSON.parse(process.env.MUTATE_RETEST);
-const reportName = retestRanges === undefined ? file : `${file}-retest`;
+// MUTATE_RETEST_NAME: a slice of a run's retest, beside another retest of the same run.
+const reportName = retestRanges === undefined ? file : `${file}-retest${process.env.MUTATE_RETEST_NAME ?? ''}`;
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
