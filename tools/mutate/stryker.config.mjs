@@ -1,8 +1,9 @@
 // @ts-check
 /**
  * Stryker for one folder at a time (MUTATE_TARGET, see targets.mjs), sized for a shared 2-core
- * machine: one test runner, per-test coverage (each mutant runs only the tests that reach it), and an incremental file per run
- * so a rerun only tests mutants whose code or tests changed. Run it through `npm run mutate`.
+ * machine: one test runner and an incremental file per run, so a rerun only tests mutants whose code
+ * changed. Per-test coverage is asked for, but the vitest runner records none here: every mutant
+ * runs the target's whole test set (README, "Mutation testing"). Run it through `npm run mutate`.
  */
 import { mutationTarget, runFileName } from './targets.mjs';
 
@@ -14,8 +15,7 @@ const onTty = process.stdout.isTTY === true;
 // survivors (JSON): a run of its own, beside the run's incremental file and report, that main.ts
 // folds back into them.
 const retestRanges = process.env.MUTATE_RETEST === undefined ? undefined : JSON.parse(process.env.MUTATE_RETEST);
-// MUTATE_RETEST_NAME: a slice of a run's retest, beside another retest of the same run.
-const reportName = retestRanges === undefined ? file : `${file}-retest${process.env.MUTATE_RETEST_NAME ?? ''}`;
+const reportName = retestRanges === undefined ? file : `${file}-retest`;
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
