@@ -7,7 +7,7 @@ import { JournalFull } from '../../firmware/journal/journal.js';
 import { scanImage } from '../../firmware/journal/log-scan.js';
 import { openJournal } from '../../firmware/journal/open-journal.js';
 import { dataEnd, dataStart } from '../../firmware/journal/sector-header.js';
-import { flipBit } from './image-rot.js';
+import { imageWithOrphanSectorOne, ORPHAN_GEOMETRY } from './orphan-image.js';
 import { expectRemountOf } from './remount-view.js';
 import { APPROVAL, largestTransaction, TEST_KEY, sale, seededIvs } from './sample-transactions.js';
 
@@ -269,25 +269,16 @@ describe('journal housekeeping at idle', () => {
 });
 
 describe('journal housekeeping at idle: what it leaves done', () => {
-  const SMALL = { size: 8 * 2048, sectorSize: 2048, programUnit: 16 };
+  const SMALL = ORPHAN_GEOMETRY;
   it('collects an orphan (a sector whose header copies both rotted), so the next commit is one program and one sync', async () => {
-    const flash = new SimulatedNorFlash({ ...SMALL, seed: 6 });
-    const journal = await mount(flash);
-    const batch = { no: 1 };
-    let stan = 0;
-    while (!scanImage(flash.snapshot().image, flash.geometry).frames.some((f) => f.sector === 2)) {
-      await sell(journal, ++stan, batch);
-      if (stan % 8 === 0) await journal.settle(batch.no++);
-    }
-    // One flipped bit in each header copy of sector 1 (copy B starts one program unit in).
-    flipBit(flash, SMALL.sectorSize + 5);
-    flipBit(flash, SMALL.sectorSize + SMALL.programUnit + 5);
+    const { flash, batchNo, lastStan } = await imageWithOrphanSectorOne(6);
+    let stan = lastStan;
     const mounted = await mount(flash);
     expect(mounted.health().findings.join('\n')).toMatch(/sector 1: both header copies are unreadable/);
     const view = mounted.view();
     await mounted.housekeep();
     expect(scanImage(flash.snapshot().image, flash.geometry).sectors[1]!.state).toBe('erased');
-    expect(await shapeOf(flash, () => mounted.begin(sale(++stan, { batchNo: batch.no })))).toBe('1p 1s 0e');
+    expect(await shapeOf(flash, () => mounted.begin(sale(++stan, { batchNo })))).toBe('1p 1s 0e');
     const after = await mount(flash);
     expect(after.health().findings.join('\n')).not.toMatch(/header copies are unreadable/);
     expect(after.view().transactions.filter((t) => t.stan !== stan)).toEqual(view.transactions);
