@@ -1,10 +1,11 @@
 /**
  * Folds a survivors-only Stryker run back into a run's report and incremental file.
  *
- * Why: with the vitest runner Stryker records no per-test coverage here (every mutant runs the
- * target's whole test set), and its incremental mode re-tests a survivor only when a new test is
- * seen to cover it. So a survivor stays Survived in every incremental run after the test that kills
- * it is written; only `--force` (an hour or more per shard on the 2-core machine) would notice.
+ * Why: up to Stryker 9.5.1 the vitest runner recorded no per-test coverage on vitest 4 (every mutant
+ * ran the target's whole test set, stryker-js#5928), and incremental mode re-tests a survivor only
+ * when a new test is seen to cover it. So a survivor in a report made then stays Survived in every
+ * incremental run after the test that kills it is written; only `--force` would notice. The same
+ * holds for a Timeout measured under load. 9.6.1 records coverage, but old reports keep both.
  * `npm run mutate -- <run> --retest-survivors` runs Stryker on the survivors' lines alone and this
  * module copies each verdict that changed into the full report.
  *
