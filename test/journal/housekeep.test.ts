@@ -311,18 +311,22 @@ describe('journal housekeeping at idle: what it leaves done', () => {
     expect(erased.map((i) => scan.sectors[i]!.state)).toEqual(erased.map(() => 'erased'));
   });
 
-  it('after a cut left GC without its retire mark (one free sector short), completes that collection, so the next commit is one program and one sync', async () => {
+  /** A ring's free sectors (erased or retired) and whether its head ends torn. */
+  const ringOf = (image: NorSnapshot) => {
+    const scan = scanImage(image.image, new SimulatedNorFlash({ ...SMALL, seed: 0 }).geometry);
+    const active = scan.sectors.filter((s) => s.state === 'active');
+    const head = active.reduce((a, b) => (b.seq > a.seq ? b : a));
+    return { free: scan.sectors.length - active.length, torn: head.tornTail };
+  };
+
+  /**
+   * A cut at a GC's retire mark, after its copies opened a sector and were synced: the tail stays
+   * in the log beside its copies, and only one sector is free.
+   */
+  async function imageOneFreeSectorShort(): Promise<NorSnapshot> {
     const flash = new SimulatedNorFlash({ ...SMALL, seed: 9 });
     const journal = await mount(flash);
-    // A cut at a GC's retire mark, after its copies opened a sector and were synced: the tail stays
-    // in the log beside its copies, and only one sector is free.
-    const ringOf = (image: NorSnapshot) => {
-      const scan = scanImage(image.image, flash.geometry);
-      const active = scan.sectors.filter((s) => s.state === 'active');
-      const head = active.reduce((a, b) => (b.seq > a.seq ? b : a));
-      return { free: scan.sectors.length - active.length, torn: head.tornTail };
-    };
-    const image = await echoUntil(flash, journal, async (start) => {
+    return echoUntil(flash, journal, async (start) => {
       const before = flash.counters();
       await journal.housekeep();
       const after = flash.counters();
@@ -341,6 +345,10 @@ describe('journal housekeeping at idle: what it leaves done', () => {
       }
       return undefined;
     });
+  }
+
+  it('after a cut left GC without its retire mark (one free sector short), completes that collection, so the next commit is one program and one sync', async () => {
+    const image = await imageOneFreeSectorShort();
     const device = new SimulatedNorFlash({ ...SMALL, seed: 10 });
     device.restore(image);
     const mounted = await mount(device);
@@ -348,6 +356,15 @@ describe('journal housekeeping at idle: what it leaves done', () => {
     expect(ringOf(device.snapshot()).free).toBeGreaterThanOrEqual(2);
     const stan = mounted.view().counters.stan + 1;
     expect(await shapeOf(device, () => mounted.begin(sale(stan)))).toBe('1p 1s 0e');
+  });
+
+  it('after such a cut, the first commit completes that collection itself when no housekeeping ran before it', async () => {
+    const device = new SimulatedNorFlash({ ...SMALL, seed: 10 });
+    device.restore(await imageOneFreeSectorShort());
+    const mounted = await mount(device);
+    expect(ringOf(device.snapshot()).free).toBe(1);
+    await mounted.begin(sale(mounted.view().counters.stan + 1));
+    expect(ringOf(device.snapshot()).free).toBeGreaterThanOrEqual(2);
   });
 
   it('a cut at the header of the sector GC copies spill into keeps the copies already in the head whole: no damage', async () => {

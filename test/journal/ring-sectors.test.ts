@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openJournal } from '../../firmware/journal/open-journal.js';
+import { scanImage } from '../../firmware/journal/log-scan.js';
 import { replayImage } from '../../firmware/journal/replay.js';
 import { headerSlotBytes, retireSlotOffset } from '../../firmware/journal/sector-header.js';
 import { buildReport } from '../../tools/journal-inspector/report.js';
@@ -22,6 +23,28 @@ describe('ring sectors on flash', () => {
     const shown = report.sectors.filter((s) => s.eraseCount !== undefined).map((s) => [s.index, s.eraseCount]);
     expect(shown.length).toBeGreaterThan(3);
     expect(shown).toEqual(shown.map(([index]) => [index, flash.counters().eraseCountPerSector[index!]]));
+  });
+
+  it("across a remount, which loses erased sectors' counts with their headers, a reopened sector takes the highest known count: within one of the device's", async () => {
+    const flash = device();
+    const sectors = () => scanImage(flash.snapshot().image, flash.geometry).sectors;
+    let journal = await openJournal(flash, options);
+    let stan = 0;
+    const sellUntil = async (done: () => boolean): Promise<void> => {
+      while (!done()) {
+        await sell(journal, ++stan);
+        if (stan % 10 === 0) await journal.settle(1);
+      }
+    };
+    await sellUntil(() => flash.counters().eraseCountPerSector.every((n) => n >= 3));
+    journal = await openJournal(flash, options);
+    const erasedAtRemount = sectors().filter((s) => s.state === 'erased').map((s) => s.index);
+    expect(erasedAtRemount.length).toBeGreaterThan(0);
+    await sellUntil(() => erasedAtRemount.every((i) => sectors()[i]!.state === 'active'));
+    const erases = flash.counters().eraseCountPerSector;
+    for (const s of sectors().filter((s) => erasedAtRemount.includes(s.index))) {
+      expect(Math.abs(s.eraseCount! - erases[s.index]!), `sector ${s.index}: header ${s.eraseCount}, device ${erases[s.index]}`).toBeLessThanOrEqual(1);
+    }
   });
 
   it('a start retire slot rotted to zeros in a sector GC never collected keeps the sector in the log: no record is lost', async () => {
