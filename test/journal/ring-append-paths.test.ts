@@ -109,10 +109,32 @@ describe('the general path does what the ring owes before the record', () => {
     flash.reboot();
     const retired = sectorStates(flash).flatMap((state, i) => (state === 'dirty' ? [i] : []));
     expect(retired.length).toBe(1);
+    // Marked as FORMAT.md lays it out: the first start slot and the end mark; the second start slot stays for a retire torn by rot.
+    expect(scanImage(flash.snapshot().image, flash.geometry).sectors[retired[0]!]!.retireSlotsErased).toEqual([false, true, false]);
     const mounted = await mount(flash);
     const stan = Math.max(...mounted.view().transactions.map((t) => t.stan)) + 1;
     await mounted.begin(sale(stan, { batchNo: mounted.view().counters.batch }));
     expect(sectorStates(flash)[retired[0]!]).toBe('erased');
+  });
+});
+
+describe('what GC copies', () => {
+  it('a live record is copied only from the sector that holds its last instance', async () => {
+    // Two instances of one record: what a cut during GC leaves (the copy synced, the tail not yet retired).
+    const flash = new SimulatedNorFlash({ ...SMALL, seed: 14 });
+    const ring = LogRing.fromScan(flash, scanImage(flash.snapshot().image, flash.geometry), new Map(), {
+      isLive: (entry) => entry.seq === 1,
+      decidesRemovedStatus: () => [],
+    });
+    let seq = 1;
+    const appendNext = (n = seq++) => ring.append(encodeFrame(n, new Uint8Array(100).fill(n & 0xff), SMALL.programUnit), n, { kind: 'begin', transactionIds: [n] });
+    await appendNext();
+    while (ring.sectors[1]!.state !== 'active') await appendNext();
+    await appendNext(1);
+    while (ring.sectors[0]!.state === 'active') await appendNext();
+    expect(ring.copiedByKind.begin ?? 0, 'copied while another instance was left').toBe(0);
+    while (ring.sectors[1]!.state === 'active') await appendNext();
+    expect(ring.copiedByKind.begin).toBe(1);
   });
 });
 
