@@ -161,3 +161,19 @@ describe('JournalState liveness (what GC carries)', () => {
     expect([1, 2, 3, 4, 5].map((seq) => state.decidesRemovedStatus(effects.get(seq)!))).toEqual([[], [1], [], [1], []]);
   });
 });
+
+describe('JournalState counters after a loss (advanceAfterLoss)', () => {
+  it('a loss bound past a whole STAN lap jumps as far as it can without wrapping: the next STAN is one handed out a lap ago, not one just after', () => {
+    // Any number may have been handed out in such a loss; the farthest jump short of a lap (999,997)
+    // leaves the counter at 498 from 500, so the next STAN, 499, is the oldest of them. A jump of
+    // a lap or more would wrap to just past 500, the numbers most likely handed out last.
+    const state = new JournalState(0);
+    fold(state, [[{ kind: 'counter', counter: 'stan', value: 500 }, 1]]);
+    expect(state.advanceAfterLoss(999_998)).toMatchObject({ stan: 500 });
+    expect(state.counters.stan).toBe(498);
+    const small = new JournalState(0);
+    fold(small, [[{ kind: 'counter', counter: 'stan', value: 500 }, 1]]);
+    small.advanceAfterLoss(20);
+    expect(small.counters.stan).toBe(521);
+  });
+});
