@@ -68,6 +68,17 @@ describe('amount entry', () => {
     expect(events(d, 'amount.over-limit')).toEqual([{ event: 'amount.over-limit', fields: { amountFen: 20_000, limitFen: 10_000 } }]);
   });
 
+  it('a key after a refusal takes it away: 20x4 empties the row below the amount, 16x2 shows AMOUNT: again', async () => {
+    const d = await signedIn();
+    await d.keys('1', 'ENTER', '5');
+    expect(d.screens.at(-1)).toEqual(['SALE', 'AMOUNT:', '0.05'.padStart(20), '']);
+    const n = await signedIn(NARROW);
+    await n.keys('1', 'ENTER');
+    expect(n.screens.at(-1)).toEqual(['AMOUNT IS ZERO', '0.00'.padStart(16)]);
+    await n.keys('5');
+    expect(n.screens.at(-1)).toEqual(['AMOUNT:', '0.05'.padStart(16)]);
+  });
+
   it('leading 00 presses take none of the twelve digits: ten digits and 00 still fit', async () => {
     const d = await signedIn();
     await d.keys('1', ...Array<'00'>(12).fill('00'));
@@ -87,6 +98,12 @@ describe('swipe prompt', () => {
     await d.type('8800');
     await d.keys('ENTER');
     expect(d.screen).toBe(`SALE\n${MASKED}\n88.00\nENTER TO CONFIRM`);
+  });
+
+  it('without an amount (4 balance) the line below SWIPE CARD stays empty', async () => {
+    const d = await signedIn();
+    await d.keys('4');
+    expect(d.screens.at(-1)).toEqual(['BALANCE', 'SWIPE CARD', '', '']);
   });
 
   it('the idle timeout goes back to idle', async () => {
@@ -228,6 +245,11 @@ describe('original date (MMDD) of a refund', () => {
 
   it('31 December is a date: the amount is asked next', async () => {
     const d = await refundDate('1231');
+    expect(d.screen).toContain('AMOUNT:');
+  });
+
+  it('the first of a month is a date: the amount is asked next', async () => {
+    const d = await refundDate('0101');
     expect(d.screen).toContain('AMOUNT:');
   });
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { defaultSettings, type TerminalSettings } from '../../firmware/app/settings.js';
-import { EngineDriver } from './doubles/engine-driver.js';
+import { CARD, EngineDriver } from './doubles/engine-driver.js';
 import { flashTestJournal } from './doubles/flash-test-journal.js';
 
 const MASKED = '622202*********0123';
@@ -29,6 +29,17 @@ async function voidUpToCard(d: EngineDriver, voucherNo: number, completionVoid =
   await d.keys('ENTER');
 }
 
+/** From the idle screen: 2 撤销 of this voucher, same card, approved, both copies printed. */
+async function approvedVoid(d: EngineDriver, voucherNo: number): Promise<void> {
+  await voidUpToCard(d, voucherNo);
+  await d.swipe();
+  await d.keys('ENTER');
+  await d.reply({ 39: '00', 37: '222222222222', 38: '222222' });
+  await d.print();
+  await d.keys('ENTER');
+  await d.print();
+}
+
 describe('financial flows: giving up and a full journal', () => {
   it('CANCEL at the PIN sends nothing and returns to the idle screen', async () => {
     const d = await signedIn();
@@ -44,6 +55,8 @@ describe('financial flows: giving up and a full journal', () => {
   });
 
   it.each([
+    [['2'], 'VOID'],
+    [['5', '4'], 'COMPLETION VOID'],
     [['3'], 'REFUND'],
     [['5', '1'], 'PRE-AUTH'],
     [['5', '3'], 'COMPLETION'],
@@ -54,6 +67,32 @@ describe('financial flows: giving up and a full journal', () => {
     expect(d.screen).toBe(`${title}\nSETTLE FIRST\n\n`);
     await d.advance(10_000);
     expect(d.screen).toContain(IDLE);
+    expect(financial(d)).toEqual([]);
+  });
+
+  it('void: CANCEL at the voucher no. goes straight back to the idle screen, no NOT FOUND', async () => {
+    const d = await signedIn();
+    await d.approvedSale(2500);
+    await d.keys('2');
+    await d.type('123456');
+    await d.keys('ENTER');
+    expect(d.screen).toContain('VOUCHER NO:');
+    await d.keys('CANCEL');
+    expect(d.screen).toContain(IDLE);
+    expect(d.allScreens).not.toContain('NOT FOUND');
+  });
+
+  it('a chip card swiped is refused (USE CHIP CARD) and logged with its service code and the masked PAN only', async () => {
+    const d = await signedIn();
+    await d.keys('1');
+    await d.type('500');
+    await d.keys('ENTER');
+    await d.swipe({ ...CARD, serviceCode: '220', track2: CARD.track2.replace('=3012120', '=3012220') });
+    expect(d.screen).toBe('SALE\nUSE CHIP CARD\n\n');
+    expect(d.logs.filter((l) => l.event === 'swipe.chip-card-refused')).toEqual([
+      { event: 'swipe.chip-card-refused', fields: { serviceCode: '220', maskedPan: MASKED } },
+    ]);
+    expect(JSON.stringify(d.logs)).not.toContain(CARD.pan);
     expect(financial(d)).toEqual([]);
   });
 
@@ -93,6 +132,20 @@ describe('financial flows: giving up and a full journal', () => {
 });
 
 describe('financial flows: what is asked, what is sent', () => {
+  it('void voids only its own kind: a sale\'s voucher is NOT FOUND to 5-4, a void\'s voucher NOT FOUND to 2', async () => {
+    const d = await signedIn();
+    await d.approvedSale(2500);
+    const sale = d.journal.view().transactions.at(-1)!;
+    await voidUpToCard(d, sale.voucherNo, true);
+    expect(d.screen).toBe('COMPLETION VOID\nNOT FOUND\n\n');
+    await d.advance(10_000);
+    await approvedVoid(d, sale.voucherNo);
+    const voided = d.journal.view().transactions.at(-1)!;
+    expect(voided).toMatchObject({ type: 'void', status: 'approved' });
+    await voidUpToCard(d, voided.voucherNo);
+    expect(d.screen).toBe('VOID\nNOT FOUND\n\n');
+  });
+
   it('pre-auth asks for the PIN and sends it (PIN block, F22 with PIN, F26)', async () => {
     const d = await signedIn();
     await d.keys('5', '1');
@@ -147,13 +200,7 @@ describe('financial flows: what is asked, what is sent', () => {
     await voidUpToCard(d, d.journal.view().transactions.at(-1)!.voucherNo);
     expect(d.screen).toBe('VOID\nCANNOT VOID\n\n');
     await d.advance(10_000);
-    await voidUpToCard(d, sale.voucherNo);
-    await d.swipe();
-    await d.keys('ENTER');
-    await d.reply({ 39: '00', 37: '222222222222', 38: '222222' });
-    await d.print();
-    await d.keys('ENTER');
-    await d.print();
+    await approvedVoid(d, sale.voucherNo);
     const sentBefore = d.sent.length;
     await voidUpToCard(d, sale.voucherNo);
     expect(d.screen).toBe('VOID\nALREADY VOIDED\n\n');

@@ -129,6 +129,18 @@ describe('paper before money', () => {
 });
 
 describe('tear off and skipping the cardholder copy', () => {
+  it('at TEAR OFF only CANCEL asks SKIP CARDHOLDER?: other keys and a swipe change nothing', async () => {
+    const d = await signedIn();
+    await atTearOff(d);
+    await d.keys('5', 'CLEAR', 'UP');
+    await d.swipe();
+    await d.feed({ kind: 'paper', present: true });
+    expect(d.allScreens).not.toContain('SKIP CARDHOLDER?');
+    expect(d.screen).toBe('APPROVED\nTEAR OFF COPY\nENTER: NEXT COPY\n');
+    await d.keys('ENTER');
+    expect(d.waiting).toMatchObject({ op: 'print', job: { kind: 'transaction', copy: 'cardholder' } });
+  });
+
   it('at SKIP CARDHOLDER? other keys change nothing; nobody answering prints the copy', async () => {
     const d = await signedIn();
     await atTearOff(d);

@@ -60,6 +60,23 @@ describe('6 重打印: which record', () => {
     expect(d.screen).toContain(IDLE);
   });
 
+  it('6-1 on an empty batch: NO TRANSACTIONS, nothing printed', async () => {
+    const d = await signedIn();
+    await d.keys('6', '1');
+    expect(d.screen).toBe('REPRINT\nNO TRANSACTIONS\n\n');
+    expect(d.printed).toEqual([]);
+  });
+
+  it('6-2: CANCEL at the voucher prompt goes straight back to the idle screen', async () => {
+    const d = await signedIn();
+    await d.approvedSale(1100);
+    await d.keys('6', '2');
+    expect(d.screen).toContain('VOUCHER NO:');
+    await d.keys('CANCEL');
+    expect(d.screen).toContain(IDLE);
+    expect(d.allScreens).not.toContain('NOT FOUND');
+  });
+
   it('6-3 before any settlement: NO REPORT, nothing printed', async () => {
     const d = await signedIn();
     await d.keys('6', '3');
