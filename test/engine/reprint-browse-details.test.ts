@@ -93,6 +93,17 @@ describe('6 重打印: which record', () => {
     expect(jobs.map((j) => [j.copy, j.amountFen, j.reprint])).toEqual([['merchant', 1100, true], ['cardholder', 1100, true]]);
   });
 
+  it('6-1 across the STAN wrap reprints the sale made last (voucher 000001), not the highest voucher number (999999)', async () => {
+    const d = await signedIn();
+    await d.journal.raiseCounter('stan', 999998);
+    await d.journal.raiseCounter('voucher', 999998);
+    await d.approvedSale(1100);
+    await d.approvedSale(2200);
+    expect(d.journal.view().transactions.map((tx) => [tx.voucherNo, tx.amountFen])).toEqual([[999999, 1100], [1, 2200]]);
+    await d.keys('6', '1');
+    expect(receipts(await printAll(d)).map((j) => [j.copy, j.amountFen, j.reprint])).toEqual([['merchant', 2200, true], ['cardholder', 2200, true]]);
+  });
+
   it('6-2 reprints the voucher asked for; a declined voucher is NOT FOUND', async () => {
     const d = await signedIn();
     await d.approvedSale(1100);

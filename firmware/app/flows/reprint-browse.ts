@@ -34,8 +34,9 @@ export function* reprintFlow(ctx: EngineContext): Flow<void> {
   if (choice === '5') return yield* cardholderCopy(ctx);
   let tx: JournalTransaction | undefined;
   if (choice === '1') {
-    const approved = ctx.journal.view.transactions.filter(printable);
-    tx = approved.reduce<JournalTransaction | undefined>((last, r) => (!last || r.voucherNo > last.voucherNo ? r : last), undefined);
+    // The last one made: the view lists transactions in the order they began. Not the highest
+    // voucher number, which wraps from 999999 to 1 with the STAN.
+    tx = ctx.journal.view.transactions.filter(printable).at(-1);
   } else {
     const voucher = yield* enterNumber(ctx, 'reprint', t(ctx, 'voucherNo'), { minLength: 1, maxLength: 6 });
     if (voucher === undefined) return;
