@@ -1,7 +1,7 @@
 /**
  * A vitest reporter for mutation runs only: a test file that fails to load becomes one failed test.
  *
- * Why: Stryker's vitest runner (9.5.1) builds a mutant's verdict from the tests vitest collected.
+ * Why: Stryker's vitest runner (9.5.1, and 9.6.1: stryker-js#6150 is still open) builds a mutant's verdict from the tests vitest collected.
  * A test file whose import throws collects none, so a mutant that stops a module from loading is
  * scored Survived although the suite plainly fails (stryker-js#6150, open). Here that bites through
  * `isolate: false`: a mutant is switched on in the first file's beforeAll, so a later file that is
