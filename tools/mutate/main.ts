@@ -91,8 +91,9 @@ function retest(run: string): void {
       console.error(`mutate: target=${run} the retest did not run ${merged.missing.join('; ') || 'what the incremental file holds'}`);
       process.exit(2);
     }
-    writeFileSync(paths[0]!, JSON.stringify(report));
-    writeFileSync(paths[1]!, JSON.stringify(incremental));
+    // Laid out as Stryker writes them (2-space indent), so a retest's commit diffs only what changed.
+    writeFileSync(paths[0]!, JSON.stringify(report, null, 2));
+    writeFileSync(paths[1]!, JSON.stringify(incremental, null, 2));
     outcome = merged;
   }
   const { undetected, detected, timeoutsRetested, timeoutsSurvived } = outcome;
