@@ -2,7 +2,7 @@
 /**
  * Stryker for one folder at a time (MUTATE_TARGET, see targets.mjs), sized for a shared 2-core
  * machine: one test runner and an incremental file per run, so a rerun only tests mutants whose code
- * changed. Per-test coverage: each mutant runs only the tests that executed it in the dry run (the
+ * or covering tests changed. Per-test coverage: each mutant runs only the tests that executed it in the dry run (the
  * vitest runner records this from 9.6.1 on; 9.5.1's hook broke on vitest 4, stryker-js#5928, and ran
  * every mutant against the target's whole test set). Run it through `npm run mutate`.
  */
