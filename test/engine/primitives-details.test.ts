@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { defaultSettings } from '../../firmware/app/settings.js';
+import { askPaper, EngineProtocolError, hostExchange, journalCall, printJob, waitInput } from '../../firmware/app/flows/primitives.js';
 import { EngineDriver } from './doubles/engine-driver.js';
 import { flashTestJournal } from './doubles/flash-test-journal.js';
 
@@ -81,5 +82,32 @@ describe('message screens', () => {
     expect(d.waiting.op).toBe('input');
     await d.keys('CLEAR');
     expect(d.waiting).toMatchObject({ op: 'host', request: { mti: '0200', fields: { 4: '000000002500' } } });
+  });
+});
+
+describe('a result of the wrong kind (the engine broke its own protocol)', () => {
+  // The main loop logs the error's text: it must name what the step waited for and what came.
+  const wrongAnswer = (flow: Generator<unknown, unknown, never>, got: string): unknown => {
+    flow.next();
+    try {
+      flow.next({ kind: got } as never);
+    } catch (error) {
+      return error;
+    }
+    return undefined;
+  };
+  const ctx = { notices: [] } as unknown as Parameters<typeof journalCall>[0];
+
+  it.each([
+    ['waitInput', () => waitInput(1000), 'input', 'print-result'],
+    ['journalCall', () => journalCall(ctx, { method: 'housekeep' } as never), 'journal-result', 'tick'],
+    ['hostExchange', () => hostExchange({ ...ctx, settings: defaultSettings() } as never, { mti: '0800', fields: {} } as never, { mac: false }), 'host-result', 'tick'],
+    ['printJob', () => printJob({ kind: 'text', lines: [] } as never), 'print-result', 'key'],
+    ['askPaper', () => askPaper(), 'paper-status', 'swipe'],
+  ] as const)('%s throws EngineProtocolError "expected %s, got …"', (_, start, expected, got) => {
+    const error = wrongAnswer(start() as Generator<unknown, unknown, never>, got);
+    expect(error).toBeInstanceOf(EngineProtocolError);
+    expect((error as Error).name).toBe('EngineProtocolError');
+    expect((error as Error).message).toBe(`expected ${expected}, got ${got}`);
   });
 });
