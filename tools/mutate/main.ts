@@ -5,6 +5,10 @@
  * `--retest-survivors` runs Stryker on the latest report's survivors alone and folds the verdicts
  * back into the report (retest-merge.ts says why incremental runs cannot see a new test's kills);
  * `--tally` runs no Stryker and prints the lines from the latest reports.
+ * `--check-timeouts [--limit-seconds N]` runs no Stryker: it applies each Timeout (and each survivor
+ * an earlier check found) by hand against the run's tests and writes the verdicts into the report
+ * (timeout-check.ts says why), printing each survivor and
+ *   mutate: timeout-check target=<run> checked=<N> killed=<N> hangs=<N> survived=<N> baseline_s=<N> limit_s=<N> seconds=<N>
  * `--with-timeouts` runs the timed-out mutants again too, and takes their new verdict either way:
  *   mutate: retest target=<run> undetected=<N> detected=<N> timeouts_retested=<N> timeouts_survived=<N> seconds=<N>
  * On a TTY Stryker's progress bar shows; in a pipe only summary lines are printed, one per run and
@@ -19,19 +23,27 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { MUTATION_TARGETS, mutationTarget, runFileName, runsOf } from './targets.mjs';
 import { equivalentMutantIds } from './equivalent-mutants.js';
 import { mergeRetest, mutantKey, survivorRanges, type Report } from './retest-merge.js';
+import { checkTimeouts } from './timeout-check.js';
 
 interface Tally {
   count: Map<string, number>;
   equivalentSurvivors: number;
 }
 
-const names = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
+const names = process.argv.slice(2).filter((arg, i, args) => !arg.startsWith('-') && args[i - 1] !== '--limit-seconds');
 const requested = names.length > 0 ? names : Object.keys(MUTATION_TARGETS);
 const listSurvivors = process.argv.includes('--survivors');
 const strykerFlags = process.argv.includes('--force') ? ['--force'] : [];
 const retestSurvivors = process.argv.includes('--retest-survivors');
 const retestTimeouts = process.argv.includes('--with-timeouts');
 const tallyOnly = process.argv.includes('--tally');
+const checkTimeoutsOnly = process.argv.includes('--check-timeouts');
+const limitAt = process.argv.indexOf('--limit-seconds');
+const limitSeconds = limitAt < 0 ? undefined : Number(process.argv[limitAt + 1]);
+if (limitSeconds !== undefined && !(limitSeconds > 0)) {
+  console.error('mutate: --limit-seconds takes a number of seconds');
+  process.exit(2);
+}
 const equivalent = equivalentMutantIds();
 let belowGoal = 0;
 
@@ -42,8 +54,9 @@ for (const name of requested) {
   for (const run of runs) {
     mutationTarget(run); // an unknown name fails here, before Stryker starts
     const started = Date.now();
-    if (tallyOnly && !existsSync(reportPath(run))) continue;
-    if (retestSurvivors) retest(run);
+    if ((tallyOnly || checkTimeoutsOnly) && !existsSync(reportPath(run))) continue;
+    if (checkTimeoutsOnly) await timeoutCheck(run);
+    else if (retestSurvivors) retest(run);
     else if (!tallyOnly) stryker(run, {}, strykerFlags);
     const tally = tallyReports([run], listSurvivors);
     if (run !== folder) console.log(summary(run, tally, mutationTarget(run).goal, `seconds=${Math.round((Date.now() - started) / 1000)}`).line);
@@ -99,6 +112,28 @@ function retest(run: string): void {
   const { undetected, detected, timeoutsRetested, timeoutsSurvived } = outcome;
   const seconds = Math.round((Date.now() - started) / 1000);
   console.log(`mutate: retest target=${run} undetected=${undetected} detected=${detected} timeouts_retested=${timeoutsRetested} timeouts_survived=${timeoutsSurvived} seconds=${seconds}`);
+}
+
+/** Applies the run's Timeouts by hand (timeout-check.ts) and writes the verdicts into its report and incremental file. */
+async function timeoutCheck(run: string): Promise<void> {
+  const started = Date.now();
+  const paths = [reportPath(run), `tools/mutate/incremental/${runFileName(run)}.json`];
+  const [report, incremental] = paths.map((path) => JSON.parse(readFileSync(path, 'utf8')) as Report) as [Report, Report];
+  let outcome;
+  try {
+    outcome = await checkTimeouts(run, report, incremental, limitSeconds);
+  } catch (error) {
+    console.error(`mutate: timeout-check target=${run} ${(error as Error).message}`);
+    process.exit(2);
+  }
+  writeFileSync(paths[0]!, JSON.stringify(report, null, 2));
+  writeFileSync(paths[1]!, JSON.stringify(incremental, null, 2));
+  for (const key of outcome.survivors) console.log(`timeout-survivor: ${key}`);
+  const { checked, killed, hangs, survived, baselineSeconds, limitSeconds: limit } = outcome;
+  const seconds = Math.round((Date.now() - started) / 1000);
+  console.log(
+    `mutate: timeout-check target=${run} checked=${checked} killed=${killed} hangs=${hangs} survived=${survived} baseline_s=${baselineSeconds.toFixed(1)} limit_s=${limit} seconds=${seconds}`,
+  );
 }
 
 function reportPath(run: string): string {
