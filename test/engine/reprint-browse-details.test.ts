@@ -84,6 +84,32 @@ describe('6 重打印: which record', () => {
     expect(d.printed).toEqual([]);
   });
 
+  it('6-3 after a settlement reprints its report, marked 重打印 where the first print was not', async () => {
+    const d = await signedIn();
+    await d.approvedSale(8800);
+    await d.keys('8', 'ENTER');
+    const sent = String(d.sent.at(-1)!.fields[48]);
+    // The host's F48: the terminal's totals with 1 (balanced) on both sides.
+    await d.reply({ 39: '00', 48: `${sent.slice(0, 30)}1${sent.slice(31, 61)}1` });
+    await d.print();
+    await d.keys('ENTER');
+    await d.keys('6', '3');
+    const [first, reprint] = d.printed.filter((j) => j.kind === 'settlement');
+    expect(first).toMatchObject({ kind: 'settlement', batchNo: '000001', reprint: false });
+    expect(reprint).toEqual({ ...first, reprint: true });
+  });
+
+  it('6-4 with nobody signed in (after 9-2 sign-off) prints the list under operator 00', async () => {
+    const d = await signedIn();
+    await d.approvedSale(1100);
+    await d.keys('9', '2');
+    await d.reply({ 39: '00' });
+    await d.keys('ENTER');
+    expect(d.engine.operator).toBeUndefined();
+    await d.keys('6', '4');
+    expect(d.waiting).toMatchObject({ op: 'print', job: { kind: 'transaction-list', operator: '00' } });
+  });
+
   it('6-1 reprints the last approved transaction, skipping a later decline; marked 重打印', async () => {
     const d = await signedIn();
     await d.approvedSale(1100);

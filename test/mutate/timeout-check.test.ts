@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Report, ReportMutant } from '../../tools/mutate/retest-merge.js';
-import { HAND_SURVIVOR, applyMutant, mutantsToCheck, recordVerdict } from '../../tools/mutate/timeout-check.js';
+import { HAND_HANG, HAND_SURVIVOR, applyMutant, mutantsToCheck, recordVerdict } from '../../tools/mutate/timeout-check.js';
 
 /** npm run mutate -- <run> --check-timeouts: each Timeout applied by hand, its verdict written back. */
 const span = (line: number, column: number, endLine: number, endColumn: number): ReportMutant['location'] => ({
@@ -35,7 +35,7 @@ describe('applyMutant', () => {
 });
 
 describe('mutantsToCheck', () => {
-  it('takes every Timeout and every survivor an earlier check found, and nothing else', () => {
+  it('takes every Timeout not yet found to hang by hand and every survivor an earlier check found, and nothing else', () => {
     const report: Report = {
       files: {
         'firmware/a.ts': {
@@ -46,6 +46,7 @@ describe('mutantsToCheck', () => {
             mutant('Survived', span(3, 1, 3, 2), 'c', HAND_SURVIVOR),
             mutant('Survived', span(4, 1, 4, 2), 'd'),
             mutant('Killed', span(5, 1, 5, 2), 'e'),
+            mutant('Timeout', span(6, 1, 6, 2), 'f', HAND_HANG),
           ],
         },
       },
@@ -66,6 +67,6 @@ describe('recordVerdict', () => {
     const hang = mutant('Timeout', span(1, 1, 1, 2), 'a');
     recordVerdict(hang, 'hang');
     expect(hang.status).toBe('Timeout');
-    expect(hang.statusReason).toMatch(/still ran at the limit/);
+    expect(hang.statusReason).toBe(HAND_HANG);
   });
 });

@@ -13,8 +13,8 @@
  *
  * The verdict is written into the run's report and incremental file: a survivor becomes Survived
  * (so `--survivors` lists it until a test kills it or equivalent-mutants.md gives a reason), a kill
- * becomes Killed. Mutants this check once found surviving are checked again on the next run, so a
- * new test is credited by running it again.
+ * becomes Killed, a hang stays Timeout with a reason saying so. Mutants this check found surviving
+ * are checked again on the next run, so a new test is credited by running it again.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -24,7 +24,7 @@ import { mutantKey, type Report, type ReportMutant } from './retest-merge.js';
 /** The statusReason this check gives a survivor, so the next check finds it again. */
 export const HAND_SURVIVOR = 'timed out under Stryker; the tests pass with it applied by hand (--check-timeouts)';
 const HAND_KILLED = 'applied by hand (--check-timeouts): the tests fail';
-const HAND_HANG = 'applied by hand (--check-timeouts): the tests still ran at the limit';
+export const HAND_HANG = 'applied by hand (--check-timeouts): the tests still ran at the limit';
 
 export type Verdict = 'killed' | 'survived' | 'hang';
 
@@ -38,11 +38,15 @@ export interface CheckOutcome {
   survivors: string[];
 }
 
-/** Mutants the check runs: every Timeout, and every survivor an earlier check found. */
+/**
+ * Mutants the check runs: every Timeout not yet found to hang by hand, and every survivor an
+ * earlier check found. A hang found by hand is not run again: only a change to its file can undo it,
+ * and Stryker's incremental run then judges the mutant afresh (and drops this reason).
+ */
 export function mutantsToCheck(report: Report): { file: string; mutant: ReportMutant }[] {
-  return Object.entries(report.files).flatMap(([file, { mutants }]) =>
-    mutants.filter((m) => m.status === 'Timeout' || (m.status === 'Survived' && m.statusReason === HAND_SURVIVOR)).map((mutant) => ({ file, mutant })),
-  );
+  const wanted = (m: ReportMutant): boolean =>
+    (m.status === 'Timeout' && m.statusReason !== HAND_HANG) || (m.status === 'Survived' && m.statusReason === HAND_SURVIVOR);
+  return Object.entries(report.files).flatMap(([file, { mutants }]) => mutants.filter(wanted).map((mutant) => ({ file, mutant })));
 }
 
 /** `source` with `mutant`'s replacement in place of the code it spans (Stryker's lines and columns count from 1). */
