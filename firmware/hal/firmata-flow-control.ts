@@ -139,17 +139,25 @@ export class FirmataFlowControl extends EventEmitter {
     if (at >= 0) this.unanswered.splice(at, 1);
   }
 
+  /**
+   * The same sum as armTimeout's deadline: `now - sentAt >= timeout` can be false at that very
+   * deadline in floating point (300.004 + 1000 - 300.004 < 1000), and the timer would re-arm at 0 ms.
+   */
   private forgiveExpired(): void {
     const now = this.options.clock.now();
-    while (this.unanswered.length > 0 && now - this.unanswered[0]!.sentAt >= this.timeoutMs) {
+    while (this.unanswered.length > 0 && now >= this.deadlineOf(this.unanswered[0]!)) {
       this.unanswered.shift();
       this.counters.forgiven++;
     }
   }
 
+  private deadlineOf(request: Unanswered): number {
+    return request.sentAt + this.timeoutMs;
+  }
+
   /** While writes wait, the oldest request's deadline wakes the queue. */
   private armTimeout(): void {
-    const deadline = this.queue.length > 0 && this.unanswered.length > 0 ? this.unanswered[0]!.sentAt + this.timeoutMs : undefined;
+    const deadline = this.queue.length > 0 && this.unanswered.length > 0 ? this.deadlineOf(this.unanswered[0]!) : undefined;
     if (deadline === this.timerDeadline) return;
     this.options.clock.clearTimer(this.timer);
     this.timer = undefined;

@@ -176,6 +176,25 @@ describe('FirmataFlowControl', () => {
     expect(flow.counters.forgiven).toBe(1);
   });
 
+  it('forgives it at its deadline also when the request left at a fraction of a millisecond (no timer re-armed at the same instant for ever)', () => {
+    const { clock, send, wire, flow } = rig();
+    // 300.004 + 1000 - 300.004 is 999.99999999999989 in doubles: a forgiveness test of "waited
+    // >= 1000 ms" was false at the deadline the timer was armed for, so the timer re-armed at 0 ms
+    // for ever (the virtual clock never returned; the real one spun until its clock moved on).
+    clock.advance(300.004);
+    send(read32);
+    send(lcdWrite);
+    let armed = 0;
+    const setTimer = clock.setTimer.bind(clock);
+    clock.setTimer = (ms, callback) => {
+      if (++armed > 100) throw new Error('timer re-armed 100 times');
+      return setTimer(ms, callback);
+    };
+    clock.advance(1000);
+    expect(wire.written).toEqual([read32, lcdWrite]);
+    expect(flow.counters.forgiven).toBe(1);
+  });
+
   it("does not take the board's unasked messages (version at boot, a digital change, a string) for answers", () => {
     const { send, wire, flow } = rig();
     send(read32);
