@@ -50,8 +50,20 @@ type RowDrive = 'low' | 'floating';
 /** A scan whose answers have not all arrived after this long is discarded and run again. */
 const SCAN_TIMEOUT_MS = 250;
 
-/** Queries remembered at most; beyond, the oldest is taken as lost (a board that stopped answering). */
-const MAX_FENCES_IN_FLIGHT = 64;
+/**
+ * Scans whose queries are remembered at most; beyond, the oldest query is taken as lost (a board
+ * that stopped answering). Each scan asks once per fenced pin, so this also bounds the queries in
+ * flight on one pin, under Node's 10 listeners an event (firmata-io keeps a callback per query).
+ */
+const MAX_SCANS_IN_FLIGHT = 8;
+
+/**
+ * The callback every PIN_STATE query passes. The answer is handled by the listener start() installs;
+ * firmata-io keeps each query's callback until the pin's next answer (every callback still waiting
+ * on the pin runs then), so a query whose answer was lost leaves it behind. One shared function lets
+ * the keypad take back the one of each query it gives up on.
+ */
+const IGNORE_ANSWER = (): void => undefined;
 
 /** One PIN_STATE query in flight: which scan sent it, and the row whose window it closes (undefined: the scan's opening fence). */
 interface Fence {
@@ -119,6 +131,7 @@ export class GpioMatrixKeypad {
   /** Stops scanning; the pins stay idle. */
   stop(): void {
     this.stopped = true;
+    for (const fence of this.fences.splice(0)) this.giveUp(fence);
     this.options.clock.clearTimer(this.timer);
     this.timer = undefined;
   }
@@ -157,10 +170,8 @@ export class GpioMatrixKeypad {
     const reporting = (on: 0 | 1) => this.reportPins!.forEach((pin) => io.reportDigitalPin!(pin, on));
     const fence = (pin: number, row: number | undefined) => {
       this.fences.push({ scan, pin, row });
-      if (this.fences.length > MAX_FENCES_IN_FLIGHT) this.fences.shift();
-      // The answer is handled by the pin-state listener start() installed (firmata-io would call
-      // every callback still waiting on the pin at the first answer, so none is given here).
-      io.queryPinState!(pin, () => undefined);
+      if (this.fences.length > MAX_SCANS_IN_FLIGHT * (rowPins.length + 1)) this.giveUp(this.fences.shift()!);
+      io.queryPinState!(pin, IGNORE_ANSWER);
     };
     reporting(0);
     fence(colPins[0]!, undefined);
@@ -184,7 +195,10 @@ export class GpioMatrixKeypad {
     // Answers come back in the order the queries went out; queries passed over lost their answer.
     const index = this.fences.findIndex((f) => f.pin === pin);
     if (index < 0) return;
-    for (const lost of this.fences.splice(0, index)) if (lost.scan === this.currentScan) this.scanBroken = true;
+    for (const lost of this.fences.splice(0, index)) {
+      this.giveUp(lost);
+      if (lost.scan === this.currentScan) this.scanBroken = true;
+    }
     const fence = this.fences.shift()!;
     if (fence.scan !== this.currentScan || !this.scanning || this.stopped) return;
     if (fence.row !== undefined) {
@@ -199,6 +213,11 @@ export class GpioMatrixKeypad {
       this.timer = undefined;
       this.finishScan(this.readings);
     }
+  }
+
+  /** A query whose answer will not be waited for: its callback, which firmata-io would keep until the pin's next answer, goes. */
+  private giveUp(fence: Fence): void {
+    this.options.io.removeListener?.(`pin-state-${fence.pin}`, IGNORE_ANSWER);
   }
 
   /** Throws the scan away and scans again from the first row; its late answers are recognised and ignored. */
