@@ -13,7 +13,7 @@
  *   mutate: retest target=<run> undetected=<N> detected=<N> timeouts_retested=<N> timeouts_survived=<N> seconds=<N>
  * On a TTY Stryker's progress bar shows; in a pipe only summary lines are printed, one per run and
  * one per folder (adding up its shards' latest reports; `partial` names shards never run):
- *   mutate: target=<name> killed=<N> timeout=<N> survived=<N> no_coverage=<N> compile_errors=<N> equivalent=<N> score=<pct> score_without_equivalents=<pct> goal=<pct> ok|below
+ *   mutate: target=<name> killed=<N> timeout=<N> timeouts_unchecked=<N> survived=<N> no_coverage=<N> compile_errors=<N> equivalent=<N> score=<pct> score_without_equivalents=<pct> goal=<pct> ok|below
  * Survivors that are equivalent mutants are listed with a reason in tools/mutate/equivalent-mutants.md;
  * they are subtracted from the denominator of `score_without_equivalents`.
  * Exit status is 1 if any folder asked for is below its goal after its equivalent mutants are set aside.
@@ -23,7 +23,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { MUTATION_TARGETS, mutationTarget, runFileName, runsOf } from './targets.mjs';
 import { equivalentMutantIds } from './equivalent-mutants.js';
 import { mergeRetest, mutantKey, survivorRanges, type Report } from './retest-merge.js';
-import { checkTimeouts } from './timeout-check.js';
+import { HAND_HANG, checkTimeouts } from './timeout-check.js';
 
 interface Tally {
   count: Map<string, number>;
@@ -45,6 +45,8 @@ if (limitSeconds !== undefined && !(limitSeconds > 0)) {
   process.exit(2);
 }
 const equivalent = equivalentMutantIds();
+/** Tally key: Timeouts not yet applied by hand (--check-timeouts), which may hide survivors. */
+const UNCHECKED = 'Timeout not checked by hand';
 let belowGoal = 0;
 
 for (const name of requested) {
@@ -147,6 +149,7 @@ function tallyReports(runs: string[], printSurvivors: boolean): Tally {
     for (const [file, { mutants }] of Object.entries(report.files)) {
       for (const mutant of mutants) {
         tally.count.set(mutant.status, (tally.count.get(mutant.status) ?? 0) + 1);
+        if (mutant.status === 'Timeout' && mutant.statusReason !== HAND_HANG) tally.count.set(UNCHECKED, (tally.count.get(UNCHECKED) ?? 0) + 1);
         if (mutant.status !== 'Survived' && mutant.status !== 'NoCoverage') continue;
         const key = mutantKey(file, mutant);
         if (equivalent.has(key)) tally.equivalentSurvivors++;
@@ -165,7 +168,7 @@ function summary(name: string, { count, equivalentSurvivors }: Tally, goal: numb
   const withoutEquivalents = valid - equivalentSurvivors === 0 ? 100 : (100 * detected) / (valid - equivalentSurvivors);
   const ok = withoutEquivalents >= goal;
   const line =
-    `mutate: target=${name} killed=${n('Killed')} timeout=${n('Timeout')} survived=${n('Survived')} no_coverage=${n('NoCoverage')} ` +
+    `mutate: target=${name} killed=${n('Killed')} timeout=${n('Timeout')} timeouts_unchecked=${n(UNCHECKED)} survived=${n('Survived')} no_coverage=${n('NoCoverage')} ` +
     `compile_errors=${n('CompileError')} equivalent=${equivalentSurvivors} score=${score.toFixed(2)} ` +
     `score_without_equivalents=${withoutEquivalents.toFixed(2)} goal=${goal} ${ok ? 'ok' : 'below'}` +
     (extra ? ` ${extra}` : '');
