@@ -89,12 +89,11 @@ function stryker(run: string, env: Record<string, string>, flags: string[]): voi
 /** Re-tests the run's survivors and writes their new verdicts into its report and incremental file. */
 function retest(run: string): void {
   const started = Date.now();
-  const paths = [reportPath(run), `tools/mutate/incremental/${runFileName(run)}.json`];
-  if (!paths.every((path) => existsSync(path))) {
+  if (![reportPath(run), incrementalPath(run)].every((path) => existsSync(path))) {
     console.error(`mutate: target=${run} has no report to retest; run npm run mutate -- ${run} first`);
     process.exit(2);
   }
-  const [report, incremental] = paths.map((path) => JSON.parse(readFileSync(path, 'utf8')) as Report) as [Report, Report];
+  const { report, incremental } = readReports(run);
   const ranges = survivorRanges(report, { timeouts: retestTimeouts });
   let outcome = { undetected: 0, detected: 0, timeoutsRetested: 0, timeoutsSurvived: 0 };
   if (ranges.length > 0) {
@@ -106,9 +105,7 @@ function retest(run: string): void {
       console.error(`mutate: target=${run} the retest did not run ${merged.missing.join('; ') || 'what the incremental file holds'}`);
       process.exit(2);
     }
-    // Laid out as Stryker writes them (2-space indent), so a retest's commit diffs only what changed.
-    writeFileSync(paths[0]!, JSON.stringify(report, null, 2));
-    writeFileSync(paths[1]!, JSON.stringify(incremental, null, 2));
+    writeReports(run, report, incremental);
     outcome = merged;
   }
   const { undetected, detected, timeoutsRetested, timeoutsSurvived } = outcome;
@@ -119,8 +116,7 @@ function retest(run: string): void {
 /** Applies the run's Timeouts by hand (timeout-check.ts) and writes the verdicts into its report and incremental file. */
 async function timeoutCheck(run: string): Promise<void> {
   const started = Date.now();
-  const paths = [reportPath(run), `tools/mutate/incremental/${runFileName(run)}.json`];
-  const [report, incremental] = paths.map((path) => JSON.parse(readFileSync(path, 'utf8')) as Report) as [Report, Report];
+  const { report, incremental } = readReports(run);
   let outcome;
   try {
     outcome = await checkTimeouts(run, report, incremental, limitSeconds);
@@ -128,18 +124,33 @@ async function timeoutCheck(run: string): Promise<void> {
     console.error(`mutate: timeout-check target=${run} ${(error as Error).message}`);
     process.exit(2);
   }
-  writeFileSync(paths[0]!, JSON.stringify(report, null, 2));
-  writeFileSync(paths[1]!, JSON.stringify(incremental, null, 2));
+  writeReports(run, report, incremental);
   for (const key of outcome.survivors) console.log(`timeout-survivor: ${key}`);
-  const { checked, killed, hangs, survived, baselineSeconds, limitSeconds: limit } = outcome;
+  const { killed, hangs, survived, baselineSeconds, limitSeconds: limit } = outcome;
   const seconds = Math.round((Date.now() - started) / 1000);
   console.log(
-    `mutate: timeout-check target=${run} checked=${checked} killed=${killed} hangs=${hangs} survived=${survived} baseline_s=${baselineSeconds.toFixed(1)} limit_s=${limit} seconds=${seconds}`,
+    `mutate: timeout-check target=${run} checked=${killed + hangs + survived} killed=${killed} hangs=${hangs} survived=${survived} baseline_s=${baselineSeconds.toFixed(1)} limit_s=${limit} seconds=${seconds}`,
   );
 }
 
 function reportPath(run: string): string {
   return `var/mutation/${runFileName(run)}.json`;
+}
+
+function incrementalPath(run: string): string {
+  return `tools/mutate/incremental/${runFileName(run)}.json`;
+}
+
+/** The run's latest report and its incremental file, which the retest and the timeout check both update. */
+function readReports(run: string): { report: Report; incremental: Report } {
+  const read = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as Report;
+  return { report: read(reportPath(run)), incremental: read(incrementalPath(run)) };
+}
+
+/** Laid out as Stryker writes them (2-space indent), so a commit diffs only what changed. */
+function writeReports(run: string, report: Report, incremental: Report): void {
+  writeFileSync(reportPath(run), JSON.stringify(report, null, 2));
+  writeFileSync(incrementalPath(run), JSON.stringify(incremental, null, 2));
 }
 
 function tallyReports(runs: string[], printSurvivors: boolean): Tally {

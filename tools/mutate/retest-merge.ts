@@ -54,7 +54,7 @@ export function mutantKey(file: string, mutant: Pick<ReportMutant, 'mutatorName'
  * The key plus the mutant's end: two mutants can share a start, mutator and replacement (an `if`
  * made false, and the same `if`'s condition made false), and only their ends tell them apart.
  */
-function matchKey(file: string, mutant: ReportMutant): string {
+export function matchKey(file: string, mutant: Pick<ReportMutant, 'mutatorName' | 'replacement' | 'location'>): string {
   const { line, column } = mutant.location.end;
   return `${mutantKey(file, mutant)} to ${line}:${column}`;
 }

@@ -19,7 +19,8 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { mutantKey, type Report, type ReportMutant } from './retest-merge.js';
+import { matchKey, mutantKey, type Report, type ReportMutant } from './retest-merge.js';
+import { runFileName } from './targets.mjs';
 
 /** The statusReason this check gives a survivor, so the next check finds it again. */
 export const HAND_SURVIVOR = 'timed out under Stryker; the tests pass with it applied by hand (--check-timeouts)';
@@ -29,7 +30,6 @@ export const HAND_HANG = 'applied by hand (--check-timeouts): the tests still ra
 export type Verdict = 'killed' | 'survived' | 'hang';
 
 export interface CheckOutcome {
-  checked: number;
   killed: number;
   survived: number;
   hangs: number;
@@ -81,12 +81,13 @@ export function recordVerdict(mutant: ReportMutant, verdict: Verdict): void {
 
 /**
  * Runs the check for `run` (its tests picked by tools/mutate/vitest.mutate.config.ts, as Stryker's
- * are) and updates `report` and `incremental` in place. Exits with status 2 on a stale report.
+ * are) and updates `report` and `incremental` in place. Throws on a stale report or a copy whose
+ * unmutated tests fail.
  */
 export async function checkTimeouts(run: string, report: Report, incremental: Report, limitOverride?: number): Promise<CheckOutcome> {
   const targets = mutantsToCheck(report);
-  const sandbox = resolve(`var/timeout-check-${run.replace(':', '-')}`);
-  const outcome: CheckOutcome = { checked: 0, killed: 0, survived: 0, hangs: 0, limitSeconds: 0, baselineSeconds: 0, survivors: [] };
+  const sandbox = resolve(`var/timeout-check-${runFileName(run)}`);
+  const outcome: CheckOutcome = { killed: 0, survived: 0, hangs: 0, limitSeconds: 0, baselineSeconds: 0, survivors: [] };
   if (targets.length === 0) return outcome;
   for (const { file } of targets) {
     if (readFileSync(file, 'utf8') !== report.files[file]!.source) {
@@ -94,11 +95,13 @@ export async function checkTimeouts(run: string, report: Report, incremental: Re
     }
   }
   makeSandbox(sandbox);
+  // vitest runs in a process group of its own, which the terminal's Ctrl-C does not reach. The copy
+  // is left for the next run to remove: under npm and tsx a second signal ends this process soon after.
   const onSignal = (): void => {
-    rmSync(sandbox, { recursive: true, force: true });
+    if (running !== undefined) killGroup(running);
     process.exit(130);
   };
-  process.once('SIGINT', onSignal);
+  process.on('SIGINT', onSignal);
   try {
     // The unmutated tests must pass in the copy, and their time sets the limit: five times it, at
     // least 20 s, so a loaded machine does not turn a slow pass into a "hang".
@@ -113,15 +116,15 @@ export async function checkTimeouts(run: string, report: Report, incremental: Re
       writeFileSync(path, applyMutant(source, mutant));
       const { verdict, seconds } = await runTests(sandbox, run, outcome.limitSeconds);
       writeFileSync(path, source);
-      outcome.checked++;
       if (verdict === 'killed') outcome.killed++;
       else if (verdict === 'hang') outcome.hangs++;
       else {
         outcome.survived++;
         outcome.survivors.push(key);
       }
+      const wanted = matchKey(file, mutant);
       for (const r of [report, incremental]) {
-        const same = r.files[file]?.mutants.find((m) => sameMutant(m, mutant));
+        const same = r.files[file]?.mutants.find((m) => matchKey(file, m) === wanted);
         if (same !== undefined) recordVerdict(same, verdict);
       }
       if (process.stdout.isTTY) console.log(`timeout-check [${i + 1}/${targets.length}] ${key}: ${verdict} (${seconds.toFixed(1)} s)`);
@@ -133,15 +136,7 @@ export async function checkTimeouts(run: string, report: Report, incremental: Re
   return outcome;
 }
 
-function sameMutant(a: ReportMutant, b: ReportMutant): boolean {
-  return (
-    a.mutatorName === b.mutatorName &&
-    a.replacement === b.replacement &&
-    JSON.stringify(a.location) === JSON.stringify(b.location)
-  );
-}
-
-/** A copy of the working tree's files git knows or would add, with node_modules linked, not copied. */
+/** A copy of the working tree's files git knows or would add, with node_modules linked, not copied (an interrupted run's copy goes first). */
 function makeSandbox(sandbox: string): void {
   rmSync(sandbox, { recursive: true, force: true });
   const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { encoding: 'utf8' })
@@ -158,6 +153,9 @@ function makeSandbox(sandbox: string): void {
  * One vitest run of the target's tests in the sandbox. vitest runs in its own process group, so a
  * hang is stopped with every worker it forked (killing only the parent left spinning workers).
  */
+/** The process group of the vitest run going on now, for SIGINT. */
+let running: number | undefined;
+
 function runTests(sandbox: string, run: string, limitSeconds: number): Promise<{ verdict: Verdict; seconds: number }> {
   const started = Date.now();
   return new Promise((done, fail) => {
@@ -167,6 +165,7 @@ function runTests(sandbox: string, run: string, limitSeconds: number): Promise<{
       stdio: 'ignore',
       env: { ...process.env, MUTATE_TARGET: run },
     });
+    running = child.pid;
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
@@ -176,6 +175,7 @@ function runTests(sandbox: string, run: string, limitSeconds: number): Promise<{
     child.on('exit', (code) => {
       clearTimeout(timer);
       killGroup(child.pid!); // a worker left behind would load the next run
+      running = undefined;
       const seconds = (Date.now() - started) / 1000;
       done({ verdict: timedOut ? 'hang' : code === 0 ? 'survived' : 'killed', seconds });
     });
