@@ -88,9 +88,7 @@ describe('6 重打印: which record', () => {
     const d = await signedIn();
     await d.approvedSale(8800);
     await d.keys('8', 'ENTER');
-    const sent = String(d.sent.at(-1)!.fields[48]);
-    // The host's F48: the terminal's totals with 1 (balanced) on both sides.
-    await d.reply({ 39: '00', 48: `${sent.slice(0, 30)}1${sent.slice(31, 61)}1` });
+    await d.reply({ 39: '00', 48: d.settlementVerdict('1') });
     await d.print();
     await d.keys('ENTER');
     await d.keys('6', '3');

@@ -27,14 +27,6 @@ async function at0500(): Promise<EngineDriver> {
   return d;
 }
 
-/** The host's F48: the terminal's totals with its verdict on the domestic side (1 balanced, 2 not) and 1 on the foreign. */
-function verdict(d: EngineDriver, domestic: '1' | '2'): string {
-  const op = d.waiting;
-  if (op.op !== 'host') throw new Error('no 0500 outstanding');
-  const sent = String(op.request.fields[48]);
-  return `${sent.slice(0, 30)}${domestic}${sent.slice(31, 61)}1`;
-}
-
 const events = (d: EngineDriver, name: string) => d.logs.filter((l) => l.event === name);
 const mtis = (d: EngineDriver) => d.sent.map((m) => m.mti);
 
@@ -101,7 +93,7 @@ describe('8 结算: a 0500 that fails', () => {
 
   it('a response that fails its MAC check: MAC ERROR', async () => {
     const d = await at0500();
-    await d.reply({ 39: '00', 48: verdict(d, '1') }, false);
+    await d.reply({ 39: '00', 48: d.settlementVerdict('1') }, false);
     expect(d.screen).toBe('SETTLEMENT\nMAC ERROR\n\n');
     expect(events(d, 'settlement.done')).toEqual([]);
   });
@@ -122,7 +114,7 @@ describe('8 结算: a 0500 that fails', () => {
 describe('8 结算: done', () => {
   it('balanced: logged, BALANCED while the report prints, SETTLED after', async () => {
     const d = await at0500();
-    await d.reply({ 39: '00', 48: verdict(d, '1') });
+    await d.reply({ 39: '00', 48: d.settlementVerdict('1') });
     expect(events(d, 'settlement.done')).toEqual([{ event: 'settlement.done', fields: { batchNo: 1, balanced: true, uploaded: false } }]);
     expect(d.waiting).toMatchObject({ op: 'print', job: { kind: 'settlement', balanced: true } });
     // The verdict stays on the glass while the report prints (until now it was replaced at once by PRINTING alone).
@@ -133,7 +125,7 @@ describe('8 结算: done', () => {
 
   it('paper out while the report prints: the verdict stays above PAPER OUT', async () => {
     const d = await at0500();
-    await d.reply({ 39: '00', 48: verdict(d, '1') });
+    await d.reply({ 39: '00', 48: d.settlementVerdict('1') });
     await d.print({ ok: false, reason: 'paper-out', linesPrinted: 3 });
     expect(d.screen).toBe('BALANCED\nPAPER OUT\nLOAD PAPER+ENTER\n');
     await d.keys('ENTER');
@@ -142,7 +134,7 @@ describe('8 结算: done', () => {
 
   it('unbalanced: UNBALANCED and BATCH UPLOAD while the 0320s are out; logged as uploaded', async () => {
     const d = await at0500();
-    await d.reply({ 39: '00', 48: verdict(d, '2') });
+    await d.reply({ 39: '00', 48: d.settlementVerdict('2') });
     expect(d.waiting).toMatchObject({ op: 'host', request: { mti: '0320' } });
     expect(d.screen).toBe('SETTLEMENT\nUNBALANCED\nBATCH UPLOAD...\n');
     await d.reply({ 39: '00' });
@@ -155,7 +147,7 @@ describe('8 结算: done', () => {
 
   it('a batch the journal cannot close: STORAGE ERROR after the report', async () => {
     const d = await at0500();
-    await d.reply({ 39: '00', 48: verdict(d, '1') });
+    await d.reply({ 39: '00', 48: d.settlementVerdict('1') });
     d.journal.failNext('settle');
     await d.print();
     expect(d.screen).toBe('SETTLEMENT\nSTORAGE ERROR\n\n');

@@ -188,6 +188,14 @@ export class EngineDriver {
     await this.keys('ENTER');
   }
 
+  /** With a 0500 outstanding, the host's F48: the terminal's totals with its verdict on the domestic side (1 balanced, 2 not) and 1 on the foreign. */
+  settlementVerdict(domestic: '1' | '2'): string {
+    const op = this.waiting;
+    if (op.op !== 'host') throw new Error('no 0500 outstanding');
+    const sent = String(op.request.fields[48]);
+    return `${sent.slice(0, 30)}${domestic}${sent.slice(31, 61)}1`;
+  }
+
   /** From the idle screen: a sale approved and both copies printed, back at the idle screen. */
   async approvedSale(amountFen: number): Promise<void> {
     await this.saleKeys(amountFen);
