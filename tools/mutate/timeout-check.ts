@@ -40,8 +40,8 @@ export interface CheckOutcome {
 
 /**
  * Mutants the check runs: every Timeout not yet found to hang by hand, and every survivor an
- * earlier check found. A hang found by hand is not run again: only a change to its file can undo it,
- * and Stryker's incremental run then judges the mutant afresh (and drops this reason).
+ * earlier check found. A hang found by hand is not run again until a Stryker run judges the mutant
+ * afresh (a change to its file or its tests), which drops this reason.
  */
 export function mutantsToCheck(report: Report): { file: string; mutant: ReportMutant }[] {
   const wanted = (m: ReportMutant): boolean =>
